@@ -1,0 +1,27 @@
+#include "core/log.h"
+
+#include <deal.II/base/mpi.h>
+
+namespace bonefusion::core
+{
+  Log::Log(MPI_Comm comm)
+    : active(dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+  {}
+
+  void Log::open_file(const std::string &path)
+  {
+    if (active)
+      file.open(path);
+  }
+
+  Log &Log::operator<<(std::ostream &(*manip)(std::ostream &))
+  {
+    if (active)
+      {
+        manip(std::cout);
+        if (file.is_open())
+          manip(file);
+      }
+    return *this;
+  }
+} // namespace bonefusion::core

@@ -1,0 +1,183 @@
+#include "core/parameters.h"
+
+#include <deal.II/base/exceptions.h>
+#include <deal.II/base/utilities.h>
+
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+namespace bonefusion::core
+{
+  using namespace dealii;
+
+  void Parameters::declare(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Discretization");
+    prm.declare_entry("Voxel size", "1.5", Patterns::Double(0.05, 10),
+                      "Edge length of the cubic cells of the voxel mesh; it sets how finely the "
+                      "anatomy and the implants are resolved. [mm]");
+    prm.declare_entry("Global refinements", "0", Patterns::Integer(0, 4),
+                      "Number of times every voxel is split into 8 after meshing: more DoFs for "
+                      "the same geometry (for convergence studies and benchmarks). [-]");
+    prm.declare_entry("Polynomial degree", "1", Patterns::Integer(1, 2),
+                      "Degree of the Lagrange displacement element (1 = trilinear Q1, 2 = Q2). [-]");
+    prm.declare_entry("Volumetric locking treatment", "auto",
+                      Patterns::Selection("auto|B-bar|none"),
+                      "How the volumetric strain is integrated: B-bar (cell-mean dilatation, no "
+                      "locking for nu -> 0.5), none (standard full integration), or auto (B-bar "
+                      "in cells whose Poisson's ratio reaches the threshold below). [-]");
+    prm.declare_entry("B-bar threshold", "0.45", Patterns::Double(0, 0.5),
+                      "Poisson's ratio from which 'auto' uses B-bar. [-]");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Solver");
+    prm.declare_entry("Relative tolerance", "1e-8", Patterns::Double(1e-14, 1e-2),
+                      "CG stops when the residual norm has fallen by this factor. [-]");
+    prm.declare_entry("Maximum iterations", "3000", Patterns::Integer(1),
+                      "CG iterations allowed before the run fails as not converged. [-]");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Output");
+    prm.declare_entry("Directory", "",
+                      Patterns::Anything(),
+                      "Output directory; empty = results/<case file name without .prm> under "
+                      "the current directory. Created if missing. [path]");
+    prm.declare_entry("Write visualization", "true", Patterns::Bool(),
+                      "Write ParaView files (solution.pvd + PVTU/VTU, solution.xdmf + HDF5). [-]");
+    prm.leave_subsection();
+
+    geometry::SegmentParameters::declare_parameters(prm);
+    loads::LoadParameters::declare_parameters(prm);
+    materials::MaterialLibrary::declare_parameters(prm);
+  }
+
+  void Parameters::parse(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Discretization");
+    discretization.voxel_size = prm.get_double("Voxel size");
+    discretization.refinements = prm.get_integer("Global refinements");
+    discretization.degree = prm.get_integer("Polynomial degree");
+    discretization.locking = prm.get("Volumetric locking treatment");
+    discretization.b_bar_threshold = prm.get_double("B-bar threshold");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Solver");
+    solver.tolerance = prm.get_double("Relative tolerance");
+    solver.max_iterations = prm.get_integer("Maximum iterations");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Output");
+    output.directory = prm.get("Directory");
+    output.visualization = prm.get_bool("Write visualization");
+    prm.leave_subsection();
+    if (output.directory.empty())
+      {
+        const std::string stem =
+          case_file.empty() ? "default" : std::filesystem::path(case_file).stem().string();
+        output.directory = "results/" + stem;
+      }
+
+    segment.parse_parameters(prm);
+    loads.parse_parameters(prm);
+    materials.parse_parameters(prm);
+
+    // Implant materials must exist in the library.
+    const std::vector<std::pair<std::string, std::string>> implant_materials = {
+      {"Instrumentation/Pedicle screws/Material", segment.screws.material},
+      {"Instrumentation/Rods/Material", segment.rods.material},
+      {"Instrumentation/Cage/Material", segment.cage.material}};
+    for (const auto &[what, name] : implant_materials)
+      if (!materials.has(name))
+        {
+          std::string valid;
+          for (const std::string &n : materials::MaterialLibrary::implant_material_names())
+            valid += (valid.empty() ? "" : ", ") + n;
+          throw std::invalid_argument(what + ": unknown material '" + name +
+                                      "' (implant materials: " + valid + ")");
+        }
+  }
+
+  namespace
+  {
+    /** The additional information of a deal.II exception, without the stack trace. */
+    std::string short_message(const ExceptionBase &e)
+    {
+      std::ostringstream s;
+      e.print_info(s);
+      std::string m = s.str();
+      while (!m.empty() && (m.back() == '\n' || m.back() == ' '))
+        m.pop_back();
+      const std::string prefix = "    ";
+      std::string out;
+      std::istringstream lines(m);
+      for (std::string line; std::getline(lines, line);)
+        out += (out.empty() ? "" : " ") + Utilities::trim(line);
+      return out;
+    }
+
+    /** Applies one "A/B/Key=value" override. */
+    void apply_override(ParameterHandler &prm, const std::string &assignment)
+    {
+      const auto eq = assignment.find('=');
+      if (eq == std::string::npos)
+        throw std::runtime_error("--set \"" + assignment +
+                                 "\": expected \"Subsection/Key=value\"");
+      const std::string path = Utilities::trim(assignment.substr(0, eq));
+      const std::string value = Utilities::trim(assignment.substr(eq + 1));
+      std::vector<std::string> parts;
+      std::istringstream ps(path);
+      for (std::string part; std::getline(ps, part, '/');)
+        parts.push_back(Utilities::trim(part));
+      unsigned int depth = 0;
+      try
+        {
+          for (; depth + 1 < parts.size(); ++depth)
+            prm.enter_subsection(parts[depth]);
+          prm.set(parts.back(), value);
+        }
+      catch (const ExceptionBase &e)
+        {
+          for (unsigned int i = 0; i < depth; ++i)
+            prm.leave_subsection();
+          throw std::runtime_error("--set \"" + assignment + "\": " + short_message(e) +
+                                   " (see bonefusion --print-parameters for the valid names)");
+        }
+      for (unsigned int i = 0; i < depth; ++i)
+        prm.leave_subsection();
+    }
+  } // namespace
+
+  Parameters read_parameters(ParameterHandler &prm, const std::string &case_file,
+                             const std::vector<std::string> &overrides)
+  {
+    Parameters::declare(prm);
+    if (!case_file.empty())
+      {
+        if (!std::filesystem::exists(case_file))
+          throw std::runtime_error("case file '" + case_file + "' does not exist");
+        try
+          {
+            prm.parse_input(case_file, "", true);
+          }
+        catch (const ExceptionBase &e)
+          {
+            throw std::runtime_error("case file '" + case_file + "': " + short_message(e));
+          }
+      }
+    for (const std::string &o : overrides)
+      apply_override(prm, o);
+    Parameters p;
+    p.case_file = case_file;
+    try
+      {
+        p.parse(prm);
+      }
+    catch (const std::invalid_argument &e)
+      {
+        throw std::runtime_error(std::string(case_file.empty() ? "parameters" : case_file) +
+                                 ": " + e.what());
+      }
+    return p;
+  }
+} // namespace bonefusion::core

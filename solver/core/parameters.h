@@ -1,0 +1,67 @@
+#pragma once
+/**
+ * @file All run parameters: declared once (with unit and meaning in every description),
+ * parsed from a case file plus command-line overrides, validated with messages that name the
+ * parameter. The declared tree is what `bonefusion --print-parameters` prints and what
+ * docs/parameters.md is generated from.
+ */
+#include <deal.II/base/parameter_handler.h>
+
+#include "geometry/segment_geometry.h"
+#include "loads/load_case.h"
+#include "materials/material_library.h"
+
+#include <string>
+#include <vector>
+
+namespace bonefusion::core
+{
+  /** Mesh and element settings. */
+  struct DiscretizationParameters
+  {
+    double voxel_size = 1.5;          ///< [mm]
+    unsigned int refinements = 0;     ///< global refinements of the voxel mesh
+    unsigned int degree = 1;          ///< polynomial degree of the displacement
+    std::string locking = "auto";     ///< auto | B-bar | none
+    double b_bar_threshold = 0.45;    ///< Poisson's ratio from which auto uses B-bar
+  };
+
+  /** Linear solver settings. */
+  struct SolverParameters
+  {
+    double tolerance = 1e-8;          ///< relative residual reduction
+    unsigned int max_iterations = 3000;
+  };
+
+  /** Output settings. */
+  struct OutputParameters
+  {
+    std::string directory;            ///< empty = results/<case file stem>
+    bool visualization = true;
+  };
+
+  /** Everything a run reads. */
+  struct Parameters
+  {
+    std::string case_file;            ///< the .prm the run was started with ("" = defaults)
+    DiscretizationParameters discretization;
+    SolverParameters solver;
+    OutputParameters output;
+    geometry::SegmentParameters segment;
+    loads::LoadParameters loads;
+    materials::MaterialLibrary materials;
+
+    /** Declares the whole tree. */
+    static void declare(dealii::ParameterHandler &prm);
+    /** Reads the tree (after parsing) and validates cross-parameter rules. */
+    void parse(dealii::ParameterHandler &prm);
+  };
+
+  /**
+   * Declares, reads `case_file` (may be empty for the defaults), applies `overrides`
+   * ("Subsection/Key=value"), parses and validates. Throws std::runtime_error with a message
+   * naming the file, line or parameter for any problem.
+   */
+  Parameters read_parameters(dealii::ParameterHandler &prm, const std::string &case_file,
+                             const std::vector<std::string> &overrides);
+} // namespace bonefusion::core

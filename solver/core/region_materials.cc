@@ -1,0 +1,59 @@
+#include "core/region_materials.h"
+
+#include "core/parameters.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace bonefusion::core
+{
+  using geometry::Region;
+
+  RegionMaterials RegionMaterials::build(const Parameters &p, const double cortical_drawn,
+                                         const double endplate_drawn)
+  {
+    const auto &lib = p.materials;
+    const auto &seg = p.segment;
+    RegionMaterials m;
+    const auto assign = [&](const Region r, const std::string &name) {
+      const unsigned int id = static_cast<unsigned int>(r);
+      m.material_name[id] = name;
+      m.law[id] = lib.get(name);
+    };
+    assign(Region::cortical, "cortical bone");
+    assign(Region::cancellous, "cancellous bone");
+    assign(Region::endplate, "bony endplate");
+    assign(Region::annulus, "annulus");
+    assign(Region::nucleus, "nucleus");
+    assign(Region::posterior, "posterior elements");
+    assign(Region::facet_cartilage, "facet cartilage");
+    assign(Region::screw, seg.screws.material);
+    assign(Region::rod, seg.rods.material);
+    assign(Region::cage, seg.cage.material);
+    assign(Region::graft, "bone graft");
+    assign(Region::posterolateral_graft, "bone graft");
+
+    // Membrane-equivalent modulus of layers drawn thicker than they are.
+    m.law[static_cast<unsigned int>(Region::cortical)].youngs_modulus *=
+      std::min(1.0, seg.cortical_thickness / cortical_drawn);
+    m.law[static_cast<unsigned int>(Region::endplate)].youngs_modulus *=
+      std::min(1.0, seg.endplate_thickness / endplate_drawn);
+
+    for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
+      {
+        const std::string &locking = p.discretization.locking;
+        m.b_bar[id] = locking == "B-bar" ||
+                      (locking == "auto" &&
+                       m.law[id].poissons_ratio >= p.discretization.b_bar_threshold);
+      }
+    return m;
+  }
+
+  mechanics::CellElasticity RegionMaterials::elasticity(const unsigned int material_id) const
+  {
+    if (material_id == 0 || material_id > geometry::max_region_id)
+      throw std::runtime_error("cell with unknown material id " + std::to_string(material_id));
+    const materials::LinearIsotropic &l = law[material_id];
+    return mechanics::CellElasticity{l.mu(), l.bulk_modulus(), b_bar[material_id]};
+  }
+} // namespace bonefusion::core

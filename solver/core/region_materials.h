@@ -1,0 +1,35 @@
+#pragma once
+/**
+ * @file Which material each region gets: the bridge from named regions to the material
+ * library. Thin layers that the voxel mesh has to draw thicker than they are (cortical shell,
+ * bony endplate) get a modulus scaled by (physical / drawn thickness), so that the layer's
+ * membrane stiffness E*t does not change with the voxel size.
+ */
+#include "geometry/regions.h"
+#include "materials/linear_isotropic.h"
+#include "mechanics/cell_stiffness.h"
+
+#include <array>
+#include <string>
+
+namespace bonefusion::core
+{
+  struct Parameters;
+
+  /** Material of every region, indexed by material id. */
+  struct RegionMaterials
+  {
+    std::array<materials::LinearIsotropic, geometry::max_region_id + 1> law{};
+    std::array<std::string, geometry::max_region_id + 1> material_name{};
+    std::array<bool, geometry::max_region_id + 1> b_bar{};
+
+    /**
+     * @param cortical_drawn, endplate_drawn thickness of those layers in the mesh [mm]
+     */
+    static RegionMaterials build(const Parameters &p, double cortical_drawn,
+                                 double endplate_drawn);
+
+    /** Elastic constants for the assembly. */
+    mechanics::CellElasticity elasticity(unsigned int material_id) const;
+  };
+} // namespace bonefusion::core

@@ -1,0 +1,306 @@
+#include "core/simulator.h"
+
+#include <deal.II/base/timer.h>
+#include <deal.II/base/utilities.h>
+
+#include "geometry/voxel_mesh.h"
+#include "io/visualization.h"
+#include "loads/surface_traction.h"
+#include "postprocess/body_motion.h"
+#include "postprocess/field_statistics.h"
+#include "postprocess/load_sharing.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+
+namespace bonefusion::core
+{
+  using geometry::Region;
+  using geometry::Surface;
+
+  namespace
+  {
+    constexpr double degrees_per_radian = 180.0 / M_PI;
+
+    bool is_body(const unsigned int id)
+    {
+      return id == static_cast<unsigned int>(Region::cortical) ||
+             id == static_cast<unsigned int>(Region::cancellous) ||
+             id == static_cast<unsigned int>(Region::endplate);
+    }
+
+    /** Parts reported in the load-sharing columns, each a set of regions. */
+    const std::vector<std::pair<std::string, std::vector<Region>>> &load_sharing_parts()
+    {
+      static const std::vector<std::pair<std::string, std::vector<Region>>> parts = {
+        {"disc", {Region::annulus, Region::nucleus}},
+        {"cage", {Region::cage}},
+        {"graft", {Region::graft}},
+        {"rods_screws", {Region::rod, Region::screw}},
+        {"posterior", {Region::posterior, Region::facet_cartilage}},
+        {"posterolateral_graft", {Region::posterolateral_graft}},
+      };
+      return parts;
+    }
+
+    double peak_memory_mb()
+    {
+      dealii::Utilities::System::MemoryStats stats;
+      dealii::Utilities::System::get_memory_stats(stats);
+      return stats.VmHWM / 1024.0;
+    }
+  } // namespace
+
+  Simulator::Simulator(const Parameters &parameters,
+                       const dealii::ParameterHandler &expanded_parameters, MPI_Comm comm)
+    : prm(parameters)
+    , expanded(expanded_parameters)
+    , mpi(comm)
+    , log(comm)
+    , triangulation(comm)
+  {}
+
+  Simulator::~Simulator() = default;
+
+  void Simulator::make_model()
+  {
+    dealii::Timer timer;
+    geometry = std::make_unique<geometry::SegmentGeometry>(prm.segment);
+    geometry->set_resolution(prm.discretization.voxel_size);
+    geometry::build_voxel_mesh(*geometry, prm.discretization.voxel_size, triangulation);
+    if (prm.discretization.refinements > 0)
+      triangulation.refine_global(prm.discretization.refinements);
+    region_materials = RegionMaterials::build(prm, geometry->cortical_thickness_used(),
+                                              geometry->endplate_thickness_used());
+    setup_seconds += timer.wall_time();
+    log << "Model: " << prm.segment.level << " (" << geometry->upper_name() << " over "
+        << geometry->lower_name() << "), disc height " << geometry->disc_height() << " mm, "
+        << "voxel " << prm.discretization.voxel_size << " mm, "
+        << triangulation.n_global_active_cells() << " cells" << std::endl;
+    for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
+      {
+        const auto &law = region_materials.law[id];
+        log << "  region " << std::setw(22) << std::left
+            << geometry::region_name(static_cast<Region>(id)) << std::right << " "
+            << std::setw(20) << region_materials.material_name[id] << "  E = " << std::setw(9)
+            << law.youngs_modulus << " MPa, nu = " << law.poissons_ratio
+            << (region_materials.b_bar[id] ? "  (B-bar)" : "") << std::endl;
+      }
+  }
+
+  void Simulator::setup_system()
+  {
+    dealii::Timer timer;
+    system = std::make_unique<mechanics::ElasticSystem>(triangulation, prm.discretization.degree);
+    system->setup({static_cast<dealii::types::boundary_id>(Surface::lower_support)});
+    setup_seconds += timer.wall_time();
+    log << "System: " << system->dofs().n_dofs() << " DoFs (Q" << prm.discretization.degree
+        << "), " << dealii::Utilities::MPI::n_mpi_processes(mpi) << " MPI rank(s)" << std::endl;
+  }
+
+  ModelSize Simulator::dry_run()
+  {
+    make_model();
+    setup_system();
+    ModelSize size;
+    size.cells = triangulation.n_global_active_cells();
+    size.dofs = system->dofs().n_dofs();
+    // Measured on the default model (docs/benchmarks.md): total memory per DoF of the solve.
+    const double kb_per_dof = prm.discretization.degree == 1 ? 2.0 : 3.5;
+    size.estimated_memory_mb = size.dofs * kb_per_dof / 1024.0;
+    log << "Dry run: " << size.cells << " cells, " << size.dofs << " DoFs, estimated memory "
+        << std::fixed << std::setprecision(0) << size.estimated_memory_mb
+        << " MB in total (all ranks)" << std::defaultfloat << std::endl;
+    return size;
+  }
+
+  void Simulator::prepare_output_directory()
+  {
+    const std::string dir = prm.output.directory;
+    if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0)
+      {
+        std::filesystem::create_directories(dir);
+        // Results of an earlier run must not be mistaken for this one's.
+        for (const char *stale : {"statistics.csv", "summary.h5", "COMPLETED", "FAILED",
+                                  "solution.pvd", "solution.xdmf", "solution_steps.csv"})
+          std::filesystem::remove(dir + "/" + stale);
+        std::ofstream out(dir + "/parameters.prm");
+        expanded.print_parameters(out, dealii::ParameterHandler::PRM);
+        std::ofstream regions(dir + "/regions.csv");
+        regions << "region_id,region,material\n";
+        for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
+          regions << id << ',' << geometry::region_name(static_cast<Region>(id)) << ','
+                  << region_materials.material_name[id] << '\n';
+      }
+    MPI_Barrier(mpi);
+    log.open_file(dir + "/log.txt");
+  }
+
+  void Simulator::run()
+  {
+    const std::string dir = prm.output.directory;
+    try
+      {
+        log << "bonefusion: case " << (prm.case_file.empty() ? "(defaults)" : prm.case_file)
+            << std::endl;
+        make_model();
+        prepare_output_directory();
+        setup_system();
+        dealii::Timer timer;
+        system->assemble([this](const mechanics::CellIterator &cell) {
+          return region_materials.elasticity(cell->material_id());
+        });
+        assembly_seconds = timer.wall_time();
+        log << "Assembled stiffness in " << assembly_seconds << " s" << std::endl;
+        preconditioner_seconds = system->build_preconditioner();
+        log << "AMG preconditioner (6 rigid-body modes) in " << preconditioner_seconds << " s"
+            << std::endl;
+        solve_load_cases();
+        write_summary();
+      }
+    catch (const std::exception &e)
+      {
+        if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0 &&
+            std::filesystem::exists(dir))
+          std::ofstream(dir + "/FAILED") << e.what() << '\n';
+        throw;
+      }
+  }
+
+  void Simulator::solve_load_cases()
+  {
+    const auto surface = static_cast<dealii::types::boundary_id>(Surface::upper_loaded);
+    const loads::PlaneSection section = system->surface_section(surface);
+    log << "Loaded surface: area " << section.area << " mm^2, centroid (" << section.cx << ", "
+        << section.cy << ", " << section.z << ") mm" << std::endl;
+    const double length_scale = std::sqrt(section.area);
+    const dealii::Point<3> plane_reference(section.cx, section.cy, 0.0);
+    io::VisualizationWriter writer(prm.output.directory);
+
+    const std::vector<loads::LoadCase> cases = prm.loads.load_cases();
+    for (unsigned int k = 0; k < cases.size(); ++k)
+      {
+        const loads::LoadCase &lc = cases[k];
+        const loads::LinearTraction traction(section, lc.force, lc.moment);
+        const mechanics::Vector rhs = system->traction_rhs(
+          surface, [&](const dealii::Point<3> &p) { return traction.value(p); });
+        mechanics::Vector u = system->make_ghosted_vector();
+        const mechanics::SolveReport report =
+          system->solve(rhs, u, prm.solver.tolerance, prm.solver.max_iterations);
+        solve_seconds += report.seconds;
+        log << "Load case " << std::setw(22) << std::left << lc.name << std::right << ": "
+            << std::setw(4) << report.iterations << " CG iterations, residual "
+            << report.initial_residual << " -> " << report.final_residual << " N, "
+            << report.seconds << " s" << std::endl;
+
+        table.start_row(lc.name, 0.0);
+        // Rotation of the upper body relative to the lower one.
+        const auto upper = postprocess::fit_rigid_motion(
+          *system, u,
+          [](const mechanics::CellIterator &c) {
+            return is_body(c->material_id()) && c->center()[2] > 0;
+          },
+          plane_reference);
+        const auto lower = postprocess::fit_rigid_motion(
+          *system, u,
+          [](const mechanics::CellIterator &c) {
+            return is_body(c->material_id()) && c->center()[2] < 0;
+          },
+          plane_reference);
+        const dealii::Tensor<1, 3> rotation =
+          degrees_per_radian * (upper.rotation - lower.rotation);
+        table.add("rotation_x_deg", rotation[0]);
+        table.add("rotation_y_deg", rotation[1]);
+        table.add("rotation_z_deg", rotation[2]);
+        table.add("primary_rotation_deg", lc.primary_axis.norm() > 0
+                                            ? rotation * lc.primary_axis
+                                            : std::nan(""));
+        const dealii::Tensor<1, 3> shift = upper.translation - lower.translation;
+        table.add("axial_displacement_mm", shift[2]);
+        table.add("applied_force_z_N", lc.force[2]);
+        table.add("applied_moment_x_Nmm", lc.moment[0]);
+        table.add("applied_moment_y_Nmm", lc.moment[1]);
+        table.add("applied_moment_z_Nmm", lc.moment[2]);
+
+        // Load sharing through the disc mid-plane.
+        const auto resultants =
+          postprocess::plane_resultants(*system, u, 0.0, plane_reference);
+        postprocess::Resultant total;
+        for (const auto &[part, regions] : load_sharing_parts())
+          {
+            postprocess::Resultant r;
+            for (const Region region : regions)
+              {
+                const auto it = resultants.find(static_cast<unsigned int>(region));
+                if (it != resultants.end())
+                  {
+                    r.force += it->second.force;
+                    r.moment += it->second.moment;
+                  }
+              }
+            total.force += r.force;
+            total.moment += r.moment;
+            table.add("share_" + part + "_force_z_N", r.force[2]);
+            table.add("share_" + part + "_moment_x_Nmm", r.moment[0]);
+            table.add("share_" + part + "_moment_y_Nmm", r.moment[1]);
+            table.add("share_" + part + "_moment_z_Nmm", r.moment[2]);
+            // Fraction of the primary load: moment about the load axis, or axial force.
+            const double fraction = lc.primary_axis.norm() > 0
+                                      ? (r.moment * lc.primary_axis) / (lc.moment * lc.primary_axis)
+                                      : r.force[2] / lc.force[2];
+            table.add("share_" + part + "_fraction", fraction);
+          }
+        const double error = ((total.force - lc.force).norm() * length_scale +
+                              (total.moment - lc.moment).norm()) /
+                             (lc.force.norm() * length_scale + lc.moment.norm());
+        table.add("load_sharing_relative_error", error);
+
+        for (const auto &[name, value] : postprocess::field_statistics(*system, u))
+          table.add(name, value);
+        table.add("cg_iterations", report.iterations);
+        table.add("solve_seconds", report.seconds);
+
+        log << "    rotation (x, y, z) = (" << std::fixed << std::setprecision(3)
+            << rotation[0] << ", " << rotation[1] << ", " << rotation[2]
+            << ") deg; load-sharing sum error " << std::scientific << std::setprecision(1)
+            << error << std::defaultfloat << std::setprecision(6) << std::endl;
+
+        if (prm.output.visualization)
+          writer.write(*system, u, {}, k, lc.name, k);
+      }
+  }
+
+  void Simulator::write_summary()
+  {
+    const std::string dir = prm.output.directory;
+    const double memory = dealii::Utilities::MPI::max(peak_memory_mb(), mpi);
+    if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0)
+      {
+        table.write_csv(dir + "/statistics.csv");
+        const std::map<std::string, std::string> metadata = {
+          {"case_file", prm.case_file},
+          {"level", prm.segment.level},
+          {"cage", prm.segment.cage.type},
+          {"rod_material", prm.segment.rods.present ? prm.segment.rods.material : "none"},
+          {"screw_material", prm.segment.screws.present ? prm.segment.screws.material : "none"},
+          {"bone_quality", prm.materials.bone_quality()},
+          {"dofs", std::to_string(system->dofs().n_dofs())},
+          {"cells", std::to_string(triangulation.n_global_active_cells())},
+          {"mpi_ranks", std::to_string(dealii::Utilities::MPI::n_mpi_processes(mpi))},
+          {"units", "mm, N, MPa, N mm, degrees, days"}};
+        table.write_hdf5(dir + "/summary.h5", metadata);
+        std::ofstream(dir + "/COMPLETED") << "ok\n";
+      }
+    log << "\nTiming (wall, s): setup " << setup_seconds << ", assembly " << assembly_seconds
+        << ", AMG set-up " << preconditioner_seconds << ", solves " << solve_seconds
+        << "; peak memory per rank " << memory << " MB" << std::endl;
+    log << "Results in " << std::filesystem::absolute(dir).string() << ":\n"
+        << "  statistics.csv, summary.h5, log.txt, parameters.prm, regions.csv\n";
+    if (prm.output.visualization)
+      log << "  ParaView: paraview " << dir << "/solution.pvd   (or " << dir
+          << "/solution.xdmf); one time step per load case, listed in solution_steps.csv"
+          << std::endl;
+  }
+} // namespace bonefusion::core

@@ -1,0 +1,62 @@
+#pragma once
+/**
+ * @file The Simulator owns the mesh, the discrete system and the run's outputs. Its run()
+ * reads like the method section of a paper:
+ *   make_model -> setup_system -> assemble -> for each load case: solve, postprocess, output.
+ */
+#include <deal.II/distributed/tria.h>
+
+#include "core/log.h"
+#include "core/parameters.h"
+#include "core/region_materials.h"
+#include "io/statistics_table.h"
+#include "mechanics/elastic_system.h"
+
+#include <memory>
+
+namespace bonefusion::core
+{
+  /** Size of a model as reported by --dry-run. */
+  struct ModelSize
+  {
+    unsigned long cells = 0;
+    unsigned long dofs = 0;
+    double estimated_memory_mb = 0;
+  };
+
+  class Simulator
+  {
+  public:
+    /** @param expanded_parameters the parameter tree, printed into the output directory. */
+    Simulator(const Parameters &parameters, const dealii::ParameterHandler &expanded_parameters,
+              MPI_Comm comm);
+    ~Simulator();
+
+    /** Builds geometry, mesh and DoFs and reports their size; solves nothing. */
+    ModelSize dry_run();
+    /** The full run. Throws std::runtime_error on failure (after marking the output FAILED). */
+    void run();
+
+    /** The statistics of the last run (for tests). */
+    const io::StatisticsTable &statistics() const { return table; }
+
+  private:
+    void prepare_output_directory();
+    void make_model();
+    void setup_system();
+    void solve_load_cases();
+    void write_summary();
+
+    const Parameters &prm;
+    const dealii::ParameterHandler &expanded;
+    MPI_Comm mpi;
+    Log log;
+    std::unique_ptr<geometry::SegmentGeometry> geometry;
+    dealii::parallel::distributed::Triangulation<3> triangulation;
+    RegionMaterials region_materials;
+    std::unique_ptr<mechanics::ElasticSystem> system;
+    io::StatisticsTable table;
+    double setup_seconds = 0, assembly_seconds = 0, preconditioner_seconds = 0,
+           solve_seconds = 0;
+  };
+} // namespace bonefusion::core

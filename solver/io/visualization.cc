@@ -1,0 +1,147 @@
+#include "io/visualization.h"
+
+#include <deal.II/base/utilities.h>
+#include <deal.II/numerics/data_out.h>
+#include <deal.II/numerics/data_postprocessor.h>
+
+#include <fstream>
+
+namespace bonefusion::io
+{
+  namespace
+  {
+    /** Strain, stress, von Mises stress and strain-energy density from the displacement
+     *  gradient, with the cell's constants (and its B-bar dilatation, see cell_stiffness.h). */
+    class StressPostprocessor : public dealii::DataPostprocessor<3>
+    {
+    public:
+      explicit StressPostprocessor(const mechanics::MaterialFunction &material)
+        : material(material)
+      {}
+
+      void evaluate_vector_field(const dealii::DataPostprocessorInputs::Vector<3> &inputs,
+                                 std::vector<dealii::Vector<double>> &out) const override
+      {
+        const mechanics::CellIterator cell(inputs.template get_cell<3>());
+        const mechanics::CellElasticity c = material(cell);
+        const unsigned int n = inputs.solution_gradients.size();
+        std::vector<dealii::SymmetricTensor<2, 3>> eps(n);
+        double mean_theta = 0;
+        for (unsigned int p = 0; p < n; ++p)
+          {
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = i; j < 3; ++j)
+                eps[p][i][j] =
+                  0.5 * (inputs.solution_gradients[p][i][j] + inputs.solution_gradients[p][j][i]);
+            mean_theta += dealii::trace(eps[p]) / n;
+          }
+        for (unsigned int p = 0; p < n; ++p)
+          {
+            // For trilinear fields on parallelepipeds the vertex mean of div u is the cell mean.
+            if (c.b_bar)
+              eps[p] = dealii::deviator(eps[p]) +
+                       (mean_theta / 3.0) * dealii::unit_symmetric_tensor<3>();
+            const auto sigma = mechanics::stress(c, eps[p]);
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = 0; j < 3; ++j)
+                {
+                  out[p][3 * i + j] = eps[p][i][j];
+                  out[p][9 + 3 * i + j] = sigma[i][j];
+                }
+            out[p][18] = mechanics::von_mises(sigma);
+            out[p][19] = 0.5 * (sigma * eps[p]);
+          }
+      }
+
+      std::vector<std::string> get_names() const override
+      {
+        std::vector<std::string> names(9, "strain");
+        names.resize(18, "stress");
+        names.push_back("von_mises_stress");
+        names.push_back("strain_energy_density");
+        return names;
+      }
+
+      std::vector<dealii::DataComponentInterpretation::DataComponentInterpretation>
+      get_data_component_interpretation() const override
+      {
+        std::vector<dealii::DataComponentInterpretation::DataComponentInterpretation> v(
+          18, dealii::DataComponentInterpretation::component_is_part_of_tensor);
+        v.push_back(dealii::DataComponentInterpretation::component_is_scalar);
+        v.push_back(dealii::DataComponentInterpretation::component_is_scalar);
+        return v;
+      }
+
+      dealii::UpdateFlags get_needed_update_flags() const override
+      {
+        return dealii::update_gradients;
+      }
+
+    private:
+      const mechanics::MaterialFunction &material;
+    };
+  } // namespace
+
+  VisualizationWriter::VisualizationWriter(const std::string &directory)
+    : directory(directory)
+  {}
+
+  void VisualizationWriter::write(const mechanics::ElasticSystem &system,
+                                  const mechanics::Vector &ghosted_solution,
+                                  const std::vector<float> &density, const unsigned int index,
+                                  const std::string &label, const double time)
+  {
+    const MPI_Comm mpi = system.communicator();
+    const auto &tria = system.dofs().get_triangulation();
+    dealii::DataOut<3> data_out;
+    data_out.attach_dof_handler(system.dofs());
+    const std::vector<std::string> names(3, "displacement");
+    const std::vector<dealii::DataComponentInterpretation::DataComponentInterpretation>
+      vector_kind(3, dealii::DataComponentInterpretation::component_is_part_of_vector);
+    data_out.add_data_vector(ghosted_solution, names, dealii::DataOut<3>::type_dof_data,
+                             vector_kind);
+    StressPostprocessor stresses(system.material());
+    data_out.add_data_vector(ghosted_solution, stresses);
+
+    dealii::Vector<float> region(tria.n_active_cells()), rank(tria.n_active_cells()),
+      rho(tria.n_active_cells());
+    const float this_rank = dealii::Utilities::MPI::this_mpi_process(mpi);
+    for (const auto &cell : tria.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          region[cell->active_cell_index()] = cell->material_id();
+          rank[cell->active_cell_index()] = this_rank;
+          if (!density.empty())
+            rho[cell->active_cell_index()] = density[cell->active_cell_index()];
+        }
+    data_out.add_data_vector(region, "region", dealii::DataOut<3>::type_cell_data);
+    data_out.add_data_vector(rho, "bone_density", dealii::DataOut<3>::type_cell_data);
+    data_out.add_data_vector(rank, "mpi_rank", dealii::DataOut<3>::type_cell_data);
+    data_out.build_patches(system.map(), system.element().degree);
+
+    const std::string stem = "solution_" + dealii::Utilities::int_to_string(index, 3);
+    const std::string pvtu = data_out.write_vtu_with_pvtu_record(directory + "/", stem, 0, mpi,
+                                                                 0, 0);
+    pvd_records.emplace_back(time, pvtu);
+
+    dealii::DataOutBase::DataOutFilter filter(
+      dealii::DataOutBase::DataOutFilterFlags(true, true));
+    data_out.write_filtered_data(filter);
+    const std::string h5 = stem + ".h5";
+    data_out.write_hdf5_parallel(filter, directory + "/" + h5, mpi);
+    xdmf_entries.push_back(data_out.create_xdmf_entry(filter, h5, time, mpi));
+    data_out.write_xdmf_file(xdmf_entries, directory + "/solution.xdmf", mpi);
+
+    if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0)
+      {
+        std::ofstream pvd(directory + "/solution.pvd");
+        dealii::DataOutBase::write_pvd_record(pvd, pvd_records);
+        std::ofstream labels(directory + "/solution_steps.csv",
+                             index == 0 ? std::ios::trunc : std::ios::app);
+        if (index == 0)
+          labels << "step,time,label,pvtu,hdf5\n";
+        labels << index << ',' << time << ',' << label << ',' << pvtu << ',' << h5 << '\n';
+      }
+    (void)label;
+  }
+} // namespace bonefusion::io

@@ -1,0 +1,167 @@
+#include "materials/material_library.h"
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <stdexcept>
+
+namespace bonefusion::materials
+{
+  namespace
+  {
+    /** One library entry: name, default E [MPa], nu, and where the numbers come from. */
+    struct Entry
+    {
+      const char *name;
+      double E;
+      double nu;
+      const char *source;
+      bool implant;
+    };
+
+    // spine-data.md section 2. Ranges quoted there as "approx." use the middle of the range.
+    const std::vector<Entry> &entries()
+    {
+      static const std::vector<Entry> list = {
+        {"cortical bone", 12000, 0.3, "Shirazi-Adl; Choi 2013 BMC MSK 14:220", false},
+        {"bony endplate", 1000, 0.3, "BMC Surg 2024 PEEK-vs-Ti TLIF model", false},
+        {"annulus", 4.2, 0.45, "ground substance, Choi 2013 (fibres not modelled)", false},
+        {"nucleus", 1.0, 0.499, "Goel; BMC MSK 2013 (nearly incompressible)", false},
+        {"posterior elements", 3500, 0.25, "Choi 2013", false},
+        {"facet cartilage", 24, 0.4, "cartilage endplate/facet cartilage, BMC Surg 2024", false},
+        {"bone graft", 100, 0.2, "morsellised graft as placed, BMC Surg 2024", false},
+        {"granulation tissue", 0.2, 0.167, "Lacroix & Prendergast 2002", false},
+        {"Ti-6Al-4V", 110000, 0.3, ">= 6 lumbar FE papers", true},
+        {"CoCr", 220000, 0.3, "CoCrMo, approx. 210-240 GPa", true},
+        {"316L", 195000, 0.3, "stainless steel, approx. 190-200 GPa", true},
+        {"PEEK", 3600, 0.3, "BMC Surg 2024; BMC MSK 2013", true},
+        {"CFR-PEEK", 17500, 0.35, "carbon-fibre PEEK, approx. 15-20 GPa", true},
+      };
+      return list;
+    }
+
+    // Cancellous apparent density per bone quality [g/cm^3]. Healthy adult vertebrae 0.15-0.25
+    // (Ohman-Magi review). Osteoporotic 0.10 gives E = 34 % of normal with the Morgan law,
+    // matching the 34 vs 100 MPa of the osteoporotic model in Sci Rep 2025 (s41598-025-03377-x).
+    double density_for_quality(const std::string &quality, const double custom)
+    {
+      if (quality == "normal")
+        return 0.20;
+      if (quality == "osteopenic")
+        return 0.15;
+      if (quality == "osteoporotic")
+        return 0.10;
+      return custom;
+    }
+  } // namespace
+
+  MaterialLibrary::MaterialLibrary()
+  {
+    for (const Entry &e : entries())
+      linear[e.name] = LinearIsotropic{e.E, e.nu};
+  }
+
+  void MaterialLibrary::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using dealii::Patterns::Double;
+    prm.enter_subsection("Materials");
+    for (const Entry &e : entries())
+      {
+        prm.enter_subsection(e.name);
+        prm.declare_entry("Young's modulus", std::to_string(e.E), Double(0),
+                          std::string("Young's modulus of ") + e.name + " (default: " + e.source +
+                            "). [MPa]");
+        prm.declare_entry("Poisson's ratio", std::to_string(e.nu), Double(-1, 0.5),
+                          std::string("Poisson's ratio of ") + e.name +
+                            "; must be below 0.5. [-]");
+        prm.leave_subsection();
+      }
+    prm.enter_subsection("cancellous bone");
+    prm.declare_entry("Density-modulus coefficient", "4730", Double(0),
+                      "Coefficient a of E = a rho^b for vertebral cancellous bone, on-axis "
+                      "(Morgan, Bayraktar & Keaveny 2003 J Biomech 36:897). [MPa/(g/cm^3)^b]");
+    prm.declare_entry("Density-modulus exponent", "1.56", Double(0),
+                      "Exponent b of E = a rho^b (Morgan et al. 2003). [-]");
+    prm.declare_entry("Poisson's ratio", "0.2", Double(-1, 0.5),
+                      "Poisson's ratio of cancellous bone (Choi 2013). [-]");
+    prm.leave_subsection();
+    prm.leave_subsection();
+
+    prm.enter_subsection("Patient");
+    prm.declare_entry("Bone quality", "normal",
+                      dealii::Patterns::Selection("normal|osteopenic|osteoporotic|custom"),
+                      "Cancellous bone density class: normal 0.20, osteopenic 0.15, osteoporotic "
+                      "0.10 g/cm^3 (osteoporotic also lowers cortical bone to 67 %, Sci Rep 2025); "
+                      "custom uses 'Cancellous density'. [-]");
+    prm.declare_entry("Cancellous density", "0.2", Double(0.01, 2.0),
+                      "Apparent density of the vertebral cancellous bone, used when Bone quality "
+                      "= custom; healthy adults 0.15-0.25 (Ohman-Magi review). [g/cm^3]");
+    prm.leave_subsection();
+  }
+
+  void MaterialLibrary::parse_parameters(dealii::ParameterHandler &prm)
+  {
+    prm.enter_subsection("Materials");
+    for (const Entry &e : entries())
+      {
+        prm.enter_subsection(e.name);
+        LinearIsotropic m{prm.get_double("Young's modulus"), prm.get_double("Poisson's ratio")};
+        prm.leave_subsection();
+        m.validate(std::string("Materials/") + e.name);
+        linear[e.name] = m;
+      }
+    prm.enter_subsection("cancellous bone");
+    density_law.coefficient = prm.get_double("Density-modulus coefficient");
+    density_law.exponent = prm.get_double("Density-modulus exponent");
+    cancellous_poissons_ratio = prm.get_double("Poisson's ratio");
+    prm.leave_subsection();
+    prm.leave_subsection();
+    density_law.validate("Materials/cancellous bone");
+
+    prm.enter_subsection("Patient");
+    quality = prm.get("Bone quality");
+    density = density_for_quality(quality, prm.get_double("Cancellous density"));
+    prm.leave_subsection();
+    if (quality == "osteoporotic")
+      linear["cortical bone"].youngs_modulus *= 8040.0 / 12000.0; // Sci Rep 2025 ratio
+    LinearIsotropic{density_law.modulus(density), cancellous_poissons_ratio}.validate(
+      "Materials/cancellous bone");
+  }
+
+  LinearIsotropic MaterialLibrary::get(const std::string &name) const
+  {
+    if (name == "cancellous bone")
+      return LinearIsotropic{density_law.modulus(density), cancellous_poissons_ratio};
+    const auto it = linear.find(name);
+    if (it == linear.end())
+      {
+        std::string valid;
+        for (const std::string &n : names())
+          valid += (valid.empty() ? "" : ", ") + n;
+        throw std::invalid_argument("unknown material '" + name + "' (library: " + valid + ")");
+      }
+    return it->second;
+  }
+
+  bool MaterialLibrary::has(const std::string &name) const
+  {
+    return name == "cancellous bone" || linear.count(name) > 0;
+  }
+
+  std::vector<std::string> MaterialLibrary::names() const
+  {
+    std::vector<std::string> result;
+    for (const Entry &e : entries())
+      result.push_back(e.name);
+    result.push_back("cancellous bone");
+    return result;
+  }
+
+  std::vector<std::string> MaterialLibrary::implant_material_names()
+  {
+    std::vector<std::string> result;
+    for (const Entry &e : entries())
+      if (e.implant)
+        result.push_back(e.name);
+    return result;
+  }
+} // namespace bonefusion::materials

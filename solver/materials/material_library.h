@@ -1,0 +1,57 @@
+#pragma once
+/**
+ * @file The named materials a model can use (bone tissues, disc, implant alloys, polymers,
+ * graft) with published defaults, every value overridable in the input file.
+ *
+ * Defaults and sources: shared spine-data.md section 2 (cited per entry in the .cc file).
+ */
+#include "materials/density_power_law.h"
+#include "materials/linear_isotropic.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dealii
+{
+  class ParameterHandler;
+}
+
+namespace bonefusion::materials
+{
+  /** Library of linear isotropic materials by name plus the cancellous density law. */
+  class MaterialLibrary
+  {
+  public:
+    MaterialLibrary();
+
+    /** Declares subsection "Materials" (one subsection per material) and "Patient". */
+    static void declare_parameters(dealii::ParameterHandler &prm);
+    /** Reads all values and validates them; errors name "Materials/<name>/<key>". */
+    void parse_parameters(dealii::ParameterHandler &prm);
+
+    /** Material by name (e.g. "Ti-6Al-4V"); throws std::invalid_argument listing the names.
+     *  "cancellous bone" is evaluated at the patient's cancellous density. */
+    LinearIsotropic get(const std::string &name) const;
+    /** True if `name` is in the library. */
+    bool has(const std::string &name) const;
+    /** All names, in declaration order. */
+    std::vector<std::string> names() const;
+    /** Names of materials allowed for implants (screws, rods, cages). */
+    static std::vector<std::string> implant_material_names();
+
+    /** Patient's cancellous apparent density [g/cm^3]. */
+    double cancellous_density() const { return density; }
+    /** The cancellous density-modulus law. */
+    const DensityPowerLaw &cancellous_law() const { return density_law; }
+    /** "normal", "osteopenic", "osteoporotic" or "custom". */
+    const std::string &bone_quality() const { return quality; }
+
+  private:
+    std::map<std::string, LinearIsotropic> linear;
+    DensityPowerLaw density_law;
+    double cancellous_poissons_ratio = 0.2;
+    double density = 0.20;
+    std::string quality = "normal";
+  };
+} // namespace bonefusion::materials

@@ -1,0 +1,86 @@
+#include "mechanics/cell_stiffness.h"
+
+#include <cmath>
+
+namespace bonefusion::mechanics
+{
+  using dealii::SymmetricTensor;
+
+  void CellKinematics::reinit(const dealii::FEValues<3> &fe_values, const bool b_bar)
+  {
+    const dealii::FEValuesExtractors::Vector u(0);
+    n_q = fe_values.n_quadrature_points;
+    n_dofs = fe_values.dofs_per_cell;
+    sym_grad.resize(n_q * n_dofs);
+    dilatation.resize(n_q * n_dofs);
+    for (unsigned int q = 0; q < n_q; ++q)
+      for (unsigned int i = 0; i < n_dofs; ++i)
+        {
+          sym_grad[q * n_dofs + i] = fe_values[u].symmetric_gradient(i, q);
+          dilatation[q * n_dofs + i] = dealii::trace(sym_grad[q * n_dofs + i]);
+        }
+    if (!b_bar)
+      return;
+    // Mean dilatation of each shape function over the cell.
+    double volume = 0;
+    std::vector<double> mean(n_dofs, 0.0);
+    for (unsigned int q = 0; q < n_q; ++q)
+      {
+        volume += fe_values.JxW(q);
+        for (unsigned int i = 0; i < n_dofs; ++i)
+          mean[i] += dilatation[q * n_dofs + i] * fe_values.JxW(q);
+      }
+    for (unsigned int q = 0; q < n_q; ++q)
+      for (unsigned int i = 0; i < n_dofs; ++i)
+        dilatation[q * n_dofs + i] = mean[i] / volume;
+  }
+
+  void CellKinematics::stiffness(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
+                                 dealii::FullMatrix<double> &matrix) const
+  {
+    matrix.reinit(n_dofs, n_dofs);
+    std::vector<SymmetricTensor<2, 3>> dev(n_dofs);
+    for (unsigned int q = 0; q < n_q; ++q)
+      {
+        const double JxW = fe_values.JxW(q);
+        for (unsigned int i = 0; i < n_dofs; ++i)
+          dev[i] = dealii::deviator(sym_grad[q * n_dofs + i]);
+        for (unsigned int i = 0; i < n_dofs; ++i)
+          {
+            const double ki = c.kappa * dilatation[q * n_dofs + i] * JxW;
+            const SymmetricTensor<2, 3> mi = 2 * c.mu * JxW * dev[i];
+            for (unsigned int j = 0; j <= i; ++j)
+              matrix(i, j) += mi * dev[j] + ki * dilatation[q * n_dofs + j];
+          }
+      }
+    for (unsigned int i = 0; i < n_dofs; ++i)
+      for (unsigned int j = i + 1; j < n_dofs; ++j)
+        matrix(i, j) = matrix(j, i);
+  }
+
+  SymmetricTensor<2, 3> CellKinematics::strain(const unsigned int q,
+                                               const dealii::Vector<double> &u) const
+  {
+    SymmetricTensor<2, 3> eps;
+    double theta = 0;
+    for (unsigned int i = 0; i < n_dofs; ++i)
+      {
+        eps += u[i] * sym_grad[q * n_dofs + i];
+        theta += u[i] * dilatation[q * n_dofs + i];
+      }
+    // Replace the volumetric part by the (possibly averaged) dilatation.
+    return dealii::deviator(eps) + (theta / 3.0) * dealii::unit_symmetric_tensor<3>();
+  }
+
+  SymmetricTensor<2, 3> stress(const CellElasticity &c, const SymmetricTensor<2, 3> &eps)
+  {
+    return 2 * c.mu * dealii::deviator(eps) +
+           c.kappa * dealii::trace(eps) * dealii::unit_symmetric_tensor<3>();
+  }
+
+  double von_mises(const SymmetricTensor<2, 3> &sigma)
+  {
+    const SymmetricTensor<2, 3> s = dealii::deviator(sigma);
+    return std::sqrt(1.5 * (s * s));
+  }
+} // namespace bonefusion::mechanics

@@ -1,0 +1,97 @@
+#pragma once
+/**
+ * @file The discrete linear-elastic problem on a distributed mesh: DoFs, constraints,
+ * stiffness matrix (assembled once), surface-load right-hand sides and the AMG-CG solve.
+ * One stiffness, many load cases: the preconditioner is built once and reused.
+ */
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/distributed/tria_base.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_system.h>
+#include <deal.II/fe/mapping_q.h>
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/trilinos_sparse_matrix.h>
+#include <deal.II/lac/trilinos_vector.h>
+
+#include "loads/surface_traction.h"
+#include "mechanics/cell_stiffness.h"
+#include "mechanics/rigid_body_modes.h"
+
+#include <functional>
+#include <set>
+
+namespace bonefusion::mechanics
+{
+  using Vector = dealii::TrilinosWrappers::MPI::Vector;
+  using CellIterator = dealii::DoFHandler<3>::active_cell_iterator;
+  /** Elastic constants of a cell (from its region and state). */
+  using MaterialFunction = std::function<CellElasticity(const CellIterator &)>;
+
+  /** What a linear solve did. */
+  struct SolveReport
+  {
+    unsigned int iterations = 0;
+    double initial_residual = 0; ///< ||b|| [N]
+    double final_residual = 0;   ///< ||b - A x|| [N]
+    double seconds = 0;
+  };
+
+  /** Linear elasticity on a (distributed) triangulation with Q_degree elements. */
+  class ElasticSystem
+  {
+  public:
+    ElasticSystem(const dealii::Triangulation<3> &tria, unsigned int degree);
+
+    /** Distributes DoFs, clamps every DoF on the `clamped` boundary ids, builds sparsity. */
+    void setup(const std::set<dealii::types::boundary_id> &clamped);
+
+    /** Assembles the stiffness matrix with per-cell constants from `material`. */
+    void assemble(const MaterialFunction &material);
+
+    /** Builds the AMG preconditioner for the current matrix (seconds spent returned). */
+    double build_preconditioner();
+
+    /** Area, centroid and second moments of the boundary faces with id `surface`. */
+    loads::PlaneSection surface_section(dealii::types::boundary_id surface) const;
+
+    /** Right-hand side of a traction field on boundary `surface`. */
+    Vector traction_rhs(dealii::types::boundary_id surface,
+                        const std::function<dealii::Tensor<1, 3>(const dealii::Point<3> &)>
+                          &traction) const;
+
+    /**
+     * Solves K u = b with CG + AMG to relative tolerance `tolerance`; returns the locally
+     * relevant (ghosted) solution. Throws std::runtime_error on divergence or a non-finite
+     * residual.
+     */
+    SolveReport solve(const Vector &rhs, Vector &ghosted_solution, double tolerance,
+                      unsigned int max_iterations) const;
+
+    /** A ghosted vector with this system's layout. */
+    Vector make_ghosted_vector() const;
+    /** An owned (non-ghosted) vector with this system's layout. */
+    Vector make_owned_vector() const;
+
+    const dealii::DoFHandler<3> &dofs() const { return dof_handler; }
+    const dealii::FESystem<3> &element() const { return fe; }
+    const dealii::Mapping<3> &map() const { return mapping; }
+    const dealii::QGauss<3> &cell_quadrature() const { return quadrature; }
+    const MaterialFunction &material() const { return material_of_cell; }
+    const dealii::AffineConstraints<double> &constraints() const { return hanging_and_clamped; }
+    const dealii::TrilinosWrappers::SparseMatrix &matrix() const { return stiffness; }
+    MPI_Comm communicator() const { return mpi; }
+
+  private:
+    MPI_Comm mpi;
+    dealii::FESystem<3> fe;
+    dealii::MappingQ<3> mapping;
+    dealii::QGauss<3> quadrature;
+    dealii::QGauss<2> face_quadrature;
+    dealii::DoFHandler<3> dof_handler;
+    dealii::IndexSet owned, relevant;
+    dealii::AffineConstraints<double> hanging_and_clamped;
+    dealii::TrilinosWrappers::SparseMatrix stiffness;
+    ElasticityAMG amg;
+    MaterialFunction material_of_cell;
+  };
+} // namespace bonefusion::mechanics
