@@ -7,6 +7,9 @@
 #include "core/parameters.h"
 #include "core/simulator.h"
 
+#include <omp.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -34,6 +37,11 @@ namespace
 
 int main(int argc, char **argv)
 {
+  // One thread per MPI rank unless the user asks otherwise: the OpenMP threads of the
+  // linear-algebra libraries otherwise spin against the MPI ranks (measured: 20 s of system
+  // time in a 25 s run on 2 cores, no speed-up).
+  if (std::getenv("OMP_NUM_THREADS") == nullptr)
+    omp_set_num_threads(1);
   dealii::Utilities::MPI::MPI_InitFinalize mpi_init(argc, argv, 1);
   const MPI_Comm comm = MPI_COMM_WORLD;
   const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;

@@ -36,6 +36,11 @@ namespace bonefusion::core
                       "CG stops when the residual norm has fallen by this factor. [-]");
     prm.declare_entry("Maximum iterations", "3000", Patterns::Integer(1),
                       "CG iterations allowed before the run fails as not converged. [-]");
+    prm.declare_entry("AMG aggregation threshold", "1e-4", Patterns::Double(0, 1),
+                      "Strength-of-connection threshold of the smoothed-aggregation AMG (Trilinos "
+                      "ML); larger values coarsen less aggressively across material jumps. [-]");
+    prm.declare_entry("AMG smoother sweeps", "2", Patterns::Integer(1, 10),
+                      "Chebyshev smoother degree on each AMG level. [-]");
     prm.leave_subsection();
 
     prm.enter_subsection("Output");
@@ -65,6 +70,8 @@ namespace bonefusion::core
     prm.enter_subsection("Solver");
     solver.tolerance = prm.get_double("Relative tolerance");
     solver.max_iterations = prm.get_integer("Maximum iterations");
+    solver.amg.aggregation_threshold = prm.get_double("AMG aggregation threshold");
+    solver.amg.smoother_sweeps = prm.get_integer("AMG smoother sweeps");
     prm.leave_subsection();
 
     prm.enter_subsection("Output");

@@ -10,6 +10,7 @@
 #include "geometry/segment_geometry.h"
 #include "loads/load_case.h"
 #include "materials/material_library.h"
+#include "mechanics/rigid_body_modes.h"
 
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ namespace bonefusion::core
   {
     double tolerance = 1e-8;          ///< relative residual reduction
     unsigned int max_iterations = 3000;
+    mechanics::AmgSettings amg;
   };
 
   /** Output settings. */

@@ -154,7 +154,7 @@ namespace bonefusion::core
         });
         assembly_seconds = timer.wall_time();
         log << "Assembled stiffness in " << assembly_seconds << " s" << std::endl;
-        preconditioner_seconds = system->build_preconditioner();
+        preconditioner_seconds = system->build_preconditioner(prm.solver.amg);
         log << "AMG preconditioner (6 rigid-body modes) in " << preconditioner_seconds << " s"
             << std::endl;
         solve_load_cases();

@@ -106,7 +106,9 @@ namespace bonefusion::geometry
      *  "Geometry" and "Instrumentation" of prm. */
     static void declare_parameters(dealii::ParameterHandler &prm);
     /** Reads them back; throws std::invalid_argument naming the parameter on bad values
-     *  (negative lengths, unknown level, screws without room, ...). */
+     *  (negative lengths, unknown level, screws without room, ...). Builds a SegmentGeometry
+     *  to run the checks that need the anatomy, so it also throws std::runtime_error if the
+     *  dimension table cannot be read. */
     void parse_parameters(dealii::ParameterHandler &prm);
   };
 

@@ -120,8 +120,8 @@ namespace bonefusion::io
     data_out.build_patches(system.map(), system.element().degree);
 
     const std::string stem = "solution_" + dealii::Utilities::int_to_string(index, 3);
-    const std::string pvtu = data_out.write_vtu_with_pvtu_record(directory + "/", stem, 0, mpi,
-                                                                 0, 0);
+    const std::string pvtu =
+      data_out.write_vtu_with_pvtu_record(directory + "/", "solution", index, mpi, 3, 0);
     pvd_records.emplace_back(time, pvtu);
 
     dealii::DataOutBase::DataOutFilter filter(
@@ -142,6 +142,5 @@ namespace bonefusion::io
           labels << "step,time,label,pvtu,hdf5\n";
         labels << index << ',' << time << ',' << label << ',' << pvtu << ',' << h5 << '\n';
       }
-    (void)label;
   }
 } // namespace bonefusion::io

@@ -101,7 +101,7 @@ namespace bonefusion::loads
               throw std::invalid_argument("Loads/Load cases: unknown load case '" + name + "'");
             // A compressive force -F e_z acting at (0, offset) about the centroid adds the
             // moment r x F = (offset * -F, 0, 0).
-            lc.force[2] = -follower_preload;
+            lc.force[2] = 0.0 - follower_preload; // 0 - 0 is +0, not -0, in the table
             lc.moment[0] += follower_offset * (-follower_preload);
           }
         result.push_back(lc);

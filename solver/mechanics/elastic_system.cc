@@ -79,10 +79,10 @@ namespace bonefusion::mechanics
     stiffness.compress(dealii::VectorOperation::add);
   }
 
-  double ElasticSystem::build_preconditioner()
+  double ElasticSystem::build_preconditioner(const AmgSettings &settings)
   {
     dealii::Timer timer;
-    amg.initialize(stiffness, dof_handler, mapping, fe.degree > 1);
+    amg.initialize(stiffness, dof_handler, mapping, fe.degree > 1, settings);
     return timer.wall_time();
   }
 

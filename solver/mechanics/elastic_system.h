@@ -49,7 +49,7 @@ namespace bonefusion::mechanics
     void assemble(const MaterialFunction &material);
 
     /** Builds the AMG preconditioner for the current matrix (seconds spent returned). */
-    double build_preconditioner();
+    double build_preconditioner(const AmgSettings &settings = AmgSettings());
 
     /** Area, centroid and second moments of the boundary faces with id `surface`. */
     loads::PlaneSection surface_section(dealii::types::boundary_id surface) const;

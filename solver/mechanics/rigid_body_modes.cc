@@ -14,7 +14,8 @@ namespace bonefusion::mechanics
 
   void ElasticityAMG::initialize(const dealii::TrilinosWrappers::SparseMatrix &matrix,
                                  const dealii::DoFHandler<3> &dof_handler,
-                                 const dealii::Mapping<3> &mapping, const bool higher_order)
+                                 const dealii::Mapping<3> &mapping, const bool higher_order,
+                                 const AmgSettings &settings)
   {
     const Epetra_Map &map = matrix.trilinos_matrix().DomainMap();
     modes = std::make_unique<Epetra_MultiVector>(map, 6);
@@ -62,8 +63,8 @@ namespace bonefusion::mechanics
     dealii::TrilinosWrappers::PreconditionAMG::AdditionalData data;
     data.elliptic = true;
     data.higher_order_elements = higher_order;
-    data.smoother_sweeps = 2;
-    data.aggregation_threshold = 0.02;
+    data.smoother_sweeps = settings.smoother_sweeps;
+    data.aggregation_threshold = settings.aggregation_threshold;
     Teuchos::ParameterList list;
     std::unique_ptr<Epetra_MultiVector> unused;
     data.set_parameters(list, unused, matrix);
