@@ -4,9 +4,11 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 
+#include "core/parameter_reference.h"
 #include "core/parameters.h"
 #include "core/simulator.h"
 
+#include <dlfcn.h>
 #include <omp.h>
 
 #include <cstdlib>
@@ -30,6 +32,7 @@ namespace
     "  --dry-run                    build the model, report cells, DoFs and memory; no solve\n"
     "  --print-parameters           list every parameter: default, allowed values, unit,\n"
     "                               meaning (the generated reference is docs/parameters.md)\n"
+    "  --print-parameters=markdown  the same as a Markdown document\n"
     "  --help                       this text\n"
     "\n"
     "Parallel: mpirun -np N bonefusion CASE.prm\n";
@@ -41,14 +44,20 @@ int main(int argc, char **argv)
   // linear-algebra libraries otherwise spin against the MPI ranks (measured: 20 s of system
   // time in a 25 s run on 2 cores, no speed-up).
   if (std::getenv("OMP_NUM_THREADS") == nullptr)
-    omp_set_num_threads(1);
+    {
+      omp_set_num_threads(1);
+      // OpenBLAS (when it provides libblas) starts its own thread pool at load time.
+      using SetThreads = void (*)(int);
+      if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+        set(1);
+    }
   dealii::Utilities::MPI::MPI_InitFinalize mpi_init(argc, argv, 1);
   const MPI_Comm comm = MPI_COMM_WORLD;
   const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
 
   std::string case_file;
   std::vector<std::string> overrides;
-  bool dry_run = false, print_parameters = false;
+  bool dry_run = false, print_parameters = false, markdown = false;
   for (int i = 1; i < argc; ++i)
     {
       const std::string arg = argv[i];
@@ -66,6 +75,8 @@ int main(int argc, char **argv)
         dry_run = true;
       else if (arg == "--print-parameters")
         print_parameters = true;
+      else if (arg == "--print-parameters=markdown")
+        print_parameters = markdown = true;
       else if (!arg.empty() && arg[0] != '-' && case_file.empty())
         case_file = arg;
       else
@@ -83,7 +94,7 @@ int main(int argc, char **argv)
         {
           bonefusion::core::Parameters::declare(prm);
           if (root)
-            prm.print_parameters(std::cout, dealii::ParameterHandler::Description);
+            bonefusion::core::print_parameter_reference(prm, std::cout, markdown);
           return 0;
         }
       const bonefusion::core::Parameters parameters =

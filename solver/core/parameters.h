@@ -35,6 +35,14 @@ namespace bonefusion::core
     mechanics::AmgSettings amg;
   };
 
+  /** How the facet joints transmit load. */
+  struct FacetParameters
+  {
+    bool compression_only = false;     ///< false = bonded pads (carry tension too)
+    double open_stiffness_fraction = 1e-3; ///< stiffness of an open joint cell / closed
+    unsigned int max_iterations = 20; ///< active-set iterations per load case
+  };
+
   /** Output settings. */
   struct OutputParameters
   {
@@ -48,6 +56,7 @@ namespace bonefusion::core
     std::string case_file;            ///< the .prm the run was started with ("" = defaults)
     DiscretizationParameters discretization;
     SolverParameters solver;
+    FacetParameters facets;
     OutputParameters output;
     geometry::SegmentParameters segment;
     loads::LoadParameters loads;

@@ -6,6 +6,7 @@
 #include "geometry/voxel_mesh.h"
 #include "io/visualization.h"
 #include "loads/surface_traction.h"
+#include "mechanics/facet_contact.h"
 #include "postprocess/body_motion.h"
 #include "postprocess/field_statistics.h"
 #include "postprocess/load_sharing.h"
@@ -149,9 +150,9 @@ namespace bonefusion::core
         prepare_output_directory();
         setup_system();
         dealii::Timer timer;
-        system->assemble([this](const mechanics::CellIterator &cell) {
-          return region_materials.elasticity(cell->material_id());
-        });
+        facet_open.assign(triangulation.n_active_cells(), 0);
+        system->assemble(
+          [this](const mechanics::CellIterator &cell) { return cell_elasticity(cell); });
         assembly_seconds = timer.wall_time();
         log << "Assembled stiffness in " << assembly_seconds << " s" << std::endl;
         preconditioner_seconds = system->build_preconditioner(prm.solver.amg);
@@ -167,6 +168,74 @@ namespace bonefusion::core
           std::ofstream(dir + "/FAILED") << e.what() << '\n';
         throw;
       }
+  }
+
+  mechanics::CellElasticity Simulator::cell_elasticity(const mechanics::CellIterator &cell) const
+  {
+    mechanics::CellElasticity c = region_materials.elasticity(cell->material_id());
+    if (facet_open[cell->active_cell_index()])
+      {
+        c.mu *= prm.facets.open_stiffness_fraction;
+        c.kappa *= prm.facets.open_stiffness_fraction;
+      }
+    return c;
+  }
+
+  mechanics::SolveReport Simulator::solve_with_facet_contact(const mechanics::Vector &rhs,
+                                                             mechanics::Vector &solution,
+                                                             unsigned int &contact_iterations,
+                                                             unsigned long &open_cells)
+  {
+    const auto material = [this](const mechanics::CellIterator &cell) {
+      return cell_elasticity(cell);
+    };
+    // Every load case starts from closed joints, so results do not depend on case order.
+    std::fill(facet_open.begin(), facet_open.end(), 0);
+    if (matrix_has_open_cells)
+      {
+        system->assemble(material);
+        preconditioner_seconds += system->build_preconditioner(prm.solver.amg);
+      }
+    matrix_has_open_cells = false;
+    mechanics::SolveReport total;
+    contact_iterations = 0;
+    const auto closed = [this](const mechanics::CellIterator &cell) {
+      return region_materials.elasticity(cell->material_id());
+    };
+    const unsigned int joint = static_cast<unsigned int>(Region::facet_cartilage);
+    for (unsigned int it = 0;; ++it)
+      {
+        const mechanics::SolveReport r =
+          system->solve(rhs, solution, prm.solver.tolerance, prm.solver.max_iterations);
+        total.iterations += r.iterations;
+        total.seconds += r.seconds;
+        total.initial_residual = r.initial_residual;
+        total.final_residual = r.final_residual;
+        if (!prm.facets.compression_only)
+          break;
+        ++contact_iterations;
+        const unsigned long changed =
+          mechanics::update_open_joint_cells(*system, solution, joint, closed, facet_open);
+        if (changed == 0)
+          break;
+        if (it + 1 >= prm.facets.max_iterations)
+          throw std::runtime_error("facet contact did not settle after " +
+                                   std::to_string(prm.facets.max_iterations) +
+                                   " iterations (" + std::to_string(changed) +
+                                   " cells still changing); raise 'Facet joints/Maximum "
+                                   "contact iterations' or use Contact = bonded");
+        // The AMG hierarchy is rebuilt: reusing the bonded matrix's hierarchy was measured
+        // at 5-15x more CG iterations (690-2260 instead of ~130) once joints open.
+        system->assemble(material);
+        preconditioner_seconds += system->build_preconditioner(prm.solver.amg);
+        matrix_has_open_cells = true;
+      }
+    unsigned long open = 0;
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned() && facet_open[cell->active_cell_index()])
+        ++open;
+    open_cells = dealii::Utilities::MPI::sum(open, mpi);
+    return total;
   }
 
   void Simulator::solve_load_cases()
@@ -187,13 +256,19 @@ namespace bonefusion::core
         const mechanics::Vector rhs = system->traction_rhs(
           surface, [&](const dealii::Point<3> &p) { return traction.value(p); });
         mechanics::Vector u = system->make_ghosted_vector();
+        unsigned int contact_iterations = 0;
+        unsigned long open_cells = 0;
         const mechanics::SolveReport report =
-          system->solve(rhs, u, prm.solver.tolerance, prm.solver.max_iterations);
+          solve_with_facet_contact(rhs, u, contact_iterations, open_cells);
         solve_seconds += report.seconds;
         log << "Load case " << std::setw(22) << std::left << lc.name << std::right << ": "
             << std::setw(4) << report.iterations << " CG iterations, residual "
             << report.initial_residual << " -> " << report.final_residual << " N, "
-            << report.seconds << " s" << std::endl;
+            << report.seconds << " s";
+        if (prm.facets.compression_only)
+          log << ", " << contact_iterations << " contact iteration(s), " << open_cells
+              << " open facet cells";
+        log << std::endl;
 
         table.start_row(lc.name, 0.0);
         // Rotation of the upper body relative to the lower one.
@@ -259,6 +334,8 @@ namespace bonefusion::core
 
         for (const auto &[name, value] : postprocess::field_statistics(*system, u))
           table.add(name, value);
+        table.add("facet_open_cells", open_cells);
+        table.add("contact_iterations", contact_iterations);
         table.add("cg_iterations", report.iterations);
         table.add("solve_seconds", report.seconds);
 

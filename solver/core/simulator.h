@@ -46,6 +46,13 @@ namespace bonefusion::core
     void setup_system();
     void solve_load_cases();
     void write_summary();
+    /** Elastic constants of a cell: its region's, softened if it is an open facet cell. */
+    mechanics::CellElasticity cell_elasticity(const mechanics::CellIterator &cell) const;
+    /** Solves one load case; with compression-only facets, iterates the active set. */
+    mechanics::SolveReport solve_with_facet_contact(const mechanics::Vector &rhs,
+                                                    mechanics::Vector &solution,
+                                                    unsigned int &contact_iterations,
+                                                    unsigned long &open_cells);
 
     const Parameters &prm;
     const dealii::ParameterHandler &expanded;
@@ -56,6 +63,8 @@ namespace bonefusion::core
     RegionMaterials region_materials;
     std::unique_ptr<mechanics::ElasticSystem> system;
     io::StatisticsTable table;
+    std::vector<unsigned char> facet_open; // per active cell: 1 = joint open
+    bool matrix_has_open_cells = false;
     double setup_seconds = 0, assembly_seconds = 0, preconditioner_seconds = 0,
            solve_seconds = 0;
   };

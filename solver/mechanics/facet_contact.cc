@@ -1,0 +1,43 @@
+#include "mechanics/facet_contact.h"
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/fe/fe_values.h>
+
+namespace bonefusion::mechanics
+{
+  unsigned long update_open_joint_cells(const ElasticSystem &system, const Vector &ghosted_solution,
+                                        const unsigned int joint_id,
+                                        const MaterialFunction &closed_material,
+                                        std::vector<unsigned char> &open)
+  {
+    const auto &fe = system.element();
+    dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),
+                                  dealii::update_gradients | dealii::update_JxW_values);
+    CellKinematics kinematics;
+    dealii::Vector<double> u(fe.n_dofs_per_cell());
+    unsigned long changed = 0;
+    for (const auto &cell : system.dofs().active_cell_iterators())
+      if (cell->is_locally_owned() && cell->material_id() == joint_id)
+        {
+          const CellElasticity c = closed_material(cell);
+          fe_values.reinit(cell);
+          kinematics.reinit(fe_values, c.b_bar);
+          cell->get_dof_values(ghosted_solution, u);
+          double mean_strain = 0, mean_stress = 0, volume = 0;
+          for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
+            {
+              const auto eps = kinematics.strain(q, u);
+              mean_strain += eps[2][2] * fe_values.JxW(q);
+              mean_stress += stress(c, eps)[2][2] * fe_values.JxW(q);
+              volume += fe_values.JxW(q);
+            }
+          mean_strain /= volume;
+          mean_stress /= volume;
+          unsigned char &state = open[cell->active_cell_index()];
+          const unsigned char next = state ? (mean_strain >= 0) : (mean_stress > 0);
+          changed += (next != state);
+          state = next;
+        }
+    return dealii::Utilities::MPI::sum(changed, system.communicator());
+  }
+} // namespace bonefusion::mechanics

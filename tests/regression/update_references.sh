@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Regenerates the regression references tests/regression/reference/<case>.csv from serial
+# (np = 1) runs of the current build, for review: inspect `git diff tests/regression/reference`
+# and commit only changes you can explain (the run's log is in the printed directory).
+# Usage: tests/regression/update_references.sh [path/to/bonefusion] [case ...]
+#   default executable: build/bin/bonefusion; default cases: every tests/regression/*.prm
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+exe="${1:-$root/build/bin/bonefusion}"
+shift || true
+if [[ ! -x "$exe" ]]; then
+  echo "update_references.sh: no executable '$exe' (build first: cd build && make bonefusion)" >&2
+  exit 1
+fi
+cases=("$@")
+if [[ ${#cases[@]} -eq 0 ]]; then
+  for prm in "$here"/*.prm; do cases+=("$(basename "$prm" .prm)"); done
+fi
+work="$(mktemp -d "${TMPDIR:-/tmp}/bonefusion-references.XXXXXX")"
+mkdir -p "$here/reference"
+for case in "${cases[@]}"; do
+  echo "== $case"
+  out="$work/$case"
+  "$exe" "$here/$case.prm" --set "Output/Directory=$out" > "$work/$case.log" 2>&1 || {
+    echo "update_references.sh: $case failed, see $work/$case.log" >&2
+    exit 1
+  }
+  test -f "$out/COMPLETED"
+  # The wall-clock column is dropped: it differs on every run and is never compared.
+  python3 - "$out/statistics.csv" "$here/reference/$case.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="") as f:
+    rows = list(csv.reader(f))
+drop = {i for i, c in enumerate(rows[0]) if c == "solve_seconds"}
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    for r in rows:
+        w.writerow([v for i, v in enumerate(r) if i not in drop])
+PY
+  python3 "$here/compare_statistics.py" "$out/statistics.csv" --max-load-sharing-error=0.01 \
+    --positive-primary-rotation=flexion --positive-primary-rotation=extension
+done
+echo "References written to $here/reference (run logs in $work)."
+echo "Review with: git -C '$root' diff --stat -- tests/regression/reference"

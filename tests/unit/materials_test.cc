@@ -1,0 +1,326 @@
+// Requirement: material laws and library give the published values (E=1000, nu=0.25 -> lambda = mu = 400, K = 666.67 MPa; 4730*0.2^1.56 = 384.12 MPa; Ti 110000, PEEK 3600, cortical 12000 -> 8040 MPa osteoporotic) and reject invalid parameters naming them.
+#include <deal.II/base/parameter_handler.h>
+
+#include "materials/density_power_law.h"
+#include "materials/linear_isotropic.h"
+#include "materials/material_library.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+using bonefusion::materials::DensityPowerLaw;
+using bonefusion::materials::LinearIsotropic;
+using bonefusion::materials::MaterialLibrary;
+
+namespace
+{
+  /** Message of the std::invalid_argument that f throws; fails the test if none is thrown. */
+  template <typename F>
+  std::string invalid_argument_message(F &&f)
+  {
+    try
+      {
+        f();
+      }
+    catch (const std::invalid_argument &e)
+      {
+        return e.what();
+      }
+    ADD_FAILURE() << "expected std::invalid_argument";
+    return "";
+  }
+
+  /** A parameter handler with the library's tree declared. */
+  void declare(dealii::ParameterHandler &prm) { MaterialLibrary::declare_parameters(prm); }
+
+  void set(dealii::ParameterHandler &prm, const std::string &subsection1,
+           const std::string &subsection2, const std::string &key, const std::string &value)
+  {
+    prm.enter_subsection(subsection1);
+    if (!subsection2.empty())
+      prm.enter_subsection(subsection2);
+    prm.set(key, value);
+    if (!subsection2.empty())
+      prm.leave_subsection();
+    prm.leave_subsection();
+  }
+} // namespace
+
+// ----------------------------------------------------------------------------------------
+// LinearIsotropic
+
+TEST(LinearIsotropic, LameConstantsMatchHandValues)
+{
+  const LinearIsotropic m{1000.0, 0.25};
+  // lambda = E nu / ((1 + nu)(1 - 2 nu)) = 250 / (1.25 * 0.5) = 400
+  EXPECT_NEAR(m.lambda(), 400.0, 1e-12);
+  // mu = E / (2 (1 + nu)) = 1000 / 2.5 = 400
+  EXPECT_NEAR(m.mu(), 400.0, 1e-12);
+  // K = E / (3 (1 - 2 nu)) = 1000 / 1.5
+  EXPECT_NEAR(m.bulk_modulus(), 2000.0 / 3.0, 1e-12);
+  // Consistency: K = lambda + 2 mu / 3.
+  EXPECT_NEAR(m.bulk_modulus(), m.lambda() + 2.0 * m.mu() / 3.0, 1e-12);
+  EXPECT_NO_THROW(m.validate("Materials/test"));
+}
+
+TEST(LinearIsotropic, NearlyIncompressibleIsValidButStiffInBulk)
+{
+  const LinearIsotropic nucleus{1.0, 0.499};
+  EXPECT_NO_THROW(nucleus.validate("Materials/nucleus"));
+  EXPECT_GT(nucleus.bulk_modulus() / nucleus.mu(), 100.0);
+}
+
+TEST(LinearIsotropic, PoissonsRatioAtOrAboveHalfIsRejectedNamingTheParameter)
+{
+  for (const double nu : {0.5, 0.6, 1.0, -1.0, -1.5, std::numeric_limits<double>::quiet_NaN(),
+                          std::numeric_limits<double>::infinity()})
+    {
+      SCOPED_TRACE("nu = " + std::to_string(nu));
+      const std::string msg = invalid_argument_message(
+        [&] { LinearIsotropic{1000.0, nu}.validate("Materials/nucleus"); });
+      EXPECT_NE(msg.find("Materials/nucleus"), std::string::npos) << msg;
+      EXPECT_NE(msg.find("Poisson"), std::string::npos) << msg;
+    }
+}
+
+TEST(LinearIsotropic, NonPositiveOrNonFiniteModulusIsRejectedNamingTheParameter)
+{
+  for (const double E : {0.0, -1.0, -110000.0, std::numeric_limits<double>::quiet_NaN(),
+                         std::numeric_limits<double>::infinity()})
+    {
+      SCOPED_TRACE("E = " + std::to_string(E));
+      const std::string msg = invalid_argument_message(
+        [&] { LinearIsotropic{E, 0.3}.validate("Materials/PEEK"); });
+      EXPECT_NE(msg.find("Materials/PEEK"), std::string::npos) << msg;
+      EXPECT_NE(msg.find("Young"), std::string::npos) << msg;
+    }
+}
+
+// ----------------------------------------------------------------------------------------
+// DensityPowerLaw
+
+TEST(DensityPowerLaw, MorganDefaultsAtNormalDensity)
+{
+  const DensityPowerLaw law;
+  EXPECT_EQ(law.coefficient, 4730.0);
+  EXPECT_EQ(law.exponent, 1.56);
+  // 4730 * 0.2^1.56 = 384.12 MPa
+  EXPECT_NEAR(law.modulus(0.2), 384.12, 0.01);
+  EXPECT_NEAR(law.modulus(0.2), 4730.0 * std::pow(0.2, 1.56), 1e-10);
+  EXPECT_NEAR(law.modulus(1.0), 4730.0, 1e-10);
+}
+
+TEST(DensityPowerLaw, PositiveAndStrictlyIncreasing)
+{
+  const DensityPowerLaw law;
+  double previous = 0;
+  for (double rho = 0.01; rho <= 2.0; rho += 0.01)
+    {
+      const double E = law.modulus(rho);
+      EXPECT_GT(E, previous) << "rho = " << rho;
+      EXPECT_GT(law.derivative(rho), 0) << "rho = " << rho;
+      previous = E;
+    }
+}
+
+TEST(DensityPowerLaw, DerivativeMatchesCentralFiniteDifference)
+{
+  for (const DensityPowerLaw law : {DensityPowerLaw{}, DensityPowerLaw{2000, 2.0},
+                                    DensityPowerLaw{8920, 1.83}, DensityPowerLaw{100, 0.7}})
+    for (const double rho : {0.05, 0.1, 0.2, 0.35, 0.8, 1.5})
+      {
+        const double h = 1e-5 * rho;
+        const double fd = (law.modulus(rho + h) - law.modulus(rho - h)) / (2 * h);
+        EXPECT_NEAR(law.derivative(rho) / fd, 1.0, 1e-6)
+          << "a = " << law.coefficient << ", b = " << law.exponent << ", rho = " << rho;
+      }
+}
+
+TEST(DensityPowerLaw, NonPositiveParametersAreRejectedNamingThem)
+{
+  for (const DensityPowerLaw law : {DensityPowerLaw{0, 1.56}, DensityPowerLaw{-4730, 1.56},
+                                    DensityPowerLaw{4730, 0}, DensityPowerLaw{4730, -1},
+                                    DensityPowerLaw{std::nan(""), 1.56}})
+    {
+      const std::string msg =
+        invalid_argument_message([&] { law.validate("Materials/cancellous bone"); });
+      EXPECT_NE(msg.find("Materials/cancellous bone"), std::string::npos) << msg;
+    }
+  EXPECT_NO_THROW(DensityPowerLaw{}.validate("Materials/cancellous bone"));
+}
+
+// ----------------------------------------------------------------------------------------
+// MaterialLibrary
+
+TEST(MaterialLibrary, PublishedDefaultsAfterParsingDefaults)
+{
+  dealii::ParameterHandler prm;
+  declare(prm);
+  MaterialLibrary lib;
+  lib.parse_parameters(prm);
+  EXPECT_EQ(lib.get("Ti-6Al-4V").youngs_modulus, 110000.0);
+  EXPECT_EQ(lib.get("Ti-6Al-4V").poissons_ratio, 0.3);
+  EXPECT_EQ(lib.get("PEEK").youngs_modulus, 3600.0);
+  EXPECT_EQ(lib.get("cortical bone").youngs_modulus, 12000.0);
+  EXPECT_EQ(lib.get("nucleus").poissons_ratio, 0.499);
+  EXPECT_EQ(lib.bone_quality(), "normal");
+  EXPECT_DOUBLE_EQ(lib.cancellous_density(), 0.20);
+  EXPECT_NEAR(lib.get("cancellous bone").youngs_modulus, 384.12, 0.01);
+  EXPECT_DOUBLE_EQ(lib.get("cancellous bone").poissons_ratio, 0.2);
+  // Every library entry is a valid material.
+  for (const std::string &name : lib.names())
+    {
+      EXPECT_TRUE(lib.has(name)) << name;
+      EXPECT_NO_THROW(lib.get(name).validate(name)) << name;
+    }
+}
+
+TEST(MaterialLibrary, ConstructorDefaultsEqualDeclaredDefaults)
+{
+  dealii::ParameterHandler prm;
+  declare(prm);
+  MaterialLibrary parsed;
+  parsed.parse_parameters(prm);
+  const MaterialLibrary constructed;
+  for (const std::string &name : constructed.names())
+    {
+      EXPECT_DOUBLE_EQ(constructed.get(name).youngs_modulus, parsed.get(name).youngs_modulus)
+        << name;
+      EXPECT_DOUBLE_EQ(constructed.get(name).poissons_ratio, parsed.get(name).poissons_ratio)
+        << name;
+    }
+}
+
+TEST(MaterialLibrary, ImplantMaterialsAreInTheLibrary)
+{
+  const MaterialLibrary lib;
+  const auto implants = MaterialLibrary::implant_material_names();
+  for (const char *expected : {"Ti-6Al-4V", "CoCr", "316L", "PEEK", "CFR-PEEK"})
+    EXPECT_NE(std::find(implants.begin(), implants.end(), expected), implants.end())
+      << expected;
+  for (const std::string &name : implants)
+    EXPECT_TRUE(lib.has(name)) << name;
+  EXPECT_EQ(std::find(implants.begin(), implants.end(), "cortical bone"), implants.end());
+}
+
+TEST(MaterialLibrary, OverridesFromParameterHandler)
+{
+  dealii::ParameterHandler prm;
+  declare(prm);
+  set(prm, "Materials", "PEEK", "Young's modulus", "4100");
+  set(prm, "Materials", "Ti-6Al-4V", "Poisson's ratio", "0.34");
+  set(prm, "Materials", "cancellous bone", "Density-modulus exponent", "2");
+  MaterialLibrary lib;
+  lib.parse_parameters(prm);
+  EXPECT_EQ(lib.get("PEEK").youngs_modulus, 4100.0);
+  EXPECT_EQ(lib.get("Ti-6Al-4V").poissons_ratio, 0.34);
+  EXPECT_EQ(lib.cancellous_law().exponent, 2.0);
+  EXPECT_NEAR(lib.get("cancellous bone").youngs_modulus, 4730.0 * 0.04, 1e-9);
+}
+
+TEST(MaterialLibrary, OsteoporoticLowersDensityAndCorticalModulus)
+{
+  dealii::ParameterHandler prm;
+  declare(prm);
+  set(prm, "Patient", "", "Bone quality", "osteoporotic");
+  MaterialLibrary lib;
+  lib.parse_parameters(prm);
+  EXPECT_EQ(lib.bone_quality(), "osteoporotic");
+  EXPECT_DOUBLE_EQ(lib.cancellous_density(), 0.10);
+  EXPECT_NEAR(lib.get("cortical bone").youngs_modulus, 8040.0, 1e-9);
+  // Morgan law at 0.10: 4730 * 0.1^1.56 = 130.4 MPa, 34 % of the normal 384 MPa.
+  EXPECT_NEAR(lib.get("cancellous bone").youngs_modulus, 4730.0 * std::pow(0.1, 1.56), 1e-9);
+  EXPECT_NEAR(lib.get("cancellous bone").youngs_modulus / 384.12, 0.34, 0.005);
+  // Other tissues are unchanged.
+  EXPECT_EQ(lib.get("bony endplate").youngs_modulus, 1000.0);
+}
+
+TEST(MaterialLibrary, OsteopenicAndCustomDensity)
+{
+  {
+    dealii::ParameterHandler prm;
+    declare(prm);
+    set(prm, "Patient", "", "Bone quality", "osteopenic");
+    MaterialLibrary lib;
+    lib.parse_parameters(prm);
+    EXPECT_DOUBLE_EQ(lib.cancellous_density(), 0.15);
+    EXPECT_EQ(lib.get("cortical bone").youngs_modulus, 12000.0);
+  }
+  {
+    dealii::ParameterHandler prm;
+    declare(prm);
+    set(prm, "Patient", "", "Bone quality", "custom");
+    set(prm, "Patient", "", "Cancellous density", "0.3");
+    MaterialLibrary lib;
+    lib.parse_parameters(prm);
+    EXPECT_DOUBLE_EQ(lib.cancellous_density(), 0.3);
+    EXPECT_NEAR(lib.get("cancellous bone").youngs_modulus, 4730.0 * std::pow(0.3, 1.56), 1e-9);
+  }
+  {
+    // "Cancellous density" is ignored unless the quality is custom.
+    dealii::ParameterHandler prm;
+    declare(prm);
+    set(prm, "Patient", "", "Cancellous density", "0.3");
+    MaterialLibrary lib;
+    lib.parse_parameters(prm);
+    EXPECT_DOUBLE_EQ(lib.cancellous_density(), 0.20);
+  }
+}
+
+TEST(MaterialLibrary, PoissonsRatioHalfInInputIsRejectedNamingTheParameter)
+{
+  dealii::ParameterHandler prm;
+  declare(prm);
+  // 0.5 passes the pattern (closed interval) but not the law's validation.
+  set(prm, "Materials", "nucleus", "Poisson's ratio", "0.5");
+  MaterialLibrary lib;
+  const std::string msg = invalid_argument_message([&] { lib.parse_parameters(prm); });
+  EXPECT_NE(msg.find("Materials/nucleus"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("Poisson"), std::string::npos) << msg;
+}
+
+TEST(MaterialLibrary, ZeroModulusInInputIsRejectedNamingTheParameter)
+{
+  dealii::ParameterHandler prm;
+  declare(prm);
+  set(prm, "Materials", "Ti-6Al-4V", "Young's modulus", "0");
+  MaterialLibrary lib;
+  const std::string msg = invalid_argument_message([&] { lib.parse_parameters(prm); });
+  EXPECT_NE(msg.find("Materials/Ti-6Al-4V"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("Young"), std::string::npos) << msg;
+}
+
+TEST(MaterialLibrary, ZeroDensityLawCoefficientIsRejected)
+{
+  dealii::ParameterHandler prm;
+  declare(prm);
+  set(prm, "Materials", "cancellous bone", "Density-modulus coefficient", "0");
+  MaterialLibrary lib;
+  const std::string msg = invalid_argument_message([&] { lib.parse_parameters(prm); });
+  EXPECT_NE(msg.find("Materials/cancellous bone"), std::string::npos) << msg;
+}
+
+TEST(MaterialLibrary, OutOfPatternValuesAreRejectedByTheHandler)
+{
+  dealii::ParameterHandler prm;
+  declare(prm);
+  EXPECT_ANY_THROW(set(prm, "Materials", "nucleus", "Poisson's ratio", "0.6"));
+  EXPECT_ANY_THROW(set(prm, "Materials", "PEEK", "Young's modulus", "-1"));
+  EXPECT_ANY_THROW(set(prm, "Materials", "PEEK", "Young's modulus", "abc"));
+  EXPECT_ANY_THROW(set(prm, "Patient", "", "Bone quality", "brittle"));
+}
+
+TEST(MaterialLibrary, UnknownNameThrowsListingTheLibrary)
+{
+  const MaterialLibrary lib;
+  EXPECT_FALSE(lib.has("unobtainium"));
+  const std::string msg = invalid_argument_message([&] { lib.get("unobtainium"); });
+  EXPECT_NE(msg.find("unobtainium"), std::string::npos) << msg;
+  for (const std::string &name : lib.names())
+    EXPECT_NE(msg.find(name), std::string::npos) << "'" << name << "' not listed in: " << msg;
+}
