@@ -127,6 +127,9 @@ namespace bonefusion::core
         for (const char *stale : {"statistics.csv", "summary.h5", "COMPLETED", "FAILED",
                                   "solution.pvd", "solution.xdmf", "solution_steps.csv"})
           std::filesystem::remove(dir + "/" + stale);
+        for (const auto &entry : std::filesystem::directory_iterator(dir))
+          if (entry.path().filename().string().rfind("solution_", 0) == 0)
+            std::filesystem::remove(entry.path());
         std::ofstream out(dir + "/parameters.prm");
         expanded.print_parameters(out, dealii::ParameterHandler::PRM);
         std::ofstream regions(dir + "/regions.csv");

@@ -10,13 +10,21 @@ namespace bonefusion::io
 {
   namespace
   {
+    /** Independent components of a symmetric tensor, in output order. */
+    constexpr unsigned int voigt[6][2] = {{0, 0}, {1, 1}, {2, 2}, {0, 1}, {0, 2}, {1, 2}};
+    const char *const voigt_suffix[6] = {"_xx", "_yy", "_zz", "_xy", "_xz", "_yz"};
+
     /** Strain, stress, von Mises stress and strain-energy density from the displacement
-     *  gradient, with the cell's constants (and its B-bar dilatation, see cell_stiffness.h). */
+     *  gradient, with the cell's constants (and its B-bar dilatation, see cell_stiffness.h).
+     *  As 3x3 tensors (VTU), or with split_tensors as six scalars each, strain_xx .. stress_yz
+     *  (HDF5/XDMF: deal.II 9.4's DataOutFilter keeps only 1 or 3 components of a field and
+     *  would silently cut a tensor down to xx, xy, xz). */
     class StressPostprocessor : public dealii::DataPostprocessor<3>
     {
     public:
-      explicit StressPostprocessor(const mechanics::MaterialFunction &material)
+      StressPostprocessor(const mechanics::MaterialFunction &material, const bool split_tensors)
         : material(material)
+        , split(split_tensors)
       {}
 
       void evaluate_vector_field(const dealii::DataPostprocessorInputs::Vector<3> &inputs,
@@ -42,21 +50,42 @@ namespace bonefusion::io
               eps[p] = dealii::deviator(eps[p]) +
                        (mean_theta / 3.0) * dealii::unit_symmetric_tensor<3>();
             const auto sigma = mechanics::stress(c, eps[p]);
-            for (unsigned int i = 0; i < 3; ++i)
-              for (unsigned int j = 0; j < 3; ++j)
-                {
-                  out[p][3 * i + j] = eps[p][i][j];
-                  out[p][9 + 3 * i + j] = sigma[i][j];
-                }
-            out[p][18] = mechanics::von_mises(sigma);
-            out[p][19] = 0.5 * (sigma * eps[p]);
+            unsigned int k = 0;
+            if (split)
+              {
+                for (const auto &ij : voigt)
+                  out[p][k++] = eps[p][ij[0]][ij[1]];
+                for (const auto &ij : voigt)
+                  out[p][k++] = sigma[ij[0]][ij[1]];
+              }
+            else
+              {
+                for (unsigned int i = 0; i < 3; ++i)
+                  for (unsigned int j = 0; j < 3; ++j)
+                    {
+                      out[p][k] = eps[p][i][j];
+                      out[p][9 + k] = sigma[i][j];
+                      ++k;
+                    }
+                k = 18;
+              }
+            out[p][k] = mechanics::von_mises(sigma);
+            out[p][k + 1] = 0.5 * (sigma * eps[p]);
           }
       }
 
       std::vector<std::string> get_names() const override
       {
-        std::vector<std::string> names(9, "strain");
-        names.resize(18, "stress");
+        std::vector<std::string> names;
+        if (split)
+          for (const std::string field : {"strain", "stress"})
+            for (const char *suffix : voigt_suffix)
+              names.push_back(field + suffix);
+        else
+          {
+            names.resize(9, "strain");
+            names.resize(18, "stress");
+          }
         names.push_back("von_mises_stress");
         names.push_back("strain_energy_density");
         return names;
@@ -66,7 +95,9 @@ namespace bonefusion::io
       get_data_component_interpretation() const override
       {
         std::vector<dealii::DataComponentInterpretation::DataComponentInterpretation> v(
-          18, dealii::DataComponentInterpretation::component_is_part_of_tensor);
+          split ? 12 : 18,
+          split ? dealii::DataComponentInterpretation::component_is_scalar :
+                  dealii::DataComponentInterpretation::component_is_part_of_tensor);
         v.push_back(dealii::DataComponentInterpretation::component_is_scalar);
         v.push_back(dealii::DataComponentInterpretation::component_is_scalar);
         return v;
@@ -79,6 +110,7 @@ namespace bonefusion::io
 
     private:
       const mechanics::MaterialFunction &material;
+      const bool split;
     };
   } // namespace
 
@@ -93,16 +125,6 @@ namespace bonefusion::io
   {
     const MPI_Comm mpi = system.communicator();
     const auto &tria = system.dofs().get_triangulation();
-    dealii::DataOut<3> data_out;
-    data_out.attach_dof_handler(system.dofs());
-    const std::vector<std::string> names(3, "displacement");
-    const std::vector<dealii::DataComponentInterpretation::DataComponentInterpretation>
-      vector_kind(3, dealii::DataComponentInterpretation::component_is_part_of_vector);
-    data_out.add_data_vector(ghosted_solution, names, dealii::DataOut<3>::type_dof_data,
-                             vector_kind);
-    StressPostprocessor stresses(system.material());
-    data_out.add_data_vector(ghosted_solution, stresses);
-
     dealii::Vector<float> region(tria.n_active_cells()), rank(tria.n_active_cells()),
       rho(tria.n_active_cells());
     const float this_rank = dealii::Utilities::MPI::this_mpi_process(mpi);
@@ -114,23 +136,42 @@ namespace bonefusion::io
           if (!density.empty())
             rho[cell->active_cell_index()] = density[cell->active_cell_index()];
         }
-    data_out.add_data_vector(region, "region", dealii::DataOut<3>::type_cell_data);
-    data_out.add_data_vector(rho, "bone_density", dealii::DataOut<3>::type_cell_data);
-    data_out.add_data_vector(rank, "mpi_rank", dealii::DataOut<3>::type_cell_data);
-    data_out.build_patches(system.map(), system.element().degree);
+    // One DataOut per format: VTU gets strain and stress as tensors, HDF5/XDMF as scalars.
+    const auto fill = [&](dealii::DataOut<3> &data_out, StressPostprocessor &stresses) {
+      data_out.attach_dof_handler(system.dofs());
+      const std::vector<std::string> names(3, "displacement");
+      const std::vector<dealii::DataComponentInterpretation::DataComponentInterpretation>
+        vector_kind(3, dealii::DataComponentInterpretation::component_is_part_of_vector);
+      data_out.add_data_vector(ghosted_solution, names, dealii::DataOut<3>::type_dof_data,
+                               vector_kind);
+      data_out.add_data_vector(ghosted_solution, stresses);
+      data_out.add_data_vector(region, "region", dealii::DataOut<3>::type_cell_data);
+      data_out.add_data_vector(rho, "bone_density", dealii::DataOut<3>::type_cell_data);
+      data_out.add_data_vector(rank, "mpi_rank", dealii::DataOut<3>::type_cell_data);
+      data_out.build_patches(system.map(), system.element().degree);
+    };
 
     const std::string stem = "solution_" + dealii::Utilities::int_to_string(index, 3);
+    StressPostprocessor tensors(system.material(), false);
+    dealii::DataOut<3> vtu_out;
+    fill(vtu_out, tensors);
+    // zlib's fastest level: 3x faster writing than the default for ~10 % larger files.
+    vtu_out.set_flags(dealii::DataOutBase::VtkFlags(time, index, true,
+                                                    dealii::DataOutBase::VtkFlags::best_speed));
     const std::string pvtu =
-      data_out.write_vtu_with_pvtu_record(directory + "/", "solution", index, mpi, 3, 0);
+      vtu_out.write_vtu_with_pvtu_record(directory + "/", "solution", index, mpi, 3, 0);
     pvd_records.emplace_back(time, pvtu);
 
+    StressPostprocessor scalars(system.material(), true);
+    dealii::DataOut<3> hdf5_out;
+    fill(hdf5_out, scalars);
     dealii::DataOutBase::DataOutFilter filter(
       dealii::DataOutBase::DataOutFilterFlags(true, true));
-    data_out.write_filtered_data(filter);
+    hdf5_out.write_filtered_data(filter);
     const std::string h5 = stem + ".h5";
-    data_out.write_hdf5_parallel(filter, directory + "/" + h5, mpi);
-    xdmf_entries.push_back(data_out.create_xdmf_entry(filter, h5, time, mpi));
-    data_out.write_xdmf_file(xdmf_entries, directory + "/solution.xdmf", mpi);
+    hdf5_out.write_hdf5_parallel(filter, directory + "/" + h5, mpi);
+    xdmf_entries.push_back(hdf5_out.create_xdmf_entry(filter, h5, time, mpi));
+    hdf5_out.write_xdmf_file(xdmf_entries, directory + "/solution.xdmf", mpi);
 
     if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0)
       {

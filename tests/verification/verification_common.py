@@ -1,0 +1,63 @@
+# Helpers shared by the end-to-end verification scripts: run bonefusion, collect failures.
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+
+def add_run_arguments(parser):
+    """Command-line options every end-to-end script takes (CMake fills them in)."""
+    parser.add_argument("--bonefusion", required=True, help="path of the bonefusion executable")
+    parser.add_argument("--case", required=True, help="case file (.prm)")
+    parser.add_argument("--output", required=True, help="output directory (recreated)")
+    parser.add_argument("--np", type=int, default=1, help="MPI ranks; 1 runs without mpirun")
+    parser.add_argument("--mpirun", default="mpirun --allow-run-as-root --oversubscribe",
+                        help="MPI launcher and its flags, one string")
+
+
+def run_bonefusion(args, settings):
+    """Runs the case with --set overrides (dict) into a fresh args.output; returns seconds.
+
+    Exits the script with status 1 (and the tail of the log) if the run fails."""
+    output = os.path.abspath(args.output)
+    shutil.rmtree(output, ignore_errors=True)
+    command = [args.bonefusion, args.case, "--set", f"Output/Directory={output}"]
+    for key, value in settings.items():
+        command += ["--set", f"{key}={value}"]
+    if args.np > 1:
+        command = shlex.split(args.mpirun) + ["-np", str(args.np)] + command
+    print("running:", " ".join(shlex.quote(c) for c in command), flush=True)
+    start = time.time()
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seconds = time.time() - start
+    if result.returncode != 0 or not os.path.exists(os.path.join(output, "COMPLETED")):
+        print(result.stdout[-4000:])
+        print(f"FAIL: bonefusion exited with {result.returncode} after {seconds:.1f} s "
+              f"(COMPLETED {'present' if os.path.exists(os.path.join(output, 'COMPLETED')) else 'missing'})")
+        sys.exit(1)
+    print(f"bonefusion finished in {seconds:.1f} s with {args.np} rank(s)", flush=True)
+    return seconds
+
+
+class Checks:
+    """Collects failed checks so that one run reports all of them."""
+
+    def __init__(self):
+        self.failures = []
+        self.passed = 0
+
+    def check(self, condition, message):
+        if condition:
+            self.passed += 1
+        else:
+            self.failures.append(message)
+            print("FAIL:", message, flush=True)
+        return condition
+
+    def finish(self):
+        print(f"{self.passed} checks passed, {len(self.failures)} failed")
+        for f in self.failures:
+            print("  -", f)
+        sys.exit(1 if self.failures else 0)
