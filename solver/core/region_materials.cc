@@ -10,7 +10,8 @@ namespace bonefusion::core
   using geometry::Region;
 
   RegionMaterials RegionMaterials::build(const Parameters &p, const double cortical_drawn,
-                                         const double endplate_drawn)
+                                         const double endplate_drawn,
+                                         const double facet_drawn)
   {
     const auto &lib = p.materials;
     const auto &seg = p.segment;
@@ -38,6 +39,8 @@ namespace bonefusion::core
       std::min(1.0, seg.cortical_thickness / cortical_drawn);
     m.law[static_cast<unsigned int>(Region::endplate)].youngs_modulus *=
       std::min(1.0, seg.endplate_thickness / endplate_drawn);
+    m.law[static_cast<unsigned int>(Region::facet_cartilage)].youngs_modulus *=
+      std::max(1.0, facet_drawn / seg.facet_cartilage_thickness);
 
     for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
       {

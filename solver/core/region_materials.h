@@ -3,7 +3,10 @@
  * @file Which material each region gets: the bridge from named regions to the material
  * library. Thin layers that the voxel mesh has to draw thicker than they are (cortical shell,
  * bony endplate) get a modulus scaled by (physical / drawn thickness), so that the layer's
- * membrane stiffness E*t does not change with the voxel size.
+ * membrane stiffness E*t does not change with the voxel size. The facet cartilage pads work
+ * through their thickness instead (a joint's normal stiffness is E*A/t), so their modulus is
+ * scaled by (drawn / physical thickness): without this the posterior column's stiffness, and
+ * with it the rods' load share, changed by a factor of 2 between 2.5 and 0.75 mm voxels.
  */
 #include "geometry/regions.h"
 #include "materials/linear_isotropic.h"
@@ -24,10 +27,11 @@ namespace bonefusion::core
     std::array<bool, geometry::max_region_id + 1> b_bar{};
 
     /**
-     * @param cortical_drawn, endplate_drawn thickness of those layers in the mesh [mm]
+     * @param cortical_drawn, endplate_drawn, facet_drawn thickness of those layers in the
+     * mesh [mm]
      */
     static RegionMaterials build(const Parameters &p, double cortical_drawn,
-                                 double endplate_drawn);
+                                 double endplate_drawn, double facet_drawn);
 
     /** Elastic constants for the assembly. */
     mechanics::CellElasticity elasticity(unsigned int material_id) const;

@@ -74,7 +74,8 @@ namespace bonefusion::core
     if (prm.discretization.refinements > 0)
       triangulation.refine_global(prm.discretization.refinements);
     region_materials = RegionMaterials::build(prm, geometry->cortical_thickness_used(),
-                                              geometry->endplate_thickness_used());
+                                              geometry->endplate_thickness_used(),
+                                              geometry->facet_cartilage_thickness_used());
     setup_seconds += timer.wall_time();
     log << "Model: " << prm.segment.level << " (" << geometry->upper_name() << " over "
         << geometry->lower_name() << "), disc height " << geometry->disc_height() << " mm, "
@@ -108,9 +109,12 @@ namespace bonefusion::core
     ModelSize size;
     size.cells = triangulation.n_global_active_cells();
     size.dofs = system->dofs().n_dofs();
-    // Measured on the default model (docs/benchmarks.md): total memory per DoF of the solve.
-    const double kb_per_dof = prm.discretization.degree == 1 ? 2.0 : 3.5;
-    size.estimated_memory_mb = size.dofs * kb_per_dof / 1024.0;
+    // Fitted to scripts/bench on the TLIF model (docs/benchmarks.md): about 250 MB of
+    // libraries per rank plus 4.5 KB per DoF (Q1) or 5 KB per DoF (Q2) for mesh, matrix and
+    // AMG hierarchy.
+    const double kb_per_dof = prm.discretization.degree == 1 ? 4.5 : 5.0;
+    size.estimated_memory_mb = 250.0 * dealii::Utilities::MPI::n_mpi_processes(mpi) +
+                               size.dofs * kb_per_dof / 1024.0;
     log << "Dry run: " << size.cells << " cells, " << size.dofs << " DoFs, estimated memory "
         << std::fixed << std::setprecision(0) << size.estimated_memory_mb
         << " MB in total (all ranks)" << std::defaultfloat << std::endl;
@@ -120,25 +124,37 @@ namespace bonefusion::core
   void Simulator::prepare_output_directory()
   {
     const std::string dir = prm.output.directory;
+    // Rank 0 touches the file system; every rank learns whether it worked, so that all
+    // of them fail together instead of waiting for a rank that has thrown.
+    std::string failure;
     if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0)
-      {
-        std::filesystem::create_directories(dir);
-        // Results of an earlier run must not be mistaken for this one's.
-        for (const char *stale : {"statistics.csv", "summary.h5", "COMPLETED", "FAILED",
-                                  "solution.pvd", "solution.xdmf", "solution_steps.csv"})
-          std::filesystem::remove(dir + "/" + stale);
-        for (const auto &entry : std::filesystem::directory_iterator(dir))
-          if (entry.path().filename().string().rfind("solution_", 0) == 0)
-            std::filesystem::remove(entry.path());
-        std::ofstream out(dir + "/parameters.prm");
-        expanded.print_parameters(out, dealii::ParameterHandler::PRM);
-        std::ofstream regions(dir + "/regions.csv");
-        regions << "region_id,region,material\n";
-        for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
-          regions << id << ',' << geometry::region_name(static_cast<Region>(id)) << ','
-                  << region_materials.material_name[id] << '\n';
-      }
-    MPI_Barrier(mpi);
+      try
+        {
+          std::filesystem::create_directories(dir);
+          // Results of an earlier run must not be mistaken for this one's.
+          for (const char *stale : {"statistics.csv", "summary.h5", "COMPLETED", "FAILED",
+                                    "solution.pvd", "solution.xdmf", "solution_steps.csv"})
+            std::filesystem::remove(dir + "/" + stale);
+          for (const auto &entry : std::filesystem::directory_iterator(dir))
+            if (entry.path().filename().string().rfind("solution_", 0) == 0)
+              std::filesystem::remove(entry.path());
+          std::ofstream out(dir + "/parameters.prm");
+          expanded.print_parameters(out, dealii::ParameterHandler::PRM);
+          std::ofstream regions(dir + "/regions.csv");
+          regions << "region_id,region,material\n";
+          for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
+            regions << id << ',' << geometry::region_name(static_cast<Region>(id)) << ','
+                    << region_materials.material_name[id] << '\n';
+          if (!out || !regions)
+            failure = "cannot write files into '" + dir + "'";
+        }
+      catch (const std::exception &e)
+        {
+          failure = e.what();
+        }
+    failure = dealii::Utilities::MPI::broadcast(mpi, failure, 0);
+    if (!failure.empty())
+      throw std::runtime_error("Output/Directory = " + dir + ": " + failure);
     log.open_file(dir + "/log.txt");
   }
 

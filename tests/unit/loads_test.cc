@@ -1,4 +1,5 @@
 // Requirement: load cases follow the sign convention of load_case.h (7.5 N m flexion = (-7500, 0, 0) N mm, 400 N compression = (0, 0, -400) N) and the linear traction reproduces the requested force and moment about the centroid to 1e-10 relative on any plane section (pure moment: zero net force).
+#include "test_helpers.h"
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/quadrature_lib.h>
 
@@ -20,16 +21,10 @@ using bonefusion::loads::PlaneSectionIntegrator;
 using dealii::Point;
 using dealii::Tensor;
 
+using bonefusion::testing::vec;
+
 namespace
 {
-  Tensor<1, 3> vec(const double x, const double y, const double z)
-  {
-    Tensor<1, 3> t;
-    t[0] = x;
-    t[1] = y;
-    t[2] = z;
-    return t;
-  }
 
   const LoadCase &find_case(const std::vector<LoadCase> &cases, const std::string &name)
   {
@@ -113,7 +108,9 @@ namespace
     expect_vector_near(force * L, F * L, 1e-10 * scale, "force * L");
     expect_vector_near(moment, M, 1e-10 * scale, "moment");
     if (F.norm() == 0)
-      EXPECT_LT(force.norm(), 1e-9 * M.norm() / L) << "pure moment has net force";
+      {
+        EXPECT_LT(force.norm(), 1e-9 * M.norm() / L) << "pure moment has net force";
+      }
   }
 
   const std::vector<Rectangle> off_centre_rectangle = {{12.0, 47.0, -8.0, 15.0}};

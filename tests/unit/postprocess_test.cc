@@ -1,4 +1,5 @@
 // Requirement: the rigid-body fit recovers an exact small rigid motion (translation and rotation vector) to 1e-12, is unchanged by a symmetric strain field with no mean rotation, and throws for points that cannot fix a rotation (collinear).
+#include "test_helpers.h"
 #include <deal.II/base/mpi.h>
 
 #include "postprocess/rigid_fit.h"
@@ -15,16 +16,10 @@ using dealii::Point;
 using dealii::SymmetricTensor;
 using dealii::Tensor;
 
+using bonefusion::testing::vec;
+
 namespace
 {
-  Tensor<1, 3> vec(const double x, const double y, const double z)
-  {
-    Tensor<1, 3> t;
-    t[0] = x;
-    t[1] = y;
-    t[2] = z;
-    return t;
-  }
 
   /** n x n x n grid of points spanning [lo, hi] (per axis) */
   std::vector<Point<3>> grid(const Point<3> &lo, const Point<3> &hi, const unsigned int n)
