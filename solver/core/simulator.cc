@@ -126,6 +126,12 @@ namespace bonefusion::core
     const std::string dir = prm.output.directory;
     // Rank 0 touches the file system; every rank learns whether it worked, so that all
     // of them fail together instead of waiting for a rank that has thrown.
+    // Cells per region, so that users see which regions this model actually contains.
+    std::vector<double> cells_per_region(geometry::max_region_id + 1, 0.0);
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned())
+        cells_per_region[cell->material_id()] += 1;
+    dealii::Utilities::MPI::sum(cells_per_region, mpi, cells_per_region);
     std::string failure;
     if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0)
       try
@@ -141,10 +147,13 @@ namespace bonefusion::core
           std::ofstream out(dir + "/parameters.prm");
           expanded.print_parameters(out, dealii::ParameterHandler::PRM);
           std::ofstream regions(dir + "/regions.csv");
-          regions << "region_id,region,material\n";
+          regions << "region_id,region,material,youngs_modulus_MPa,poissons_ratio,cells\n";
           for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
             regions << id << ',' << geometry::region_name(static_cast<Region>(id)) << ','
-                    << region_materials.material_name[id] << '\n';
+                    << region_materials.material_name[id] << ','
+                    << region_materials.law[id].youngs_modulus << ','
+                    << region_materials.law[id].poissons_ratio << ','
+                    << static_cast<unsigned long>(cells_per_region[id]) << '\n';
           if (!out || !regions)
             failure = "cannot write files into '" + dir + "'";
         }
@@ -234,7 +243,8 @@ namespace bonefusion::core
           break;
         ++contact_iterations;
         const unsigned long changed =
-          mechanics::update_open_joint_cells(*system, solution, joint, closed, facet_open);
+          mechanics::update_open_joint_cells(*system, solution, joint, closed, facet_open,
+                                             2 * (it + 1) < prm.facets.max_iterations);
         if (changed == 0)
           break;
         if (it + 1 >= prm.facets.max_iterations)

@@ -8,7 +8,8 @@ namespace bonefusion::mechanics
   unsigned long update_open_joint_cells(const ElasticSystem &system, const Vector &ghosted_solution,
                                         const unsigned int joint_id,
                                         const MaterialFunction &closed_material,
-                                        std::vector<unsigned char> &open)
+                                        std::vector<unsigned char> &open,
+                                        const bool allow_closing)
   {
     const auto &fe = system.element();
     dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),
@@ -34,7 +35,8 @@ namespace bonefusion::mechanics
           mean_strain /= volume;
           mean_stress /= volume;
           unsigned char &state = open[cell->active_cell_index()];
-          const unsigned char next = state ? (mean_strain >= 0) : (mean_stress > 0);
+          const unsigned char next =
+            state ? (mean_strain >= 0 || !allow_closing) : (mean_stress > 0);
           changed += (next != state);
           state = next;
         }

@@ -20,8 +20,11 @@ namespace bonefusion::mechanics
    * Updates `open` (one flag per active cell, indexed by active_cell_index) for the locally
    * owned cells of material id `joint_id` from the solution, evaluating the stress with
    * `closed_material`. Returns the number of cells that changed state on all ranks.
+   * With `allow_closing` false, cells may only open: the active set then grows monotonically
+   * and the iteration must end (used to break the rare cycle of a cell that opens and closes
+   * in turn).
    */
   unsigned long update_open_joint_cells(const ElasticSystem &system, const Vector &ghosted_solution,
                                         unsigned int joint_id, const MaterialFunction &closed_material,
-                                        std::vector<unsigned char> &open);
+                                        std::vector<unsigned char> &open, bool allow_closing);
 } // namespace bonefusion::mechanics

@@ -251,6 +251,11 @@ def main():
     with open(os.path.join(directory, "regions.csv")) as f:
         rows = list(csv.DictReader(f))
     region_names = {int(r["region_id"]): r["region"] for r in rows}
+    # regions.csv counts the cells of each region: exactly the expected regions have cells.
+    with_cells = {r["region"] for r in rows if int(r["cells"]) > 0}
+    checks.check(with_cells == EXPECTED_REGIONS,
+                 f"regions.csv: regions with cells {sorted(with_cells)}, "
+                 f"expected {sorted(EXPECTED_REGIONS)}")
     with open(os.path.join(directory, "solution_steps.csv")) as f:
         steps = list(csv.DictReader(f))
     checks.check([s["label"] for s in steps] == LOAD_CASES,
