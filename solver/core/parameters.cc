@@ -50,8 +50,8 @@ namespace bonefusion::core
                       "the joint opens (its stiffness drops to the fraction below) and the load "
                       "case is solved again until no cell changes (active set); bonded: the pads "
                       "are tied and also carry tension (one linear solve). Ligaments are not modelled "
-                      "yet: measured on intact L4-L5 at 7.5 N m, flexion is 1.1 deg bonded and "
-                      "11.9 deg compression-only (in vitro 3.7 +- 1.5, Niosi 2006). [-]");
+                      "yet: measured on intact L4-L5 at 7.5 N m, flexion is 1.0 deg bonded and "
+                      "9.8 deg compression-only (in vitro 3.7 +- 1.5, Niosi 2006). [-]");
     prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
                       "Stiffness of an open facet cartilage cell relative to a closed one. [-]");
     prm.declare_entry("Maximum contact iterations", "20", Patterns::Integer(1, 200),

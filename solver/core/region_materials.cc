@@ -9,10 +9,13 @@ namespace bonefusion::core
 {
   using geometry::Region;
 
-  RegionMaterials RegionMaterials::build(const Parameters &p, const double cortical_drawn,
-                                         const double endplate_drawn,
-                                         const double facet_drawn)
+  RegionMaterials RegionMaterials::build(const Parameters &p,
+                                         const geometry::SegmentGeometry &geometry,
+                                         const std::map<Region, double> &ligament_areas)
   {
+    const double cortical_drawn = geometry.cortical_thickness_used();
+    const double endplate_drawn = geometry.endplate_thickness_used();
+    const double facet_drawn = geometry.facet_cartilage_thickness_used();
     const auto &lib = p.materials;
     const auto &seg = p.segment;
     RegionMaterials m;
@@ -33,6 +36,17 @@ namespace bonefusion::core
     assign(Region::cage, seg.cage.material);
     assign(Region::graft, "bone graft");
     assign(Region::posterolateral_graft, "bone graft");
+    for (const Region r : geometry::all_regions())
+      if (geometry::is_ligament(r))
+        {
+          const std::string name = geometry::region_name(r);
+          assign(r, name);
+          // Same axial stiffness E*A as the real ligament, whatever the meshed band's size.
+          const auto meshed = ligament_areas.find(r);
+          if (meshed != ligament_areas.end() && meshed->second > 0)
+            m.law[static_cast<unsigned int>(r)].youngs_modulus *=
+              lib.cross_section_area(name) / meshed->second;
+        }
 
     // Membrane-equivalent modulus of layers drawn thicker than they are.
     m.law[static_cast<unsigned int>(Region::cortical)].youngs_modulus *=

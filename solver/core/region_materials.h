@@ -9,10 +9,12 @@
  * with it the rods' load share, changed by a factor of 2 between 2.5 and 0.75 mm voxels.
  */
 #include "geometry/regions.h"
+#include "geometry/segment_geometry.h"
 #include "materials/linear_isotropic.h"
 #include "mechanics/cell_stiffness.h"
 
 #include <array>
+#include <map>
 #include <string>
 
 namespace bonefusion::core
@@ -27,11 +29,12 @@ namespace bonefusion::core
     std::array<bool, geometry::max_region_id + 1> b_bar{};
 
     /**
-     * @param cortical_drawn, endplate_drawn, facet_drawn thickness of those layers in the
-     * mesh [mm]
+     * @param geometry the segment at the mesh's resolution (thicknesses as drawn)
+     * @param ligament_areas cross-section [mm^2] of each ligament region in the mesh where it
+     * crosses the disc mid-plane; the ligament's modulus is scaled by real / meshed area
      */
-    static RegionMaterials build(const Parameters &p, double cortical_drawn,
-                                 double endplate_drawn, double facet_drawn);
+    static RegionMaterials build(const Parameters &p, const geometry::SegmentGeometry &geometry,
+                                 const std::map<geometry::Region, double> &ligament_areas);
 
     /** Elastic constants for the assembly. */
     mechanics::CellElasticity elasticity(unsigned int material_id) const;

@@ -42,6 +42,9 @@ namespace bonefusion::core
         {"rods_screws", {Region::rod, Region::screw}},
         {"posterior", {Region::posterior, Region::facet_cartilage}},
         {"posterolateral_graft", {Region::posterolateral_graft}},
+        {"ligaments",
+         {Region::anterior_ligament, Region::posterior_ligament, Region::ligamentum_flavum,
+          Region::interspinous_ligament}},
       };
       return parts;
     }
@@ -73,9 +76,19 @@ namespace bonefusion::core
     geometry::build_voxel_mesh(*geometry, prm.discretization.voxel_size, triangulation);
     if (prm.discretization.refinements > 0)
       triangulation.refine_global(prm.discretization.refinements);
-    region_materials = RegionMaterials::build(prm, geometry->cortical_thickness_used(),
-                                              geometry->endplate_thickness_used(),
-                                              geometry->facet_cartilage_thickness_used());
+    // Cross-section of each ligament band where it crosses the disc mid-plane, from the layer
+    // of cells just below z = 0.
+    std::vector<double> area(geometry::max_region_id + 1, 0.0);
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->center()[2] < 0 &&
+          cell->center()[2] > -cell->extent_in_direction(2))
+        area[cell->material_id()] += cell->measure() / cell->extent_in_direction(2);
+    dealii::Utilities::MPI::sum(area, mpi, area);
+    std::map<Region, double> ligament_areas;
+    for (const Region r : geometry::all_regions())
+      if (geometry::is_ligament(r))
+        ligament_areas[r] = area[static_cast<unsigned int>(r)];
+    region_materials = RegionMaterials::build(prm, *geometry, ligament_areas);
     setup_seconds += timer.wall_time();
     log << "Model: " << prm.segment.level << " (" << geometry->upper_name() << " over "
         << geometry->lower_name() << "), disc height " << geometry->disc_height() << " mm, "

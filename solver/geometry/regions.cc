@@ -20,6 +20,10 @@ namespace bonefusion::geometry
         case Region::cage: return "cage";
         case Region::graft: return "graft";
         case Region::posterolateral_graft: return "posterolateral graft";
+        case Region::anterior_ligament: return "anterior longitudinal ligament";
+        case Region::posterior_ligament: return "posterior longitudinal ligament";
+        case Region::ligamentum_flavum: return "ligamentum flavum";
+        case Region::interspinous_ligament: return "interspinous ligament";
       }
     return "unknown";
   }

@@ -26,10 +26,21 @@ namespace bonefusion::geometry
     cage = 10,           ///< interbody cage wall
     graft = 11,          ///< interbody bone graft (cage window, disc space)
     posterolateral_graft = 12, ///< posterolateral graft between transverse processes
+    anterior_ligament = 13,    ///< anterior longitudinal ligament (band on the anterior disc)
+    posterior_ligament = 14,   ///< posterior longitudinal ligament (band behind the disc)
+    ligamentum_flavum = 15,    ///< between the laminae
+    interspinous_ligament = 16, ///< interspinous and supraspinous ligaments
   };
 
   /** The largest Region value; material ids run 1..max_region_id. */
-  constexpr unsigned int max_region_id = 12;
+  constexpr unsigned int max_region_id = 16;
+
+  /** True for the four ligament regions. */
+  constexpr bool is_ligament(const Region r)
+  {
+    return r == Region::anterior_ligament || r == Region::posterior_ligament ||
+           r == Region::ligamentum_flavum || r == Region::interspinous_ligament;
+  }
 
   /** Name used in input files, tables and logs, e.g. "cortical", "posterolateral graft". */
   std::string region_name(Region r);

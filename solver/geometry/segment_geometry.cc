@@ -275,6 +275,18 @@ namespace bonefusion::geometry
     prm.declare_entry("Facet cartilage thickness", str(d.facet_cartilage_thickness), length,
                       "Thickness of the cartilage layer of each facet joint; the mesh uses at "
                       "least two voxels. [mm]");
+    prm.declare_entry("Ligaments", d.ligaments ? "true" : "false", Patterns::Bool(),
+                      "Model the anterior and posterior longitudinal ligaments, the ligamentum "
+                      "flavum and the interspinous/supraspinous ligaments as soft solid bands "
+                      "tied to the bone (their modulus is scaled to the real E*A). [-]");
+    prm.declare_entry("Longitudinal ligament thickness",
+                      str(d.longitudinal_ligament_thickness), length,
+                      "Thickness of the anterior and posterior longitudinal ligament bands; the "
+                      "mesh uses at least one voxel. [mm]");
+    prm.declare_entry("Anterior ligament width", str(d.anterior_ligament_width), length,
+                      "Width (x) of the anterior longitudinal ligament band. [mm]");
+    prm.declare_entry("Posterior ligament width", str(d.posterior_ligament_width), length,
+                      "Width (x) of the posterior longitudinal ligament band. [mm]");
     prm.leave_subsection();
 
     prm.enter_subsection("Instrumentation");
@@ -367,6 +379,10 @@ namespace bonefusion::geometry
     endplate_thickness = prm.get_double("Endplate thickness");
     nucleus_area_fraction = prm.get_double("Nucleus area fraction");
     facet_cartilage_thickness = prm.get_double("Facet cartilage thickness");
+    ligaments = prm.get_bool("Ligaments");
+    longitudinal_ligament_thickness = prm.get_double("Longitudinal ligament thickness");
+    anterior_ligament_width = prm.get_double("Anterior ligament width");
+    posterior_ligament_width = prm.get_double("Posterior ligament width");
     prm.leave_subsection();
 
     prm.enter_subsection("Instrumentation");
@@ -535,6 +551,10 @@ namespace bonefusion::geometry
     double hd = 0;               // disc height
     double resolution = 0;
     double t_cortical = 0, t_endplate = 0, t_facet = 0; // thicknesses used
+    double t_ligament = 0;       // longitudinal ligament band thickness used
+    // Posterior ligaments spanning from the upper to the lower vertebra (made by the
+    // constructor): interspinous/supraspinous and ligamentum flavum.
+    Box interspinous, flavum;
     Vertebra upper, lower;
     Box facet_joints[2];         // footprint of each joint, z range = cartilage layer
     std::vector<Screw> screws;   // upper left, upper right, lower left, lower right
@@ -549,6 +569,7 @@ namespace bonefusion::geometry
       t_cortical = std::max(prm.cortical_thickness, h);
       t_endplate = std::max(prm.endplate_thickness, h);
       t_facet = std::max(prm.facet_cartilage_thickness, 2 * h);
+      t_ligament = std::max(prm.longitudinal_ligament_thickness, h);
       for (auto &f : facet_joints)
         f.lo[2] = -t_facet / 2, f.hi[2] = t_facet / 2;
       upper.z_clip = lower.z_clip = t_facet / 2;
@@ -745,6 +766,31 @@ namespace bonefusion::geometry
       for (const auto &g : posterolateral)
         if (g.contains(p))
           return Region::posterolateral_graft;
+      if (prm.ligaments)
+        return ligament(p);
+      return std::nullopt;
+    }
+
+    /** Ligament region at p (called only where no bone, disc or implant is). */
+    std::optional<Region> ligament(const Point<3> &p) const
+    {
+      if (interspinous.contains(p))
+        return Region::interspinous_ligament;
+      if (flavum.contains(p))
+        return Region::ligamentum_flavum;
+      // Longitudinal ligaments: bands on the anterior and posterior surface of the disc that
+      // reach a few mm onto each body, where they attach.
+      const double attach = 4.0;
+      if (std::abs(p[2]) > hd / 2 + attach)
+        return std::nullopt;
+      double a, b;
+      disc_semi_axes(std::clamp(p[2], -hd / 2, hd / 2), a, b);
+      if (!inside_section(p[0], p[1], a + t_ligament, b + t_ligament, 0))
+        return std::nullopt;
+      if (p[1] > 0 && std::abs(p[0]) <= prm.anterior_ligament_width / 2)
+        return Region::anterior_ligament;
+      if (p[1] < 0 && std::abs(p[0]) <= prm.posterior_ligament_width / 2)
+        return Region::posterior_ligament;
       return std::nullopt;
     }
   };
@@ -856,13 +902,37 @@ namespace bonefusion::geometry
                                          m.upper.z_pedicle + transverse_height / 2));
       }
 
+    // Posterior ligaments reach 2 mm into the bone at each end (the bone wins there), so
+    // they are tied to it at any voxel size.
+    {
+      const Vertebra &u = m.upper, &l = m.lower;
+      const auto spinous_y = [](const Vertebra &v) {
+        const double b_mid = (v.b_lo + v.b_hi) / 2;
+        return std::make_pair(v.y_lamina_back - spinous_length * 2 * b_mid, v.y_lamina_back);
+      };
+      const auto [uy0, uy1] = spinous_y(u);
+      const auto [ly0, ly1] = spinous_y(l);
+      m.interspinous = box(-spinous_width / 2, spinous_width / 2, std::max(uy0, ly0),
+                           std::min(uy1, ly1),
+                           l.z_pedicle + spinous_above * l.dim.body_height - 2,
+                           u.z_pedicle - spinous_below * u.dim.body_height + 2);
+      const double half_width = std::min(u.dim.canal_width, l.dim.canal_width) / 2;
+      m.flavum = box(-half_width, half_width, std::max(u.y_lamina_back, l.y_lamina_back),
+                     std::min(u.y_canal_back, l.y_canal_back),
+                     l.z_pedicle + l.dim.pedicle_height / 2 - 2,
+                     u.z_pedicle - lamina_drop * u.dim.body_height + 2);
+    }
+
     m.check_anatomy();
     m.set_resolution(0);
 
     // Bounding box of everything classify() can return.
     const double a_max = std::max({m.upper.a_lo, m.upper.a_hi, m.lower.a_lo, m.lower.a_hi});
     const double b_max = std::max({m.upper.b_lo, m.upper.b_hi, m.lower.b_lo, m.lower.b_hi});
-    m.bounds = box(-a_max, a_max, -b_max, b_max, m.lower.z_lo, m.upper.z_hi);
+    // The longitudinal ligament bands lie outside the disc and bodies: leave room for them.
+    const double band = parameters.ligaments ? std::max(parameters.longitudinal_ligament_thickness, 5.) : 0;
+    m.bounds = box(-a_max - band, a_max + band, -b_max - band, b_max + band, m.lower.z_lo,
+                   m.upper.z_hi);
     for (const Vertebra *v : {&m.upper, &m.lower})
       m.bounds.extend(v->posterior_bounds);
     for (const auto &s : m.screws)
@@ -906,6 +976,25 @@ namespace bonefusion::geometry
   std::string SegmentGeometry::upper_name() const { return impl->upper.dim.name; }
   std::string SegmentGeometry::lower_name() const { return impl->lower.dim.name; }
   const SegmentParameters &SegmentGeometry::parameters() const { return impl->prm; }
+
+  std::optional<double> SegmentGeometry::ligament_drawn_area(const Region r) const
+  {
+    const Impl &m = *impl;
+    const auto xy_area = [](const Box &b) { return (b.hi[0] - b.lo[0]) * (b.hi[1] - b.lo[1]); };
+    switch (r)
+      {
+        case Region::interspinous_ligament:
+          return xy_area(m.interspinous);
+        case Region::ligamentum_flavum:
+          return xy_area(m.flavum);
+        case Region::anterior_ligament:
+          return m.prm.anterior_ligament_width * m.t_ligament;
+        case Region::posterior_ligament:
+          return m.prm.posterior_ligament_width * m.t_ligament;
+        default:
+          return std::nullopt;
+      }
+  }
 
   std::optional<double> SegmentGeometry::analytic_volume(const Region r) const
   {

@@ -62,6 +62,10 @@ namespace bonefusion::geometry
     double endplate_thickness = 1.0;     ///< mm
     double nucleus_area_fraction = 0.4;  ///< nucleus cross-section / disc cross-section
     double facet_cartilage_thickness = 1.0; ///< mm
+    bool ligaments = true;               ///< model ALL, PLL, flavum, interspinous
+    double longitudinal_ligament_thickness = 1.5; ///< mm, drawn at least one voxel thick
+    double anterior_ligament_width = 20; ///< mm (x)
+    double posterior_ligament_width = 10; ///< mm (x)
 
     struct Screws
     {
@@ -163,6 +167,10 @@ namespace bonefusion::geometry
      *  form (screw, rod, cage, graft in the cage window); std::nullopt otherwise. Used by
      *  the tests that check the voxel mesh against the geometry. */
     std::optional<double> analytic_volume(Region r) const;
+
+    /** Cross-section [mm^2] of a ligament region as drawn (normal to z), so that its modulus
+     *  can be scaled to the real ligament's axial stiffness E*A; nullopt for other regions. */
+    std::optional<double> ligament_drawn_area(Region r) const;
 
     const SegmentParameters &parameters() const;
 

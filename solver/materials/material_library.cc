@@ -16,6 +16,7 @@ namespace bonefusion::materials
       double nu;
       const char *source;
       bool implant;
+      double area = 0; ///< real cross-section of a ligament [mm^2]; 0 for other materials
     };
 
     // spine-data.md section 2. Ranges quoted there as "approx." use the middle of the range.
@@ -35,6 +36,14 @@ namespace bonefusion::materials
         {"316L", 195000, 0.3, "stainless steel, approx. 190-200 GPa", true},
         {"PEEK", 3600, 0.3, "BMC Surg 2024; BMC MSK 2013", true},
         {"CFR-PEEK", 17500, 0.35, "carbon-fibre PEEK, approx. 15-20 GPa", true},
+        // Ligaments: toe-region modulus E1 and area of the Goel-derived set (Choi 2013, Kuo
+        // 2010 BMC MSK 11:151), linear. Interspinous and supraspinous are one band:
+        // E A = 10 * 40 + 8 * 30 N.
+        {"anterior longitudinal ligament", 7.8, 0.3, "Goel set via Choi 2013", false, 63.7},
+        {"posterior longitudinal ligament", 10, 0.3, "Goel set via Choi 2013", false, 20},
+        {"ligamentum flavum", 15, 0.3, "Goel set via Choi 2013", false, 40},
+        {"interspinous ligament", 9.14, 0.3,
+         "interspinous + supraspinous, Goel set via Choi 2013", false, 70},
       };
       return list;
     }
@@ -57,7 +66,19 @@ namespace bonefusion::materials
   MaterialLibrary::MaterialLibrary()
   {
     for (const Entry &e : entries())
-      linear[e.name] = LinearIsotropic{e.E, e.nu};
+      {
+        linear[e.name] = LinearIsotropic{e.E, e.nu};
+        if (e.area > 0)
+          areas[e.name] = e.area;
+      }
+  }
+
+  double MaterialLibrary::cross_section_area(const std::string &name) const
+  {
+    const auto it = areas.find(name);
+    if (it == areas.end())
+      throw std::invalid_argument("material '" + name + "' has no cross-section area");
+    return it->second;
   }
 
   void MaterialLibrary::declare_parameters(dealii::ParameterHandler &prm)
@@ -73,6 +94,11 @@ namespace bonefusion::materials
         prm.declare_entry("Poisson's ratio", std::to_string(e.nu), Double(-1, 0.5),
                           std::string("Poisson's ratio of ") + e.name +
                             "; must be below 0.5. [-]");
+        if (e.area > 0)
+          prm.declare_entry("Cross-section area", std::to_string(e.area), Double(0),
+                            std::string("Real cross-section of the ") + e.name +
+                              "; the model scales the modulus of the drawn band so that its "
+                              "axial stiffness E*A equals E times this area. [mm^2]");
         prm.leave_subsection();
       }
     prm.enter_subsection("cancellous bone");
@@ -105,6 +131,8 @@ namespace bonefusion::materials
       {
         prm.enter_subsection(e.name);
         LinearIsotropic m{prm.get_double("Young's modulus"), prm.get_double("Poisson's ratio")};
+        if (e.area > 0)
+          areas[e.name] = prm.get_double("Cross-section area");
         prm.leave_subsection();
         m.validate(std::string("Materials/") + e.name);
         linear[e.name] = m;

@@ -40,6 +40,9 @@ namespace bonefusion::materials
     /** Names of materials allowed for implants (screws, rods, cages). */
     static std::vector<std::string> implant_material_names();
 
+    /** Real cross-section [mm^2] of a ligament material; throws for other materials. */
+    double cross_section_area(const std::string &name) const;
+
     /** Patient's cancellous apparent density [g/cm^3]. */
     double cancellous_density() const { return density; }
     /** The cancellous density-modulus law. */
@@ -49,6 +52,7 @@ namespace bonefusion::materials
 
   private:
     std::map<std::string, LinearIsotropic> linear;
+    std::map<std::string, double> areas;
     DensityPowerLaw density_law;
     double cancellous_poissons_ratio = 0.2;
     double density = 0.20;

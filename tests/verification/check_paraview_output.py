@@ -15,7 +15,7 @@
 #   region interfaces belong to one of the neighbouring cells (platform notes);
 # - all values finite; displacement non-zero; von Mises >= 0 with max > 0 and equal to
 #   sqrt(3/2 s:s) of the stress array; stress symmetric; strain energy density >= 0;
-# - region ids: integers in 1..12, listed in regions.csv, and exactly the regions this case
+# - region ids: integers in 1..16, listed in regions.csv, and exactly the regions this case
 #   builds: bone, annulus, posterior elements, facet cartilage, screw, rod, cage, graft; no
 #   nucleus (the cage replaces it) and no posterolateral graft (not enabled);
 # - mpi_rank takes every value 0..np-1 (np = 2: both ranks own cells);
@@ -49,7 +49,9 @@ except ImportError as e:
 
 LOAD_CASES = ["flexion", "compression"]
 EXPECTED_REGIONS = {"cortical", "cancellous", "endplate", "annulus", "posterior",
-                    "facet cartilage", "screw", "rod", "cage", "graft"}
+                    "facet cartilage", "screw", "rod", "cage", "graft",
+                    "anterior longitudinal ligament", "posterior longitudinal ligament",
+                    "ligamentum flavum", "interspinous ligament"}
 COMPONENTS = {"displacement": 3, "strain": 9, "stress": 9, "von_mises_stress": 1,
               "strain_energy_density": 1, "region": 1, "bone_density": 1, "mpi_rank": 1}
 TENSOR_PARTS = ["xx", "yy", "zz", "xy", "xz", "yz"]
@@ -101,8 +103,8 @@ def check_fields(checks, label, data, np_ranks, region_ids):
     if "region" in fields:
         r = fields["region"][:, 0]
         ids = set(np.unique(r).tolist())
-        checks.check(all(float(i).is_integer() and 1 <= i <= 12 for i in ids),
-                     f"{label}: region values {sorted(ids)} are not integers in 1..12")
+        checks.check(all(float(i).is_integer() and 1 <= i <= 16 for i in ids),
+                     f"{label}: region values {sorted(ids)} are not integers in 1..16")
         checks.check(ids <= set(region_ids), f"{label}: region values {sorted(ids)} not all "
                                              f"listed in regions.csv {sorted(region_ids)}")
     if "mpi_rank" in fields:
