@@ -6,7 +6,8 @@ namespace bonefusion::core
 {
   Log::Log(MPI_Comm comm)
     : active(dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-  {}
+  {
+  }
 
   void Log::open_file(const std::string &path)
   {

@@ -34,8 +34,8 @@ namespace bonefusion::core
       return out;
     }
 
-    void walk(const boost::property_tree::ptree &tree, const std::string &path,
-              std::ostream &out, const bool markdown)
+    void walk(const boost::property_tree::ptree &tree, const std::string &path, std::ostream &out,
+              const bool markdown)
     {
       // Entries first, then subsections, so each section reads as one table.
       bool header_written = false;

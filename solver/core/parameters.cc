@@ -20,8 +20,9 @@ namespace bonefusion::core
     prm.declare_entry("Global refinements", "0", Patterns::Integer(0, 4),
                       "Number of times every voxel is split into 8 after meshing: more DoFs for "
                       "the same geometry (for convergence studies and benchmarks). [-]");
-    prm.declare_entry("Polynomial degree", "1", Patterns::Integer(1, 2),
-                      "Degree of the Lagrange displacement element (1 = trilinear Q1, 2 = Q2). [-]");
+    prm.declare_entry(
+      "Polynomial degree", "1", Patterns::Integer(1, 2),
+      "Degree of the Lagrange displacement element (1 = trilinear Q1, 2 = Q2). [-]");
     prm.declare_entry("Volumetric locking treatment", "auto",
                       Patterns::Selection("auto|B-bar|none"),
                       "How the volumetric strain is integrated: B-bar (cell-mean dilatation, no "
@@ -44,14 +45,14 @@ namespace bonefusion::core
     prm.leave_subsection();
 
     prm.enter_subsection("Facet joints");
-    prm.declare_entry("Contact", "bonded",
-                      Patterns::Selection("compression only|bonded"),
-                      "compression only: a facet cartilage cell that would carry tension across "
-                      "the joint opens (its stiffness drops to the fraction below) and the load "
-                      "case is solved again until no cell changes (active set); bonded: the pads "
-                      "are tied and also carry tension (one linear solve). Ligaments are not modelled "
-                      "yet: measured on intact L4-L5 at 7.5 N m, flexion is 1.0 deg bonded and "
-                      "9.8 deg compression-only (in vitro 3.7 +- 1.5, Niosi 2006). [-]");
+    prm.declare_entry(
+      "Contact", "bonded", Patterns::Selection("compression only|bonded"),
+      "compression only: a facet cartilage cell that would carry tension across "
+      "the joint opens (its stiffness drops to the fraction below) and the load "
+      "case is solved again until no cell changes (active set); bonded: the pads "
+      "are tied and also carry tension (one linear solve). Ligaments are not modelled "
+      "yet: measured on intact L4-L5 at 7.5 N m, flexion is 1.0 deg bonded and "
+      "9.8 deg compression-only (in vitro 3.7 +- 1.5, Niosi 2006). [-]");
     prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
                       "Stiffness of an open facet cartilage cell relative to a closed one. [-]");
     prm.declare_entry("Maximum contact iterations", "20", Patterns::Integer(1, 200),
@@ -59,8 +60,7 @@ namespace bonefusion::core
     prm.leave_subsection();
 
     prm.enter_subsection("Output");
-    prm.declare_entry("Directory", "",
-                      Patterns::Anything(),
+    prm.declare_entry("Directory", "", Patterns::Anything(),
                       "Output directory; empty = results/<case file name without .prm> under "
                       "the current directory. Created if missing. [path]");
     prm.declare_entry("Write visualization", "true", Patterns::Bool(),
@@ -149,8 +149,7 @@ namespace bonefusion::core
     {
       const auto eq = assignment.find('=');
       if (eq == std::string::npos)
-        throw std::runtime_error("--set \"" + assignment +
-                                 "\": expected \"Subsection/Key=value\"");
+        throw std::runtime_error("--set \"" + assignment + "\": expected \"Subsection/Key=value\"");
       const std::string path = Utilities::trim(assignment.substr(0, eq));
       const std::string value = Utilities::trim(assignment.substr(eq + 1));
       std::vector<std::string> parts;
@@ -203,8 +202,8 @@ namespace bonefusion::core
       }
     catch (const std::invalid_argument &e)
       {
-        throw std::runtime_error(std::string(case_file.empty() ? "parameters" : case_file) +
-                                 ": " + e.what());
+        throw std::runtime_error(std::string(case_file.empty() ? "parameters" : case_file) + ": " +
+                                 e.what());
       }
     return p;
   }

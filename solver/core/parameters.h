@@ -20,17 +20,17 @@ namespace bonefusion::core
   /** Mesh and element settings. */
   struct DiscretizationParameters
   {
-    double voxel_size = 1.5;          ///< [mm]
-    unsigned int refinements = 0;     ///< global refinements of the voxel mesh
-    unsigned int degree = 1;          ///< polynomial degree of the displacement
-    std::string locking = "auto";     ///< auto | B-bar | none
-    double b_bar_threshold = 0.45;    ///< Poisson's ratio from which auto uses B-bar
+    double voxel_size = 1.5;       ///< [mm]
+    unsigned int refinements = 0;  ///< global refinements of the voxel mesh
+    unsigned int degree = 1;       ///< polynomial degree of the displacement
+    std::string locking = "auto";  ///< auto | B-bar | none
+    double b_bar_threshold = 0.45; ///< Poisson's ratio from which auto uses B-bar
   };
 
   /** Linear solver settings. */
   struct SolverParameters
   {
-    double tolerance = 1e-8;          ///< relative residual reduction
+    double tolerance = 1e-8; ///< relative residual reduction
     unsigned int max_iterations = 3000;
     mechanics::AmgSettings amg;
   };
@@ -38,22 +38,22 @@ namespace bonefusion::core
   /** How the facet joints transmit load. */
   struct FacetParameters
   {
-    bool compression_only = false;     ///< false = bonded pads (carry tension too)
+    bool compression_only = false;         ///< false = bonded pads (carry tension too)
     double open_stiffness_fraction = 1e-3; ///< stiffness of an open joint cell / closed
-    unsigned int max_iterations = 20; ///< active-set iterations per load case
+    unsigned int max_iterations = 20;      ///< active-set iterations per load case
   };
 
   /** Output settings. */
   struct OutputParameters
   {
-    std::string directory;            ///< empty = results/<case file stem>
+    std::string directory; ///< empty = results/<case file stem>
     bool visualization = true;
   };
 
   /** Everything a run reads. */
   struct Parameters
   {
-    std::string case_file;            ///< the .prm the run was started with ("" = defaults)
+    std::string case_file; ///< the .prm the run was started with ("" = defaults)
     DiscretizationParameters discretization;
     SolverParameters solver;
     FacetParameters facets;

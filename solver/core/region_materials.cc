@@ -59,9 +59,9 @@ namespace bonefusion::core
     for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
       {
         const std::string &locking = p.discretization.locking;
-        m.b_bar[id] = locking == "B-bar" ||
-                      (locking == "auto" &&
-                       m.law[id].poissons_ratio >= p.discretization.b_bar_threshold);
+        m.b_bar[id] =
+          locking == "B-bar" ||
+          (locking == "auto" && m.law[id].poissons_ratio >= p.discretization.b_bar_threshold);
       }
     return m;
   }

@@ -64,7 +64,8 @@ namespace bonefusion::core
     , mpi(comm)
     , log(comm)
     , triangulation(comm)
-  {}
+  {
+  }
 
   Simulator::~Simulator() = default;
 
@@ -98,9 +99,9 @@ namespace bonefusion::core
       {
         const auto &law = region_materials.law[id];
         log << "  region " << std::setw(22) << std::left
-            << geometry::region_name(static_cast<Region>(id)) << std::right << " "
-            << std::setw(20) << region_materials.material_name[id] << "  E = " << std::setw(9)
-            << law.youngs_modulus << " MPa, nu = " << law.poissons_ratio
+            << geometry::region_name(static_cast<Region>(id)) << std::right << " " << std::setw(20)
+            << region_materials.material_name[id] << "  E = " << std::setw(9) << law.youngs_modulus
+            << " MPa, nu = " << law.poissons_ratio
             << (region_materials.b_bar[id] ? "  (B-bar)" : "") << std::endl;
       }
   }
@@ -111,8 +112,8 @@ namespace bonefusion::core
     system = std::make_unique<mechanics::ElasticSystem>(triangulation, prm.discretization.degree);
     system->setup({static_cast<dealii::types::boundary_id>(Surface::lower_support)});
     setup_seconds += timer.wall_time();
-    log << "System: " << system->dofs().n_dofs() << " DoFs (Q" << prm.discretization.degree
-        << "), " << dealii::Utilities::MPI::n_mpi_processes(mpi) << " MPI rank(s)" << std::endl;
+    log << "System: " << system->dofs().n_dofs() << " DoFs (Q" << prm.discretization.degree << "), "
+        << dealii::Utilities::MPI::n_mpi_processes(mpi) << " MPI rank(s)" << std::endl;
   }
 
   ModelSize Simulator::dry_run()
@@ -126,8 +127,8 @@ namespace bonefusion::core
     // libraries per rank plus 4.5 KB per DoF (Q1) or 5 KB per DoF (Q2) for mesh, matrix and
     // AMG hierarchy.
     const double kb_per_dof = prm.discretization.degree == 1 ? 4.5 : 5.0;
-    size.estimated_memory_mb = 250.0 * dealii::Utilities::MPI::n_mpi_processes(mpi) +
-                               size.dofs * kb_per_dof / 1024.0;
+    size.estimated_memory_mb =
+      250.0 * dealii::Utilities::MPI::n_mpi_processes(mpi) + size.dofs * kb_per_dof / 1024.0;
     log << "Dry run: " << size.cells << " cells, " << size.dofs << " DoFs, estimated memory "
         << std::fixed << std::setprecision(0) << size.estimated_memory_mb
         << " MB in total (all ranks)" << std::defaultfloat << std::endl;
@@ -204,8 +205,7 @@ namespace bonefusion::core
       }
     catch (const std::exception &e)
       {
-        if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0 &&
-            std::filesystem::exists(dir))
+        if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0 && std::filesystem::exists(dir))
           std::ofstream(dir + "/FAILED") << e.what() << '\n';
         throw;
       }
@@ -255,15 +255,14 @@ namespace bonefusion::core
         if (!prm.facets.compression_only)
           break;
         ++contact_iterations;
-        const unsigned long changed =
-          mechanics::update_open_joint_cells(*system, solution, joint, closed, facet_open,
-                                             2 * (it + 1) < prm.facets.max_iterations);
+        const unsigned long changed = mechanics::update_open_joint_cells(
+          *system, solution, joint, closed, facet_open, 2 * (it + 1) < prm.facets.max_iterations);
         if (changed == 0)
           break;
         if (it + 1 >= prm.facets.max_iterations)
           throw std::runtime_error("facet contact did not settle after " +
-                                   std::to_string(prm.facets.max_iterations) +
-                                   " iterations (" + std::to_string(changed) +
+                                   std::to_string(prm.facets.max_iterations) + " iterations (" +
+                                   std::to_string(changed) +
                                    " cells still changing); raise 'Facet joints/Maximum "
                                    "contact iterations' or use Contact = bonded");
         // The AMG hierarchy is rebuilt: reusing the bonded matrix's hierarchy was measured
@@ -331,9 +330,8 @@ namespace bonefusion::core
         table.add("rotation_x_deg", rotation[0]);
         table.add("rotation_y_deg", rotation[1]);
         table.add("rotation_z_deg", rotation[2]);
-        table.add("primary_rotation_deg", lc.primary_axis.norm() > 0
-                                            ? rotation * lc.primary_axis
-                                            : std::nan(""));
+        table.add("primary_rotation_deg",
+                  lc.primary_axis.norm() > 0 ? rotation * lc.primary_axis : std::nan(""));
         const dealii::Tensor<1, 3> shift = upper.translation - lower.translation;
         table.add("axial_displacement_mm", shift[2]);
         table.add("applied_force_z_N", lc.force[2]);
@@ -342,8 +340,7 @@ namespace bonefusion::core
         table.add("applied_moment_z_Nmm", lc.moment[2]);
 
         // Load sharing through the disc mid-plane.
-        const auto resultants =
-          postprocess::plane_resultants(*system, u, 0.0, plane_reference);
+        const auto resultants = postprocess::plane_resultants(*system, u, 0.0, plane_reference);
         postprocess::Resultant total;
         for (const auto &[part, regions] : load_sharing_parts())
           {
@@ -364,14 +361,14 @@ namespace bonefusion::core
             table.add("share_" + part + "_moment_y_Nmm", r.moment[1]);
             table.add("share_" + part + "_moment_z_Nmm", r.moment[2]);
             // Fraction of the primary load: moment about the load axis, or axial force.
-            const double fraction = lc.primary_axis.norm() > 0
-                                      ? (r.moment * lc.primary_axis) / (lc.moment * lc.primary_axis)
-                                      : r.force[2] / lc.force[2];
+            const double fraction = lc.primary_axis.norm() > 0 ?
+                                      (r.moment * lc.primary_axis) / (lc.moment * lc.primary_axis) :
+                                      r.force[2] / lc.force[2];
             table.add("share_" + part + "_fraction", fraction);
           }
-        const double error = ((total.force - lc.force).norm() * length_scale +
-                              (total.moment - lc.moment).norm()) /
-                             (lc.force.norm() * length_scale + lc.moment.norm());
+        const double error =
+          ((total.force - lc.force).norm() * length_scale + (total.moment - lc.moment).norm()) /
+          (lc.force.norm() * length_scale + lc.moment.norm());
         table.add("load_sharing_relative_error", error);
 
         for (const auto &[name, value] : postprocess::field_statistics(*system, u))
@@ -381,10 +378,10 @@ namespace bonefusion::core
         table.add("cg_iterations", report.iterations);
         table.add("solve_seconds", report.seconds);
 
-        log << "    rotation (x, y, z) = (" << std::fixed << std::setprecision(3)
-            << rotation[0] << ", " << rotation[1] << ", " << rotation[2]
-            << ") deg; load-sharing sum error " << std::scientific << std::setprecision(1)
-            << error << std::defaultfloat << std::setprecision(6) << std::endl;
+        log << "    rotation (x, y, z) = (" << std::fixed << std::setprecision(3) << rotation[0]
+            << ", " << rotation[1] << ", " << rotation[2] << ") deg; load-sharing sum error "
+            << std::scientific << std::setprecision(1) << error << std::defaultfloat
+            << std::setprecision(6) << std::endl;
 
         if (prm.output.visualization)
           writer.write(*system, u, {}, k, lc.name, k);

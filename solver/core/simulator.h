@@ -65,7 +65,6 @@ namespace bonefusion::core
     io::StatisticsTable table;
     std::vector<unsigned char> facet_open; // per active cell: 1 = joint open
     bool matrix_has_open_cells = false;
-    double setup_seconds = 0, assembly_seconds = 0, preconditioner_seconds = 0,
-           solve_seconds = 0;
+    double setup_seconds = 0, assembly_seconds = 0, preconditioner_seconds = 0, solve_seconds = 0;
   };
 } // namespace bonefusion::core

@@ -8,22 +8,22 @@ namespace bonefusion::geometry
   {
     switch (r)
       {
-        case Region::cortical: return "cortical";
-        case Region::cancellous: return "cancellous";
-        case Region::endplate: return "endplate";
-        case Region::annulus: return "annulus";
-        case Region::nucleus: return "nucleus";
-        case Region::posterior: return "posterior";
-        case Region::facet_cartilage: return "facet cartilage";
-        case Region::screw: return "screw";
-        case Region::rod: return "rod";
-        case Region::cage: return "cage";
-        case Region::graft: return "graft";
-        case Region::posterolateral_graft: return "posterolateral graft";
-        case Region::anterior_ligament: return "anterior longitudinal ligament";
-        case Region::posterior_ligament: return "posterior longitudinal ligament";
-        case Region::ligamentum_flavum: return "ligamentum flavum";
-        case Region::interspinous_ligament: return "interspinous ligament";
+      case Region::cortical: return "cortical";
+      case Region::cancellous: return "cancellous";
+      case Region::endplate: return "endplate";
+      case Region::annulus: return "annulus";
+      case Region::nucleus: return "nucleus";
+      case Region::posterior: return "posterior";
+      case Region::facet_cartilage: return "facet cartilage";
+      case Region::screw: return "screw";
+      case Region::rod: return "rod";
+      case Region::cage: return "cage";
+      case Region::graft: return "graft";
+      case Region::posterolateral_graft: return "posterolateral graft";
+      case Region::anterior_ligament: return "anterior longitudinal ligament";
+      case Region::posterior_ligament: return "posterior longitudinal ligament";
+      case Region::ligamentum_flavum: return "ligamentum flavum";
+      case Region::interspinous_ligament: return "interspinous ligament";
       }
     return "unknown";
   }
@@ -52,9 +52,9 @@ namespace bonefusion::geometry
   {
     switch (s)
       {
-        case Surface::free: return "free";
-        case Surface::lower_support: return "lower support";
-        case Surface::upper_loaded: return "upper loaded";
+      case Surface::free: return "free";
+      case Surface::lower_support: return "lower support";
+      case Surface::upper_loaded: return "upper loaded";
       }
     return "unknown";
   }

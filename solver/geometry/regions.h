@@ -14,21 +14,21 @@ namespace bonefusion::geometry
   /** Tissue or implant a cell belongs to. The value is the cell's material_id. */
   enum class Region : unsigned char
   {
-    cortical = 1,        ///< cortical shell of a vertebral body
-    cancellous = 2,      ///< cancellous core of a vertebral body
-    endplate = 3,        ///< bony endplate (superior/inferior face of a body)
-    annulus = 4,         ///< annulus fibrosus
-    nucleus = 5,         ///< nucleus pulposus
-    posterior = 6,       ///< posterior elements: pedicles, lamina, processes, facets
-    facet_cartilage = 7, ///< cartilage layer of the facet joints (tied, linear)
-    screw = 8,           ///< pedicle screw shank and head
-    rod = 9,             ///< longitudinal rod
-    cage = 10,           ///< interbody cage wall
-    graft = 11,          ///< interbody bone graft (cage window, disc space)
-    posterolateral_graft = 12, ///< posterolateral graft between transverse processes
-    anterior_ligament = 13,    ///< anterior longitudinal ligament (band on the anterior disc)
-    posterior_ligament = 14,   ///< posterior longitudinal ligament (band behind the disc)
-    ligamentum_flavum = 15,    ///< between the laminae
+    cortical = 1,               ///< cortical shell of a vertebral body
+    cancellous = 2,             ///< cancellous core of a vertebral body
+    endplate = 3,               ///< bony endplate (superior/inferior face of a body)
+    annulus = 4,                ///< annulus fibrosus
+    nucleus = 5,                ///< nucleus pulposus
+    posterior = 6,              ///< posterior elements: pedicles, lamina, processes, facets
+    facet_cartilage = 7,        ///< cartilage layer of the facet joints (tied, linear)
+    screw = 8,                  ///< pedicle screw shank and head
+    rod = 9,                    ///< longitudinal rod
+    cage = 10,                  ///< interbody cage wall
+    graft = 11,                 ///< interbody bone graft (cage window, disc space)
+    posterolateral_graft = 12,  ///< posterolateral graft between transverse processes
+    anterior_ligament = 13,     ///< anterior longitudinal ligament (band on the anterior disc)
+    posterior_ligament = 14,    ///< posterior longitudinal ligament (band behind the disc)
+    ligamentum_flavum = 15,     ///< between the laminae
     interspinous_ligament = 16, ///< interspinous and supraspinous ligaments
   };
 

@@ -19,7 +19,10 @@ namespace bonefusion::geometry
     using Vec = dealii::Tensor<1, 3>;
     constexpr double pi = 3.14159265358979323846;
 
-    double radians(const double degrees) { return degrees * pi / 180.; }
+    double radians(const double degrees)
+    {
+      return degrees * pi / 180.;
+    }
 
     // ---- Shape constants of the blocky anatomy (not in the dimension table). -------------
     // Posterior body wall flattened at 90 % of the semi-depth: gives the kidney-like flat
@@ -32,22 +35,22 @@ namespace bonefusion::geometry
     // Pedicle axis height above the body's inferior face, as a fraction of body height:
     // lumbar pedicles join the upper half of the body.
     constexpr double pedicle_level = 0.62;
-    constexpr double lamina_thickness = 6.;     // mm (y), typical lumbar lamina
-    constexpr double lamina_drop = 0.55;        // lamina reaches this * H below the pedicle axis
-    constexpr double spinous_width = 6.;        // mm (x)
-    constexpr double spinous_length = 0.85;     // * body depth (~30 mm at L4)
-    constexpr double spinous_below = 0.5;       // * H below the pedicle axis
-    constexpr double spinous_above = 0.15;      // * H above the pedicle axis
-    constexpr double transverse_height = 10.;   // mm (z) of a transverse process
-    constexpr double transverse_behind = 2.;    // mm behind the canal's posterior wall
-    constexpr double transverse_front = 6.;     // mm in front of it
-    constexpr double facet_depth = 12.;         // mm (y) of the facet joint footprint
-    constexpr double facet_width = 0.8;         // * pedicle width (x)
-    constexpr double facet_lateral = 0.25;      // * pedicle width lateral of the pedicle axis
-    constexpr double nucleus_shift = 0.05;      // nucleus centre behind the disc centre, * depth
-    constexpr double cage_anterior = 0.05;      // cage centre in front of the disc centre, * depth
+    constexpr double lamina_thickness = 6.;      // mm (y), typical lumbar lamina
+    constexpr double lamina_drop = 0.55;         // lamina reaches this * H below the pedicle axis
+    constexpr double spinous_width = 6.;         // mm (x)
+    constexpr double spinous_length = 0.85;      // * body depth (~30 mm at L4)
+    constexpr double spinous_below = 0.5;        // * H below the pedicle axis
+    constexpr double spinous_above = 0.15;       // * H above the pedicle axis
+    constexpr double transverse_height = 10.;    // mm (z) of a transverse process
+    constexpr double transverse_behind = 2.;     // mm behind the canal's posterior wall
+    constexpr double transverse_front = 6.;      // mm in front of it
+    constexpr double facet_depth = 12.;          // mm (y) of the facet joint footprint
+    constexpr double facet_width = 0.8;          // * pedicle width (x)
+    constexpr double facet_lateral = 0.25;       // * pedicle width lateral of the pedicle axis
+    constexpr double nucleus_shift = 0.05;       // nucleus centre behind the disc centre, * depth
+    constexpr double cage_anterior = 0.05;       // cage centre in front of the disc centre, * depth
     constexpr double head_diameter_factor = 1.5; // screw head (tulip) diameter / thread diameter
-    constexpr double graft_gap = 3.;            // mm between pedicle and posterolateral graft
+    constexpr double graft_gap = 3.;             // mm between pedicle and posterolateral graft
 
     [[noreturn]] void fail(const std::string &key, const std::string &message)
     {
@@ -67,8 +70,8 @@ namespace bonefusion::geometry
       Point<3> lo, hi;
       bool contains(const Point<3> &p) const
       {
-        return p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1] &&
-               p[2] >= lo[2] && p[2] <= hi[2];
+        return p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1] && p[2] >= lo[2] &&
+               p[2] <= hi[2];
       }
       void extend(const Box &b)
       {
@@ -151,7 +154,7 @@ namespace bonefusion::geometry
     struct Screw
     {
       Cylinder shank;
-      EllipticY head; // circular: ax = az
+      EllipticY head;    // circular: ax = az
       Point<3> head_end; // centre of the head's posterior face = point on the rod axis
       Box bounds;
     };
@@ -164,10 +167,17 @@ namespace bonefusion::geometry
     std::ifstream in(csv_file);
     if (!in)
       throw std::runtime_error("cannot open the vertebra dimension table '" + csv_file + "'");
-    const std::vector<std::string> fields = {
-      "name",          "body_height",          "upper_endplate_width", "upper_endplate_depth",
-      "lower_endplate_width", "lower_endplate_depth", "pedicle_height",   "pedicle_width",
-      "canal_depth",   "canal_width",          "transverse_span"};
+    const std::vector<std::string> fields = {"name",
+                                             "body_height",
+                                             "upper_endplate_width",
+                                             "upper_endplate_depth",
+                                             "lower_endplate_width",
+                                             "lower_endplate_depth",
+                                             "pedicle_height",
+                                             "pedicle_width",
+                                             "canal_depth",
+                                             "canal_width",
+                                             "transverse_span"};
     std::vector<std::string> header;
     std::string line;
     unsigned int line_no = 0;
@@ -208,10 +218,11 @@ namespace bonefusion::geometry
                 return v;
             }
           catch (const std::exception &)
-            {}
+            {
+            }
           throw std::runtime_error(csv_file + ":" + std::to_string(line_no) + ": column '" + f +
-                                   "' of " + vertebra + " is not a positive number: '" +
-                                   row[f] + "'");
+                                   "' of " + vertebra + " is not a positive number: '" + row[f] +
+                                   "'");
         };
         return {vertebra,
                 number("body_height"),
@@ -268,8 +279,7 @@ namespace bonefusion::geometry
                       "mesh uses at least one voxel. [mm]");
     prm.declare_entry("Endplate thickness", str(d.endplate_thickness), length,
                       "Thickness of the bony endplates; the mesh uses at least one voxel. [mm]");
-    prm.declare_entry("Nucleus area fraction", str(d.nucleus_area_fraction),
-                      Patterns::Double(0, 1),
+    prm.declare_entry("Nucleus area fraction", str(d.nucleus_area_fraction), Patterns::Double(0, 1),
                       "Cross-section of the nucleus pulposus as a fraction of the disc's "
                       "elliptic cross-section. [-]");
     prm.declare_entry("Facet cartilage thickness", str(d.facet_cartilage_thickness), length,
@@ -279,8 +289,8 @@ namespace bonefusion::geometry
                       "Model the anterior and posterior longitudinal ligaments, the ligamentum "
                       "flavum and the interspinous/supraspinous ligaments as soft solid bands "
                       "tied to the bone (their modulus is scaled to the real E*A). [-]");
-    prm.declare_entry("Longitudinal ligament thickness",
-                      str(d.longitudinal_ligament_thickness), length,
+    prm.declare_entry("Longitudinal ligament thickness", str(d.longitudinal_ligament_thickness),
+                      length,
                       "Thickness of the anterior and posterior longitudinal ligament bands; the "
                       "mesh uses at least one voxel. [mm]");
     prm.declare_entry("Anterior ligament width", str(d.anterior_ligament_width), length,
@@ -331,10 +341,8 @@ namespace bonefusion::geometry
       prm.declare_entry("Type", c.type, Patterns::Selection("none|TLIF|PLIF"),
                         "Interbody cage: none, one oblique TLIF cage, or two parallel PLIF "
                         "cages; a cage removes the nucleus. [-]");
-      prm.declare_entry("Length", str(c.length), length,
-                        "Long side of each cage footprint. [mm]");
-      prm.declare_entry("Width", str(c.width), length,
-                        "Short side of each cage footprint. [mm]");
+      prm.declare_entry("Length", str(c.length), length, "Long side of each cage footprint. [mm]");
+      prm.declare_entry("Width", str(c.width), length, "Short side of each cage footprint. [mm]");
       prm.declare_entry("Wall thickness", str(c.wall_thickness), length,
                         "Wall thickness of the hollow cage around its graft window. [mm]");
       prm.declare_entry("TLIF angle", str(c.tlif_angle), angle,
@@ -342,8 +350,7 @@ namespace bonefusion::geometry
                         "puts the right end anterior (approach from the left). [degrees]");
       prm.declare_entry("PLIF offset", str(c.plif_offset), length,
                         "Distance of each PLIF cage centre from the midline. [mm]");
-      prm.declare_entry("Graft in window", c.graft_in_window ? "true" : "false",
-                        Patterns::Bool(),
+      prm.declare_entry("Graft in window", c.graft_in_window ? "true" : "false", Patterns::Bool(),
                         "Whether the cage window is packed with graft (else left empty). [-]");
       prm.declare_entry("Nucleus after discectomy", c.nucleus_after_discectomy,
                         Patterns::Selection("removed|graft"),
@@ -438,8 +445,8 @@ namespace bonefusion::geometry
       positive("Geometry/Endplate thickness", p.endplate_thickness);
       positive("Geometry/Facet cartilage thickness", p.facet_cartilage_thickness);
       if (p.disc_height < 0)
-        fail("Geometry/Disc height", "must be positive or 0 (from age), got " +
-                                         str(p.disc_height) + " [mm]");
+        fail("Geometry/Disc height",
+             "must be positive or 0 (from age), got " + str(p.disc_height) + " [mm]");
       if (!(p.nucleus_area_fraction > 0 && p.nucleus_area_fraction < 1))
         fail("Geometry/Nucleus area fraction",
              "must lie strictly between 0 and 1, got " + str(p.nucleus_area_fraction));
@@ -450,11 +457,11 @@ namespace bonefusion::geometry
           positive(k + "Length", p.screws.length);
           positive(k + "Head height", p.screws.head_height);
           if (std::abs(p.screws.medial_angle) >= 45)
-            fail(k + "Medial angle", "must lie in (-45, 45), got " +
-                                         str(p.screws.medial_angle) + " [degrees]");
+            fail(k + "Medial angle",
+                 "must lie in (-45, 45), got " + str(p.screws.medial_angle) + " [degrees]");
           if (std::abs(p.screws.cranial_angle) >= 45)
-            fail(k + "Cranial angle", "must lie in (-45, 45), got " +
-                                          str(p.screws.cranial_angle) + " [degrees]");
+            fail(k + "Cranial angle",
+                 "must lie in (-45, 45), got " + str(p.screws.cranial_angle) + " [degrees]");
         }
       if (p.rods.present)
         {
@@ -467,8 +474,10 @@ namespace bonefusion::geometry
                  "must not be negative, got " + str(p.rods.overhang) + " [mm]");
           if (p.screws.head_height <= p.rods.diameter / 2)
             fail("Instrumentation/Pedicle screws/Head height",
-                 "must exceed the rod radius (" + str(p.rods.diameter / 2) + " mm) so the rod "
-                 "sits on the head, got " + str(p.screws.head_height) + " [mm]");
+                 "must exceed the rod radius (" + str(p.rods.diameter / 2) +
+                   " mm) so the rod "
+                   "sits on the head, got " +
+                   str(p.screws.head_height) + " [mm]");
         }
       const std::string c = "Instrumentation/Cage/";
       if (p.cage.type != "none" && p.cage.type != "TLIF" && p.cage.type != "PLIF")
@@ -483,16 +492,17 @@ namespace bonefusion::geometry
           positive(c + "Width", p.cage.width);
           positive(c + "Wall thickness", p.cage.wall_thickness);
           if (p.cage.width > p.cage.length)
-            fail(c + "Width", "must not exceed the length (" + str(p.cage.length) +
-                                  " mm), got " + str(p.cage.width) + " [mm]");
+            fail(c + "Width", "must not exceed the length (" + str(p.cage.length) + " mm), got " +
+                                str(p.cage.width) + " [mm]");
           if (p.cage.wall_thickness >= p.cage.width / 2)
             fail(c + "Wall thickness", "must be less than half the width (" +
-                                           str(p.cage.width / 2) + " mm), got " +
-                                           str(p.cage.wall_thickness) + " [mm]");
+                                         str(p.cage.width / 2) + " mm), got " +
+                                         str(p.cage.wall_thickness) + " [mm]");
           if (p.cage.type == "PLIF" && p.cage.plif_offset < p.cage.width / 2)
             fail(c + "PLIF offset", "the two PLIF cages overlap: the offset must be at least "
-                                    "half the width (" + str(p.cage.width / 2) + " mm), got " +
-                                    str(p.cage.plif_offset) + " [mm]");
+                                    "half the width (" +
+                                      str(p.cage.width / 2) + " mm), got " +
+                                      str(p.cage.plif_offset) + " [mm]");
         }
       if (p.posterolateral_graft.present)
         {
@@ -507,11 +517,11 @@ namespace bonefusion::geometry
     {
       VertebraDimensions dim;
       int side = 1;
-      double z_lo = 0, z_hi = 0;             // body's inferior and superior faces
-      double a_lo, b_lo, a_hi, b_hi;         // semi-axes at z_lo and z_hi
+      double z_lo = 0, z_hi = 0;     // body's inferior and superior faces
+      double a_lo, b_lo, a_hi, b_hi; // semi-axes at z_lo and z_hi
       double x_pedicle, z_pedicle, y_wall, y_canal_back, y_lamina_back;
-      double z_clip = 0;                     // posterior elements only where side * z > z_clip
-      std::vector<Box> blocks;               // lamina, spinous, transverse, articular processes
+      double z_clip = 0;       // posterior elements only where side * z > z_clip
+      std::vector<Box> blocks; // lamina, spinous, transverse, articular processes
       std::array<EllipticY, 2> pedicles;
       Box posterior_bounds;
 
@@ -548,16 +558,16 @@ namespace bonefusion::geometry
   struct SegmentGeometry::Impl
   {
     SegmentParameters prm;
-    double hd = 0;               // disc height
+    double hd = 0; // disc height
     double resolution = 0;
     double t_cortical = 0, t_endplate = 0, t_facet = 0; // thicknesses used
-    double t_ligament = 0;       // longitudinal ligament band thickness used
+    double t_ligament = 0;                              // longitudinal ligament band thickness used
     // Posterior ligaments spanning from the upper to the lower vertebra (made by the
     // constructor): interspinous/supraspinous and ligamentum flavum.
     Box interspinous, flavum;
     Vertebra upper, lower;
-    Box facet_joints[2];         // footprint of each joint, z range = cartilage layer
-    std::vector<Screw> screws;   // upper left, upper right, lower left, lower right
+    Box facet_joints[2];       // footprint of each joint, z range = cartilage layer
+    std::vector<Screw> screws; // upper left, upper right, lower left, lower right
     std::vector<Cylinder> rods;
     std::vector<Footprint> cages;
     std::vector<Box> posterolateral;
@@ -602,13 +612,14 @@ namespace bonefusion::geometry
       v.x_pedicle = dim.canal_width / 2 + pw / 2;
       v.z_pedicle = v.z_lo + pedicle_level * H;
       for (int s = 0; s < 2; ++s)
-        v.pedicles[s] = {(s == 0 ? -1 : 1) * v.x_pedicle, v.z_pedicle, pw / 2, ph / 2,
-                         v.y_lamina_back, v.y_wall + 0.25 * b_mid};
+        v.pedicles[s] = {
+          (s == 0 ? -1 : 1) * v.x_pedicle, v.z_pedicle, pw / 2, ph / 2, v.y_lamina_back,
+          v.y_wall + 0.25 * b_mid};
 
       const double zp = v.z_pedicle, xo = v.x_pedicle + pw / 2;
       // Lamina: roof of the canal between the pedicles, sloping down behind the body.
-      v.blocks.push_back(box(-xo, xo, v.y_lamina_back, v.y_canal_back, zp - lamina_drop * H,
-                             zp + ph / 2));
+      v.blocks.push_back(
+        box(-xo, xo, v.y_lamina_back, v.y_canal_back, zp - lamina_drop * H, zp + ph / 2));
       // Spinous process: straight back from the lamina.
       v.blocks.push_back(box(-spinous_width / 2, spinous_width / 2,
                              v.y_lamina_back - spinous_length * 2 * b_mid, v.y_lamina_back,
@@ -628,8 +639,7 @@ namespace bonefusion::geometry
     {
       const auto &s = prm.screws;
       const double al = radians(s.medial_angle), be = radians(s.cranial_angle);
-      const Vec d({-sx * std::sin(al) * std::cos(be), std::cos(al) * std::cos(be),
-                   std::sin(be)});
+      const Vec d({-sx * std::sin(al) * std::cos(be), std::cos(al) * std::cos(be), std::sin(be)});
       // The trajectory passes through the pedicle's centre at mid-length (its isthmus), so a
       // converging screw enters lateral of the pedicle axis, as in the surgical technique.
       const Point<3> isthmus(sx * v.x_pedicle, (v.y_wall + v.y_canal_back) / 2, v.z_pedicle);
@@ -670,23 +680,22 @@ namespace bonefusion::geometry
           const Screw &s = screws[i];
           const double fit = std::min(v.dim.pedicle_width, v.dim.pedicle_height);
           if (prm.screws.diameter >= fit)
-            fail(k + "Diameter", str(prm.screws.diameter) + " mm does not fit the " +
-                                     v.dim.name + " pedicle (" + str(fit) + " mm) [mm]");
+            fail(k + "Diameter", str(prm.screws.diameter) + " mm does not fit the " + v.dim.name +
+                                   " pedicle (" + str(fit) + " mm) [mm]");
           const double l_max = max_screw_length(v, s);
           if (l_max < 0)
             fail(k + "Medial angle", "the screw trajectory misses the " + v.dim.name +
-                                         " body (medial " + str(prm.screws.medial_angle) +
-                                         ", cranial " + str(prm.screws.cranial_angle) +
-                                         " degrees)");
+                                       " body (medial " + str(prm.screws.medial_angle) +
+                                       ", cranial " + str(prm.screws.cranial_angle) + " degrees)");
           if (prm.screws.length > l_max)
             fail(k + "Length", str(prm.screws.length) + " mm screws leave the " + v.dim.name +
-                                   " body; at most " + str(std::floor(l_max * 10) / 10) +
-                                   " mm fit with these angles [mm]");
+                                 " body; at most " + str(std::floor(l_max * 10) / 10) +
+                                 " mm fit with these angles [mm]");
           const Point<3> tip = s.shank.start + s.shank.length * s.shank.axis;
           if (tip[0] * s.shank.start[0] <= 0 || std::abs(tip[0]) < s.shank.radius)
             fail(k + "Medial angle", "the left and right " + v.dim.name +
-                                         " screws meet at the midline, got " +
-                                         str(prm.screws.medial_angle) + " [degrees]");
+                                       " screws meet at the midline, got " +
+                                       str(prm.screws.medial_angle) + " [degrees]");
         }
       for (const auto &f : cages)
         for (const int i : {-1, 1})
@@ -698,9 +707,9 @@ namespace bonefusion::geometry
                 const Point<3> c = f.corner(i, j);
                 if (!inside_section(c[0], c[1], a, b, 0))
                   fail("Instrumentation/Cage/Length",
-                       "the " + prm.cage.type + " cage footprint (" + str(prm.cage.length) +
-                         " x " + str(prm.cage.width) + " mm) does not fit inside the " +
-                         prm.level + " disc outline; use a shorter or narrower cage [mm]");
+                       "the " + prm.cage.type + " cage footprint (" + str(prm.cage.length) + " x " +
+                         str(prm.cage.width) + " mm) does not fit inside the " + prm.level +
+                         " disc outline; use a shorter or narrower cage [mm]");
               }
     }
 
@@ -815,14 +824,14 @@ namespace bonefusion::geometry
       }
     m.hd = parameters.disc_height > 0 ? parameters.disc_height : regression;
 
-    const std::string table = parameters.dimensions_file.empty() ?
-                                std::string(BONEFUSION_SOURCE_DIR) +
-                                  "/meshes/lumbar_dimensions.csv" :
-                                parameters.dimensions_file;
-    m.upper = m.make_vertebra(read_vertebra_dimensions(table, parameters.level.substr(0, dash)),
-                              +1);
-    m.lower = m.make_vertebra(read_vertebra_dimensions(table, parameters.level.substr(dash + 1)),
-                              -1);
+    const std::string table =
+      parameters.dimensions_file.empty() ?
+        std::string(BONEFUSION_SOURCE_DIR) + "/meshes/lumbar_dimensions.csv" :
+        parameters.dimensions_file;
+    m.upper =
+      m.make_vertebra(read_vertebra_dimensions(table, parameters.level.substr(0, dash)), +1);
+    m.lower =
+      m.make_vertebra(read_vertebra_dimensions(table, parameters.level.substr(dash + 1)), -1);
 
     // Facet joints: one footprint shared by both vertebrae, dorsolateral of the canal at the
     // pedicle-lamina junction; the joint surface is modelled as horizontal (a simplification:
@@ -846,10 +855,10 @@ namespace bonefusion::geometry
       }
     for (Vertebra *v : {&m.upper, &m.lower})
       {
-        v->posterior_bounds = box(v->pedicles[0].x - v->pedicles[0].ax,
-                                  v->pedicles[1].x + v->pedicles[1].ax, v->pedicles[0].y0,
-                                  v->pedicles[0].y1, v->pedicles[0].z - v->pedicles[0].az,
-                                  v->pedicles[0].z + v->pedicles[0].az);
+        v->posterior_bounds =
+          box(v->pedicles[0].x - v->pedicles[0].ax, v->pedicles[1].x + v->pedicles[1].ax,
+              v->pedicles[0].y0, v->pedicles[0].y1, v->pedicles[0].z - v->pedicles[0].az,
+              v->pedicles[0].z + v->pedicles[0].az);
         for (const auto &b : v->blocks)
           v->posterior_bounds.extend(b);
       }
@@ -887,19 +896,17 @@ namespace bonefusion::geometry
     if (parameters.posterolateral_graft.present)
       {
         const auto &g = parameters.posterolateral_graft;
-        const double xg = (m.upper.x_pedicle + m.lower.x_pedicle) / 2 + pw / 2 + graft_gap +
-                          g.width / 2;
-        const double y_back =
-          (m.upper.y_canal_back + m.lower.y_canal_back) / 2 - transverse_behind;
+        const double xg =
+          (m.upper.x_pedicle + m.lower.x_pedicle) / 2 + pw / 2 + graft_gap + g.width / 2;
+        const double y_back = (m.upper.y_canal_back + m.lower.y_canal_back) / 2 - transverse_behind;
         const double y_front =
           std::max(m.upper.y_canal_back, m.lower.y_canal_back) + transverse_front;
         // From the bottom of the lower to the top of the upper transverse process; the bone
         // overrides the strip where they overlap, so the graft wraps the processes.
         for (const int s : {-1, 1})
-          m.posterolateral.push_back(box(s * (xg - g.width / 2), s * (xg + g.width / 2),
-                                         y_back - g.thickness, y_front,
-                                         m.lower.z_pedicle - transverse_height / 2,
-                                         m.upper.z_pedicle + transverse_height / 2));
+          m.posterolateral.push_back(box(
+            s * (xg - g.width / 2), s * (xg + g.width / 2), y_back - g.thickness, y_front,
+            m.lower.z_pedicle - transverse_height / 2, m.upper.z_pedicle + transverse_height / 2));
       }
 
     // Posterior ligaments reach 2 mm into the bone at each end (the bone wins there), so
@@ -913,14 +920,13 @@ namespace bonefusion::geometry
       const auto [uy0, uy1] = spinous_y(u);
       const auto [ly0, ly1] = spinous_y(l);
       m.interspinous = box(-spinous_width / 2, spinous_width / 2, std::max(uy0, ly0),
-                           std::min(uy1, ly1),
-                           l.z_pedicle + spinous_above * l.dim.body_height - 2,
+                           std::min(uy1, ly1), l.z_pedicle + spinous_above * l.dim.body_height - 2,
                            u.z_pedicle - spinous_below * u.dim.body_height + 2);
       const double half_width = std::min(u.dim.canal_width, l.dim.canal_width) / 2;
-      m.flavum = box(-half_width, half_width, std::max(u.y_lamina_back, l.y_lamina_back),
-                     std::min(u.y_canal_back, l.y_canal_back),
-                     l.z_pedicle + l.dim.pedicle_height / 2 - 2,
-                     u.z_pedicle - lamina_drop * u.dim.body_height + 2);
+      m.flavum =
+        box(-half_width, half_width, std::max(u.y_lamina_back, l.y_lamina_back),
+            std::min(u.y_canal_back, l.y_canal_back), l.z_pedicle + l.dim.pedicle_height / 2 - 2,
+            u.z_pedicle - lamina_drop * u.dim.body_height + 2);
     }
 
     m.check_anatomy();
@@ -930,9 +936,10 @@ namespace bonefusion::geometry
     const double a_max = std::max({m.upper.a_lo, m.upper.a_hi, m.lower.a_lo, m.lower.a_hi});
     const double b_max = std::max({m.upper.b_lo, m.upper.b_hi, m.lower.b_lo, m.lower.b_hi});
     // The longitudinal ligament bands lie outside the disc and bodies: leave room for them.
-    const double band = parameters.ligaments ? std::max(parameters.longitudinal_ligament_thickness, 5.) : 0;
-    m.bounds = box(-a_max - band, a_max + band, -b_max - band, b_max + band, m.lower.z_lo,
-                   m.upper.z_hi);
+    const double band =
+      parameters.ligaments ? std::max(parameters.longitudinal_ligament_thickness, 5.) : 0;
+    m.bounds =
+      box(-a_max - band, a_max + band, -b_max - band, b_max + band, m.lower.z_lo, m.upper.z_hi);
     for (const Vertebra *v : {&m.upper, &m.lower})
       m.bounds.extend(v->posterior_bounds);
     for (const auto &s : m.screws)
@@ -953,29 +960,55 @@ namespace bonefusion::geometry
   void SegmentGeometry::set_resolution(const double h)
   {
     if (!(h >= 0))
-      throw std::invalid_argument("SegmentGeometry::set_resolution: h must be >= 0, got " +
-                                  str(h));
+      throw std::invalid_argument("SegmentGeometry::set_resolution: h must be >= 0, got " + str(h));
     // Copy on write: copies of this geometry keep their own resolution.
     auto copy = std::make_shared<Impl>(*impl);
     copy->set_resolution(h);
     impl = copy;
   }
 
-  double SegmentGeometry::cortical_thickness_used() const { return impl->t_cortical; }
-  double SegmentGeometry::endplate_thickness_used() const { return impl->t_endplate; }
-  double SegmentGeometry::facet_cartilage_thickness_used() const { return impl->t_facet; }
+  double SegmentGeometry::cortical_thickness_used() const
+  {
+    return impl->t_cortical;
+  }
+  double SegmentGeometry::endplate_thickness_used() const
+  {
+    return impl->t_endplate;
+  }
+  double SegmentGeometry::facet_cartilage_thickness_used() const
+  {
+    return impl->t_facet;
+  }
 
   BoundingBox3 SegmentGeometry::bounding_box() const
   {
     return {impl->bounds.lo, impl->bounds.hi};
   }
 
-  double SegmentGeometry::top_z() const { return impl->upper.z_hi; }
-  double SegmentGeometry::bottom_z() const { return impl->lower.z_lo; }
-  double SegmentGeometry::disc_height() const { return impl->hd; }
-  std::string SegmentGeometry::upper_name() const { return impl->upper.dim.name; }
-  std::string SegmentGeometry::lower_name() const { return impl->lower.dim.name; }
-  const SegmentParameters &SegmentGeometry::parameters() const { return impl->prm; }
+  double SegmentGeometry::top_z() const
+  {
+    return impl->upper.z_hi;
+  }
+  double SegmentGeometry::bottom_z() const
+  {
+    return impl->lower.z_lo;
+  }
+  double SegmentGeometry::disc_height() const
+  {
+    return impl->hd;
+  }
+  std::string SegmentGeometry::upper_name() const
+  {
+    return impl->upper.dim.name;
+  }
+  std::string SegmentGeometry::lower_name() const
+  {
+    return impl->lower.dim.name;
+  }
+  const SegmentParameters &SegmentGeometry::parameters() const
+  {
+    return impl->prm;
+  }
 
   std::optional<double> SegmentGeometry::ligament_drawn_area(const Region r) const
   {
@@ -983,16 +1016,11 @@ namespace bonefusion::geometry
     const auto xy_area = [](const Box &b) { return (b.hi[0] - b.lo[0]) * (b.hi[1] - b.lo[1]); };
     switch (r)
       {
-        case Region::interspinous_ligament:
-          return xy_area(m.interspinous);
-        case Region::ligamentum_flavum:
-          return xy_area(m.flavum);
-        case Region::anterior_ligament:
-          return m.prm.anterior_ligament_width * m.t_ligament;
-        case Region::posterior_ligament:
-          return m.prm.posterior_ligament_width * m.t_ligament;
-        default:
-          return std::nullopt;
+      case Region::interspinous_ligament: return xy_area(m.interspinous);
+      case Region::ligamentum_flavum: return xy_area(m.flavum);
+      case Region::anterior_ligament: return m.prm.anterior_ligament_width * m.t_ligament;
+      case Region::posterior_ligament: return m.prm.posterior_ligament_width * m.t_ligament;
+      default: return std::nullopt;
       }
   }
 
@@ -1002,67 +1030,66 @@ namespace bonefusion::geometry
     const auto &p = m.prm;
     switch (r)
       {
-        case Region::screw:
-          {
-            if (m.screws.empty())
-              return 0.;
-            double v = 0;
-            for (const auto &s : m.screws)
-              {
-                const double rs = s.shank.radius, rh = s.head.ax;
-                // Shank and head cylinders overlap in the wedge behind the entry plane
-                // y = y_entry that the tilted shank's flat end sticks into: (2/3) r^3 tan(theta).
-                const double cos_t = s.shank.axis[1];
-                const double wedge = 2. / 3. * rs * rs * rs * std::sqrt(1 - cos_t * cos_t) / cos_t;
-                v += pi * rs * rs * s.shank.length + pi * rh * rh * p.screws.head_height - wedge;
-              }
-            // The rod (which overrides the screw) fills half of its own cross-section inside
-            // each head: integral over x of the rod's half-chord times the head's chord,
-            // clipped to the rod's ends. The rod is taken as vertical (it tilts by ~1 degree).
-            for (unsigned int i = 0; i < m.rods.size() * 2; ++i)
-              {
-                const Screw &s = m.screws[i];
-                const Cylinder &rod = m.rods[i % 2];
-                const double rr = rod.radius, rh = s.head.ax, zc = s.head.z;
-                const double z0 = std::min(rod.start[2], (rod.start + rod.length * rod.axis)[2]);
-                const double z1 = std::max(rod.start[2], (rod.start + rod.length * rod.axis)[2]);
-                const unsigned int n = 4000;
-                double integral = 0;
-                for (unsigned int q = 0; q < n; ++q)
-                  {
-                    const double x = -rr + (q + 0.5) * 2 * rr / n;
-                    const double half_chord = std::sqrt(std::max(0., rh * rh - x * x));
-                    const double zl = std::max(zc - half_chord, z0),
-                                 zh = std::min(zc + half_chord, z1);
-                    integral += std::sqrt(rr * rr - x * x) * std::max(0., zh - zl) * 2 * rr / n;
-                  }
-                v -= integral;
-              }
-            return v;
-          }
-        case Region::rod:
-          {
-            double v = 0;
-            for (const auto &rod : m.rods)
-              v += pi * rod.radius * rod.radius * rod.length;
-            return v;
-          }
-        case Region::cage:
-          {
-            const double l = p.cage.length, w = p.cage.width, t = p.cage.wall_thickness;
-            return m.cages.size() * (l * w - (l - 2 * t) * (w - 2 * t)) * m.hd;
-          }
-        case Region::graft:
-          {
-            if (!m.cages.empty() && p.cage.nucleus_after_discectomy == "graft")
-              return std::nullopt; // window plus leftover nucleus: no closed form
-            if (!p.cage.graft_in_window)
-              return 0.;
-            const double l = p.cage.length, w = p.cage.width, t = p.cage.wall_thickness;
-            return m.cages.size() * (l - 2 * t) * (w - 2 * t) * m.hd;
-          }
-        default:
-          return std::nullopt;
+      case Region::screw:
+        {
+          if (m.screws.empty())
+            return 0.;
+          double v = 0;
+          for (const auto &s : m.screws)
+            {
+              const double rs = s.shank.radius, rh = s.head.ax;
+              // Shank and head cylinders overlap in the wedge behind the entry plane
+              // y = y_entry that the tilted shank's flat end sticks into: (2/3) r^3 tan(theta).
+              const double cos_t = s.shank.axis[1];
+              const double wedge = 2. / 3. * rs * rs * rs * std::sqrt(1 - cos_t * cos_t) / cos_t;
+              v += pi * rs * rs * s.shank.length + pi * rh * rh * p.screws.head_height - wedge;
+            }
+          // The rod (which overrides the screw) fills half of its own cross-section inside
+          // each head: integral over x of the rod's half-chord times the head's chord,
+          // clipped to the rod's ends. The rod is taken as vertical (it tilts by ~1 degree).
+          for (unsigned int i = 0; i < m.rods.size() * 2; ++i)
+            {
+              const Screw &s = m.screws[i];
+              const Cylinder &rod = m.rods[i % 2];
+              const double rr = rod.radius, rh = s.head.ax, zc = s.head.z;
+              const double z0 = std::min(rod.start[2], (rod.start + rod.length * rod.axis)[2]);
+              const double z1 = std::max(rod.start[2], (rod.start + rod.length * rod.axis)[2]);
+              const unsigned int n = 4000;
+              double integral = 0;
+              for (unsigned int q = 0; q < n; ++q)
+                {
+                  const double x = -rr + (q + 0.5) * 2 * rr / n;
+                  const double half_chord = std::sqrt(std::max(0., rh * rh - x * x));
+                  const double zl = std::max(zc - half_chord, z0),
+                               zh = std::min(zc + half_chord, z1);
+                  integral += std::sqrt(rr * rr - x * x) * std::max(0., zh - zl) * 2 * rr / n;
+                }
+              v -= integral;
+            }
+          return v;
+        }
+      case Region::rod:
+        {
+          double v = 0;
+          for (const auto &rod : m.rods)
+            v += pi * rod.radius * rod.radius * rod.length;
+          return v;
+        }
+      case Region::cage:
+        {
+          const double l = p.cage.length, w = p.cage.width, t = p.cage.wall_thickness;
+          return m.cages.size() * (l * w - (l - 2 * t) * (w - 2 * t)) * m.hd;
+        }
+      case Region::graft:
+        {
+          if (!m.cages.empty() && p.cage.nucleus_after_discectomy == "graft")
+            return std::nullopt; // window plus leftover nucleus: no closed form
+          if (!p.cage.graft_in_window)
+            return 0.;
+          const double l = p.cage.length, w = p.cage.width, t = p.cage.wall_thickness;
+          return m.cages.size() * (l - 2 * t) * (w - 2 * t) * m.hd;
+        }
+      default: return std::nullopt;
       }
   }
 } // namespace bonefusion::geometry

@@ -54,46 +54,46 @@ namespace bonefusion::geometry
   /** Geometry and instrumentation parameters (all lengths mm, angles degrees). */
   struct SegmentParameters
   {
-    std::string level = "L4-L5";         ///< adjacent lumbar pair L1-L2 .. L5-S1
-    std::string dimensions_file;         ///< CSV table; empty = meshes/lumbar_dimensions.csv
-    double age = 45;                     ///< years, for the disc height regression
-    double disc_height = 0;              ///< mm; 0 = from the age regression
-    double cortical_thickness = 0.5;     ///< mm, physical shell thickness
-    double endplate_thickness = 1.0;     ///< mm
-    double nucleus_area_fraction = 0.4;  ///< nucleus cross-section / disc cross-section
+    std::string level = "L4-L5";            ///< adjacent lumbar pair L1-L2 .. L5-S1
+    std::string dimensions_file;            ///< CSV table; empty = meshes/lumbar_dimensions.csv
+    double age = 45;                        ///< years, for the disc height regression
+    double disc_height = 0;                 ///< mm; 0 = from the age regression
+    double cortical_thickness = 0.5;        ///< mm, physical shell thickness
+    double endplate_thickness = 1.0;        ///< mm
+    double nucleus_area_fraction = 0.4;     ///< nucleus cross-section / disc cross-section
     double facet_cartilage_thickness = 1.0; ///< mm
-    bool ligaments = true;               ///< model ALL, PLL, flavum, interspinous
+    bool ligaments = true;                  ///< model ALL, PLL, flavum, interspinous
     double longitudinal_ligament_thickness = 1.5; ///< mm, drawn at least one voxel thick
-    double anterior_ligament_width = 20; ///< mm (x)
-    double posterior_ligament_width = 10; ///< mm (x)
+    double anterior_ligament_width = 20;          ///< mm (x)
+    double posterior_ligament_width = 10;         ///< mm (x)
 
     struct Screws
     {
       bool present = false;
-      double diameter = 6.5;        ///< mm (thread outer diameter)
-      double length = 45;           ///< mm, entry point to tip
-      double medial_angle = 10;     ///< deg, convergence in the transverse plane
-      double cranial_angle = 0;     ///< deg, tilt in the sagittal plane (+ = tip cranial)
-      double head_height = 12;      ///< mm, from entry point back to the rod axis
+      double diameter = 6.5;    ///< mm (thread outer diameter)
+      double length = 45;       ///< mm, entry point to tip
+      double medial_angle = 10; ///< deg, convergence in the transverse plane
+      double cranial_angle = 0; ///< deg, tilt in the sagittal plane (+ = tip cranial)
+      double head_height = 12;  ///< mm, from entry point back to the rod axis
       std::string material = "Ti-6Al-4V";
     } screws;
 
     struct Rods
     {
       bool present = false;
-      double diameter = 5.5;        ///< mm
-      double overhang = 5;          ///< mm beyond the screw heads at each end
+      double diameter = 5.5; ///< mm
+      double overhang = 5;   ///< mm beyond the screw heads at each end
       std::string material = "Ti-6Al-4V";
     } rods;
 
     struct Cage
     {
-      std::string type = "none";    ///< none | TLIF | PLIF
-      double length = 28;           ///< mm, footprint long side
-      double width = 11;            ///< mm, footprint short side
-      double wall_thickness = 2;    ///< mm; the window inside holds graft
-      double tlif_angle = 30;       ///< deg between the TLIF cage's long axis and the x axis
-      double plif_offset = 9;       ///< mm, |x| of each PLIF cage centre
+      std::string type = "none"; ///< none | TLIF | PLIF
+      double length = 28;        ///< mm, footprint long side
+      double width = 11;         ///< mm, footprint short side
+      double wall_thickness = 2; ///< mm; the window inside holds graft
+      double tlif_angle = 30;    ///< deg between the TLIF cage's long axis and the x axis
+      double plif_offset = 9;    ///< mm, |x| of each PLIF cage centre
       bool graft_in_window = true;
       std::string nucleus_after_discectomy = "removed"; ///< removed | graft
       std::string material = "PEEK";
@@ -102,8 +102,8 @@ namespace bonefusion::geometry
     struct PosterolateralGraft
     {
       bool present = false;
-      double width = 10;            ///< mm (x) of each graft strip
-      double thickness = 6;         ///< mm (y)
+      double width = 10;    ///< mm (x) of each graft strip
+      double thickness = 6; ///< mm (y)
     } posterolateral_graft;
 
     /** Declares every entry (with unit in its documentation) in subsections

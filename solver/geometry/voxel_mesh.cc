@@ -70,8 +70,7 @@ namespace bonefusion::geometry
     {
       std::vector<bool> seen(grid.region.size(), false);
       std::vector<std::size_t> sizes, stack;
-      const long stride[3] = {1, static_cast<long>(grid.nx),
-                              static_cast<long>(grid.nx * grid.ny)};
+      const long stride[3] = {1, static_cast<long>(grid.nx), static_cast<long>(grid.nx * grid.ny)};
       const std::size_t n[3] = {grid.nx, grid.ny, grid.nz};
       for (std::size_t start = 0; start < grid.region.size(); ++start)
         {
@@ -120,8 +119,7 @@ namespace bonefusion::geometry
                          [](const unsigned char r) { return r != 0; });
   }
 
-  void build_voxel_mesh(const SegmentGeometry &geometry,
-                        const double h,
+  void build_voxel_mesh(const SegmentGeometry &geometry, const double h,
                         dealii::Triangulation<3> &tria)
   {
     const Grid grid = classify_grid(geometry, h);
@@ -173,8 +171,7 @@ namespace bonefusion::geometry
     vertex_of_node = {};
 
     const auto sizes = component_sizes(grid);
-    if (sizes.size() > 1 &&
-        dealii::Utilities::MPI::this_mpi_process(tria.get_communicator()) == 0)
+    if (sizes.size() > 1 && dealii::Utilities::MPI::this_mpi_process(tria.get_communicator()) == 0)
       std::cerr << "Warning: the voxel mesh at h = " << h << " mm has " << sizes.size()
                 << " disconnected pieces (largest " << *std::max_element(sizes.begin(), sizes.end())
                 << " of " << cells.size() << " cells); they float free in the mechanics.\n";
@@ -190,9 +187,11 @@ namespace bonefusion::geometry
           continue;
         const long kg = std::lround(cell->center()[2] / h - 0.5);
         if (kg == k_top && cell->face(5)->at_boundary())
-          cell->face(5)->set_boundary_id(static_cast<dealii::types::boundary_id>(Surface::upper_loaded));
+          cell->face(5)->set_boundary_id(
+            static_cast<dealii::types::boundary_id>(Surface::upper_loaded));
         if (kg == k_bottom && cell->face(4)->at_boundary())
-          cell->face(4)->set_boundary_id(static_cast<dealii::types::boundary_id>(Surface::lower_support));
+          cell->face(4)->set_boundary_id(
+            static_cast<dealii::types::boundary_id>(Surface::lower_support));
       }
   }
 } // namespace bonefusion::geometry

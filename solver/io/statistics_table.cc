@@ -29,8 +29,7 @@ namespace bonefusion::io
   double StatisticsTable::value(const unsigned int row, const std::string &column) const
   {
     const auto it = rows.at(row).values.find(column);
-    return it == rows.at(row).values.end() ? std::numeric_limits<double>::quiet_NaN()
-                                           : it->second;
+    return it == rows.at(row).values.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
   }
 
   void StatisticsTable::write_csv(const std::string &path) const

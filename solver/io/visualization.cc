@@ -25,7 +25,8 @@ namespace bonefusion::io
       StressPostprocessor(const mechanics::MaterialFunction &material, const bool split_tensors)
         : material(material)
         , split(split_tensors)
-      {}
+      {
+      }
 
       void evaluate_vector_field(const dealii::DataPostprocessorInputs::Vector<3> &inputs,
                                  std::vector<dealii::Vector<double>> &out) const override
@@ -47,8 +48,8 @@ namespace bonefusion::io
           {
             // For trilinear fields on parallelepipeds the vertex mean of div u is the cell mean.
             if (c.b_bar)
-              eps[p] = dealii::deviator(eps[p]) +
-                       (mean_theta / 3.0) * dealii::unit_symmetric_tensor<3>();
+              eps[p] =
+                dealii::deviator(eps[p]) + (mean_theta / 3.0) * dealii::unit_symmetric_tensor<3>();
             const auto sigma = mechanics::stress(c, eps[p]);
             unsigned int k = 0;
             if (split)
@@ -95,9 +96,9 @@ namespace bonefusion::io
       get_data_component_interpretation() const override
       {
         std::vector<dealii::DataComponentInterpretation::DataComponentInterpretation> v(
-          split ? 12 : 18,
-          split ? dealii::DataComponentInterpretation::component_is_scalar :
-                  dealii::DataComponentInterpretation::component_is_part_of_tensor);
+          split ? 12 : 18, split ?
+                             dealii::DataComponentInterpretation::component_is_scalar :
+                             dealii::DataComponentInterpretation::component_is_part_of_tensor);
         v.push_back(dealii::DataComponentInterpretation::component_is_scalar);
         v.push_back(dealii::DataComponentInterpretation::component_is_scalar);
         return v;
@@ -116,7 +117,8 @@ namespace bonefusion::io
 
   VisualizationWriter::VisualizationWriter(const std::string &directory)
     : directory(directory)
-  {}
+  {
+  }
 
   void VisualizationWriter::write(const mechanics::ElasticSystem &system,
                                   const mechanics::Vector &ghosted_solution,
@@ -156,8 +158,8 @@ namespace bonefusion::io
     dealii::DataOut<3> vtu_out;
     fill(vtu_out, tensors);
     // zlib's fastest level: 3x faster writing than the default for ~10 % larger files.
-    vtu_out.set_flags(dealii::DataOutBase::VtkFlags(time, index, true,
-                                                    dealii::DataOutBase::VtkFlags::best_speed));
+    vtu_out.set_flags(
+      dealii::DataOutBase::VtkFlags(time, index, true, dealii::DataOutBase::VtkFlags::best_speed));
     const std::string pvtu =
       vtu_out.write_vtu_with_pvtu_record(directory + "/", "solution", index, mpi, 3, 0);
     pvd_records.emplace_back(time, pvtu);
@@ -165,8 +167,7 @@ namespace bonefusion::io
     StressPostprocessor scalars(system.material(), true);
     dealii::DataOut<3> hdf5_out;
     fill(hdf5_out, scalars);
-    dealii::DataOutBase::DataOutFilter filter(
-      dealii::DataOutBase::DataOutFilterFlags(true, true));
+    dealii::DataOutBase::DataOutFilter filter(dealii::DataOutBase::DataOutFilterFlags(true, true));
     hdf5_out.write_filtered_data(filter);
     const std::string h5 = stem + ".h5";
     hdf5_out.write_hdf5_parallel(filter, directory + "/" + h5, mpi);

@@ -25,9 +25,9 @@ namespace bonefusion::loads
   /** One right-hand side: resultant force and moment on the loaded surface. */
   struct LoadCase
   {
-    std::string name;              ///< e.g. "flexion"
-    dealii::Tensor<1, 3> force;    ///< resultant force [N]
-    dealii::Tensor<1, 3> moment;   ///< resultant moment about the surface centroid [N mm]
+    std::string name;            ///< e.g. "flexion"
+    dealii::Tensor<1, 3> force;  ///< resultant force [N]
+    dealii::Tensor<1, 3> moment; ///< resultant moment about the surface centroid [N mm]
     /** Unit vector of the rotation this case is meant to produce (zero for compression). */
     dealii::Tensor<1, 3> primary_axis;
   };
@@ -38,13 +38,17 @@ namespace bonefusion::loads
   /** Load parameters: which cases and their magnitudes. */
   struct LoadParameters
   {
-    std::vector<std::string> cases{"flexion", "extension", "left lateral bending",
-                                   "right lateral bending", "left axial rotation",
-                                   "right axial rotation", "compression"};
-    double moment = 7.5;            ///< pure moment magnitude [N m] (input); Niosi 2006 used 7.5
-    double compression = 400;       ///< axial compressive force of the compression case [N]
-    double follower_preload = 0;    ///< compressive preload added to the moment cases [N]
-    double follower_offset = 0;     ///< y (anterior) offset of the preload's line of action [mm]
+    std::vector<std::string> cases{"flexion",
+                                   "extension",
+                                   "left lateral bending",
+                                   "right lateral bending",
+                                   "left axial rotation",
+                                   "right axial rotation",
+                                   "compression"};
+    double moment = 7.5;         ///< pure moment magnitude [N m] (input); Niosi 2006 used 7.5
+    double compression = 400;    ///< axial compressive force of the compression case [N]
+    double follower_preload = 0; ///< compressive preload added to the moment cases [N]
+    double follower_offset = 0;  ///< y (anterior) offset of the preload's line of action [mm]
 
     static void declare_parameters(dealii::ParameterHandler &prm);
     /** Throws std::invalid_argument naming "Loads/<key>" for unknown names or bad values. */

@@ -15,11 +15,11 @@ namespace bonefusion::loads
   /** Area moments of a plane section: A, centroid, second moments about the centroid. */
   struct PlaneSection
   {
-    double area = 0;     ///< [mm^2]
+    double area = 0;              ///< [mm^2]
     double cx = 0, cy = 0, z = 0; ///< centroid [mm]
-    double ixx = 0;      ///< integral of (y - cy)^2 [mm^4]
-    double iyy = 0;      ///< integral of (x - cx)^2 [mm^4]
-    double ixy = 0;      ///< integral of (x - cx)(y - cy) [mm^4]
+    double ixx = 0;               ///< integral of (y - cy)^2 [mm^4]
+    double iyy = 0;               ///< integral of (x - cx)^2 [mm^4]
+    double ixy = 0;               ///< integral of (x - cx)(y - cy) [mm^4]
   };
 
   /** Accumulates the raw integrals of a section from quadrature points, then finishes it. */

@@ -19,8 +19,10 @@ namespace bonefusion::materials
   {
     if (!(coefficient > 0) || !(exponent > 0) || !std::isfinite(coefficient) ||
         !std::isfinite(exponent))
-      throw std::invalid_argument(what + ": density-modulus coefficient and exponent must be "
-                                         "positive, got a = " + std::to_string(coefficient) +
+      throw std::invalid_argument(what +
+                                  ": density-modulus coefficient and exponent must be "
+                                  "positive, got a = " +
+                                  std::to_string(coefficient) +
                                   ", b = " + std::to_string(exponent));
   }
 } // namespace bonefusion::materials

@@ -12,7 +12,10 @@ namespace bonefusion::materials
     return youngs_modulus * nu / ((1 + nu) * (1 - 2 * nu));
   }
 
-  double LinearIsotropic::mu() const { return youngs_modulus / (2 * (1 + poissons_ratio)); }
+  double LinearIsotropic::mu() const
+  {
+    return youngs_modulus / (2 * (1 + poissons_ratio));
+  }
 
   double LinearIsotropic::bulk_modulus() const
   {

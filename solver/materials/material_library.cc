@@ -42,8 +42,8 @@ namespace bonefusion::materials
         {"anterior longitudinal ligament", 7.8, 0.3, "Goel set via Choi 2013", false, 63.7},
         {"posterior longitudinal ligament", 10, 0.3, "Goel set via Choi 2013", false, 20},
         {"ligamentum flavum", 15, 0.3, "Goel set via Choi 2013", false, 40},
-        {"interspinous ligament", 9.14, 0.3,
-         "interspinous + supraspinous, Goel set via Choi 2013", false, 70},
+        {"interspinous ligament", 9.14, 0.3, "interspinous + supraspinous, Goel set via Choi 2013",
+         false, 70},
       };
       return list;
     }
@@ -92,8 +92,7 @@ namespace bonefusion::materials
                           std::string("Young's modulus of ") + e.name + " (default: " + e.source +
                             "). [MPa]");
         prm.declare_entry("Poisson's ratio", std::to_string(e.nu), Double(-1, 0.5),
-                          std::string("Poisson's ratio of ") + e.name +
-                            "; must be below 0.5. [-]");
+                          std::string("Poisson's ratio of ") + e.name + "; must be below 0.5. [-]");
         if (e.area > 0)
           prm.declare_entry("Cross-section area", std::to_string(e.area), Double(0),
                             std::string("Real cross-section of the ") + e.name +

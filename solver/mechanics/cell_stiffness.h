@@ -20,9 +20,9 @@ namespace bonefusion::mechanics
   /** Elastic constants of one cell as the assembly needs them. */
   struct CellElasticity
   {
-    double mu = 0;       ///< shear modulus [MPa]
-    double kappa = 0;    ///< bulk modulus [MPa]
-    bool b_bar = false;  ///< use the cell-mean dilatation
+    double mu = 0;      ///< shear modulus [MPa]
+    double kappa = 0;   ///< bulk modulus [MPa]
+    bool b_bar = false; ///< use the cell-mean dilatation
   };
 
   /**

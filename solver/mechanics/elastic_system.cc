@@ -34,7 +34,8 @@ namespace bonefusion::mechanics
     , quadrature(degree + 1)
     , face_quadrature(degree + 1)
     , dof_handler(tria)
-  {}
+  {
+  }
 
   void ElasticSystem::setup(const std::set<dealii::types::boundary_id> &clamped)
   {
@@ -192,6 +193,12 @@ namespace bonefusion::mechanics
     return report;
   }
 
-  Vector ElasticSystem::make_ghosted_vector() const { return Vector(owned, relevant, mpi); }
-  Vector ElasticSystem::make_owned_vector() const { return Vector(owned, mpi); }
+  Vector ElasticSystem::make_ghosted_vector() const
+  {
+    return Vector(owned, relevant, mpi);
+  }
+  Vector ElasticSystem::make_owned_vector() const
+  {
+    return Vector(owned, mpi);
+  }
 } // namespace bonefusion::mechanics

@@ -55,9 +55,9 @@ namespace bonefusion::mechanics
     loads::PlaneSection surface_section(dealii::types::boundary_id surface) const;
 
     /** Right-hand side of a traction field on boundary `surface`. */
-    Vector traction_rhs(dealii::types::boundary_id surface,
-                        const std::function<dealii::Tensor<1, 3>(const dealii::Point<3> &)>
-                          &traction) const;
+    Vector traction_rhs(
+      dealii::types::boundary_id surface,
+      const std::function<dealii::Tensor<1, 3>(const dealii::Point<3> &)> &traction) const;
 
     /**
      * Solves K u = b with CG + AMG to relative tolerance `tolerance`; returns the locally

@@ -8,8 +8,7 @@ namespace bonefusion::mechanics
   unsigned long update_open_joint_cells(const ElasticSystem &system, const Vector &ghosted_solution,
                                         const unsigned int joint_id,
                                         const MaterialFunction &closed_material,
-                                        std::vector<unsigned char> &open,
-                                        const bool allow_closing)
+                                        std::vector<unsigned char> &open, const bool allow_closing)
   {
     const auto &fe = system.element();
     dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),

@@ -25,6 +25,7 @@ namespace bonefusion::mechanics
    * in turn).
    */
   unsigned long update_open_joint_cells(const ElasticSystem &system, const Vector &ghosted_solution,
-                                        unsigned int joint_id, const MaterialFunction &closed_material,
+                                        unsigned int joint_id,
+                                        const MaterialFunction &closed_material,
                                         std::vector<unsigned char> &open, bool allow_closing);
 } // namespace bonefusion::mechanics

@@ -28,7 +28,10 @@ namespace bonefusion::postprocess
       double peak() const { return volume > 0 ? max : std::nan(""); }
     };
 
-    bool is(const unsigned int id, const Region r) { return id == static_cast<unsigned int>(r); }
+    bool is(const unsigned int id, const Region r)
+    {
+      return id == static_cast<unsigned int>(r);
+    }
 
     /** True if a face neighbour of the cell is a cage cell. */
     template <typename Cell>
@@ -49,8 +52,7 @@ namespace bonefusion::postprocess
                                   dealii::update_gradients | dealii::update_JxW_values);
     mechanics::CellKinematics kinematics;
     dealii::Vector<double> u(fe.n_dofs_per_cell());
-    MeanMax screw_vm, rod_vm, graft_strain, graft_compression, endplate_stress, nucleus_p,
-      cage_vm;
+    MeanMax screw_vm, rod_vm, graft_strain, graft_compression, endplate_stress, nucleus_p, cage_vm;
 
     for (const auto &cell : system.dofs().active_cell_iterators())
       if (cell->is_locally_owned())
@@ -90,7 +92,7 @@ namespace bonefusion::postprocess
         }
 
     // Reduce: sums of integral/volume, maxima separately.
-    std::vector<MeanMax *> all = {&screw_vm,      &rod_vm,          &cage_vm,  &graft_strain,
+    std::vector<MeanMax *> all = {&screw_vm,          &rod_vm,          &cage_vm,  &graft_strain,
                                   &graft_compression, &endplate_stress, &nucleus_p};
     std::vector<double> sums, maxima;
     for (const MeanMax *m : all)

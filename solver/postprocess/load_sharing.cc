@@ -49,7 +49,8 @@ namespace bonefusion::postprocess
             if (!fe.has_support_on_face(i, top))
               continue;
             const unsigned int comp = fe.system_to_component_index(i).first;
-            const dealii::Point<3> x = system.map().transform_unit_to_real_cell(cell, unit_points[i]);
+            const dealii::Point<3> x =
+              system.map().transform_unit_to_real_cell(cell, unit_points[i]);
             dealii::Tensor<1, 3> force;
             force[comp] = f[i];
             const dealii::Tensor<1, 3> moment = dealii::cross_product_3d(x - reference, force);

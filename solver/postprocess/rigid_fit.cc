@@ -10,15 +10,15 @@ namespace bonefusion::postprocess
 {
   RigidFit::RigidFit(const dealii::Point<3> &reference)
     : c(reference)
-  {}
+  {
+  }
 
   void RigidFit::add(const dealii::Point<3> &x, const dealii::Tensor<1, 3> &u)
   {
     // Row block A = [I | -[r]x] maps (a, omega) to a + omega x r.
     const dealii::Tensor<1, 3> r = x - c;
-    double A[3][6] = {{1, 0, 0, 0, r[2], -r[1]},
-                      {0, 1, 0, -r[2], 0, r[0]},
-                      {0, 0, 1, r[1], -r[0], 0}};
+    double A[3][6] = {
+      {1, 0, 0, 0, r[2], -r[1]}, {0, 1, 0, -r[2], 0, r[0]}, {0, 0, 1, r[1], -r[0], 0}};
     for (unsigned int i = 0; i < 6; ++i)
       {
         for (unsigned int j = 0; j < 6; ++j)

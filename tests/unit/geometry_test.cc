@@ -1,4 +1,8 @@
-// Requirement: the L4-L5 segment reads its dimensions (L4: body 27.00, upper endplate 43.86 x 36.12 mm), uses the disc height regression ((1.076 + 0.0070*45)*10 = 13.91 mm), and voxelises into one connected mesh whose implant volumes are within 3 % of the analytic ones at h = 0.5 mm, that only disc, cartilage, ligaments, implants and graft cross z = 0, and whose loaded/support faces match the endplate areas within 5 %.
+// Requirement: the L4-L5 segment reads its dimensions (L4: body 27.00, upper endplate 43.86 x 36.12
+// mm), uses the disc height regression ((1.076 + 0.0070*45)*10 = 13.91 mm), and voxelises into one
+// connected mesh whose implant volumes are within 3 % of the analytic ones at h = 0.5 mm, that only
+// disc, cartilage, ligaments, implants and graft cross z = 0, and whose loaded/support faces match
+// the endplate areas within 5 %.
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/distributed/tria.h>
@@ -42,8 +46,7 @@ namespace
     if (!tria)
       {
         tria = std::make_unique<Triangulation<3>>();
-        build_voxel_mesh(SegmentGeometry(instrumented ? tlif_construct() : SegmentParameters()),
-                         h,
+        build_voxel_mesh(SegmentGeometry(instrumented ? tlif_construct() : SegmentParameters()), h,
                          *tria);
       }
     return *tria;
@@ -189,8 +192,7 @@ TEST(GeometryVoxel, ImplantVolumesConvergeToTheAnalyticShapes)
           total_error[i] += error;
           if (hs[i] == 0.5)
             {
-              EXPECT_LT(error, 0.03) << region_name(r) << ": " << volumes.at(r) << " vs "
-                                     << exact;
+              EXPECT_LT(error, 0.03) << region_name(r) << ": " << volumes.at(r) << " vs " << exact;
             }
         }
     }
@@ -221,11 +223,16 @@ TEST(GeometryVoxel, OneConnectedBody)
 
 TEST(GeometryVoxel, OnlyDiscCartilageImplantsAndGraftCrossTheMidPlane)
 {
-  const std::set<Region> allowed = {Region::annulus,           Region::nucleus,
-                                    Region::cage,              Region::graft,
-                                    Region::facet_cartilage,   Region::rod,
-                                    Region::posterolateral_graft, Region::anterior_ligament,
-                                    Region::posterior_ligament, Region::ligamentum_flavum,
+  const std::set<Region> allowed = {Region::annulus,
+                                    Region::nucleus,
+                                    Region::cage,
+                                    Region::graft,
+                                    Region::facet_cartilage,
+                                    Region::rod,
+                                    Region::posterolateral_graft,
+                                    Region::anterior_ligament,
+                                    Region::posterior_ligament,
+                                    Region::ligamentum_flavum,
                                     Region::interspinous_ligament};
   for (const bool instrumented : {false, true})
     {
@@ -242,8 +249,8 @@ TEST(GeometryVoxel, OnlyDiscCartilageImplantsAndGraftCrossTheMidPlane)
       EXPECT_TRUE(crossing.count(Region::facet_cartilage));
       EXPECT_TRUE(crossing.count(Region::annulus));
       if (instrumented)
-        for (const Region r : {Region::rod, Region::cage, Region::graft,
-                               Region::posterolateral_graft})
+        for (const Region r :
+             {Region::rod, Region::cage, Region::graft, Region::posterolateral_graft})
           {
             EXPECT_TRUE(crossing.count(r)) << region_name(r);
           }
@@ -319,8 +326,7 @@ TEST(GeometryVoxel, DistributedTriangulationHoldsTheSameMesh)
               static_cast<dealii::types::boundary_id>(Surface::upper_loaded))
           loaded += cell->face(f)->measure();
   EXPECT_NEAR(dealii::Utilities::MPI::sum(loaded, MPI_COMM_WORLD),
-              face_area(mesh(true, h), Surface::upper_loaded),
-              1e-6);
+              face_area(mesh(true, h), Surface::upper_loaded), 1e-6);
 }
 
 TEST(GeometryParameters, DefaultsRoundTripAndEveryEntryHasAUnit)
@@ -374,8 +380,7 @@ TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)
   const std::string cage = "subsection Instrumentation\n subsection Cage\n";
   const std::string close = " end\nend\n";
   const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
-    {screws + "  set Diameter = 0\n" + close,
-     {"Instrumentation/Pedicle screws/Diameter", "got 0"}},
+    {screws + "  set Diameter = 0\n" + close, {"Instrumentation/Pedicle screws/Diameter", "got 0"}},
     {screws + "  set Diameter = 12\n" + close,
      {"Instrumentation/Pedicle screws/Diameter", "12 mm", "pedicle"}},
     {screws + "  set Length = 80\n" + close,
@@ -398,8 +403,8 @@ TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)
     {
       const std::string message = error_of(input);
       for (const auto &part : expected)
-        EXPECT_NE(message.find(part), std::string::npos) << "'" << message << "' lacks '"
-                                                          << part << "'";
+        EXPECT_NE(message.find(part), std::string::npos)
+          << "'" << message << "' lacks '" << part << "'";
     }
 
   SegmentParameters p;
@@ -436,8 +441,8 @@ TEST(GeometryLigaments, VoxelCrossSectionMatchesDrawnArea)
     {
       const auto drawn = g.ligament_drawn_area(r);
       ASSERT_TRUE(drawn.has_value()) << region_name(r);
-      EXPECT_NEAR(section[r] / *drawn, 1.0, 0.4) << region_name(r) << ": voxels "
-                                                  << section[r] << " mm^2, drawn " << *drawn;
+      EXPECT_NEAR(section[r] / *drawn, 1.0, 0.4)
+        << region_name(r) << ": voxels " << section[r] << " mm^2, drawn " << *drawn;
     }
   EXPECT_FALSE(g.ligament_drawn_area(Region::rod).has_value());
 

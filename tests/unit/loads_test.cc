@@ -1,4 +1,7 @@
-// Requirement: load cases follow the sign convention of load_case.h (7.5 N m flexion = (-7500, 0, 0) N mm, 400 N compression = (0, 0, -400) N) and the linear traction reproduces the requested force and moment about the centroid to 1e-10 relative on any plane section (pure moment: zero net force).
+// Requirement: load cases follow the sign convention of load_case.h (7.5 N m flexion = (-7500, 0,
+// 0) N mm, 400 N compression = (0, 0, -400) N) and the linear traction reproduces the requested
+// force and moment about the centroid to 1e-10 relative on any plane section (pure moment: zero net
+// force).
 #include "test_helpers.h"
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/quadrature_lib.h>
@@ -96,8 +99,8 @@ namespace
   }
 
   /** Checks that the traction on `parts` reproduces F and M to 1e-10 relative. */
-  void check_resultants(const std::vector<Rectangle> &parts, const double z,
-                        const Tensor<1, 3> &F, const Tensor<1, 3> &M)
+  void check_resultants(const std::vector<Rectangle> &parts, const double z, const Tensor<1, 3> &F,
+                        const Tensor<1, 3> &M)
   {
     const auto points = section_quadrature(parts, z, 8);
     const PlaneSection s = section_of(points);
@@ -187,8 +190,7 @@ TEST(LoadCases, FollowerPreloadWithOffsetAddsItsMoment)
   p.follower_offset = 5; // 5 mm anterior
   const auto cases = p.load_cases();
   // -600 N e_z at r = (0, 5, 0): r x F = (5 * -600, 0, 0) = (-3000, 0, 0) N mm.
-  expect_vector_near(find_case(cases, "flexion").moment, vec(-7500 - 3000, 0, 0), 1e-12,
-                     "flexion");
+  expect_vector_near(find_case(cases, "flexion").moment, vec(-7500 - 3000, 0, 0), 1e-12, "flexion");
   expect_vector_near(find_case(cases, "extension").moment, vec(7500 - 3000, 0, 0), 1e-12,
                      "extension");
   expect_vector_near(find_case(cases, "left axial rotation").moment, vec(-3000, 0, 7500), 1e-12,

@@ -1,4 +1,6 @@
-// Requirement: material laws and library give the published values (E=1000, nu=0.25 -> lambda = mu = 400, K = 666.67 MPa; 4730*0.2^1.56 = 384.12 MPa; Ti 110000, PEEK 3600, cortical 12000 -> 8040 MPa osteoporotic) and reject invalid parameters naming them.
+// Requirement: material laws and library give the published values (E=1000, nu=0.25 -> lambda = mu
+// = 400, K = 666.67 MPa; 4730*0.2^1.56 = 384.12 MPa; Ti 110000, PEEK 3600, cortical 12000 -> 8040
+// MPa osteoporotic) and reject invalid parameters naming them.
 #include <deal.II/base/parameter_handler.h>
 
 #include "materials/density_power_law.h"
@@ -36,7 +38,10 @@ namespace
   }
 
   /** A parameter handler with the library's tree declared. */
-  void declare(dealii::ParameterHandler &prm) { MaterialLibrary::declare_parameters(prm); }
+  void declare(dealii::ParameterHandler &prm)
+  {
+    MaterialLibrary::declare_parameters(prm);
+  }
 
   void set(dealii::ParameterHandler &prm, const std::string &subsection1,
            const std::string &subsection2, const std::string &key, const std::string &value)
@@ -81,8 +86,9 @@ TEST(LinearIsotropic, PoissonsRatioAtOrAboveHalfIsRejectedNamingTheParameter)
                           std::numeric_limits<double>::infinity()})
     {
       SCOPED_TRACE("nu = " + std::to_string(nu));
-      const std::string msg = invalid_argument_message(
-        [&] { LinearIsotropic{1000.0, nu}.validate("Materials/nucleus"); });
+      const std::string msg = invalid_argument_message([&] {
+        LinearIsotropic{1000.0, nu}.validate("Materials/nucleus");
+      });
       EXPECT_NE(msg.find("Materials/nucleus"), std::string::npos) << msg;
       EXPECT_NE(msg.find("Poisson"), std::string::npos) << msg;
     }
@@ -94,8 +100,9 @@ TEST(LinearIsotropic, NonPositiveOrNonFiniteModulusIsRejectedNamingTheParameter)
                          std::numeric_limits<double>::infinity()})
     {
       SCOPED_TRACE("E = " + std::to_string(E));
-      const std::string msg = invalid_argument_message(
-        [&] { LinearIsotropic{E, 0.3}.validate("Materials/PEEK"); });
+      const std::string msg = invalid_argument_message([&] {
+        LinearIsotropic{E, 0.3}.validate("Materials/PEEK");
+      });
       EXPECT_NE(msg.find("Materials/PEEK"), std::string::npos) << msg;
       EXPECT_NE(msg.find("Young"), std::string::npos) << msg;
     }
@@ -143,9 +150,9 @@ TEST(DensityPowerLaw, DerivativeMatchesCentralFiniteDifference)
 
 TEST(DensityPowerLaw, NonPositiveParametersAreRejectedNamingThem)
 {
-  for (const DensityPowerLaw law : {DensityPowerLaw{0, 1.56}, DensityPowerLaw{-4730, 1.56},
-                                    DensityPowerLaw{4730, 0}, DensityPowerLaw{4730, -1},
-                                    DensityPowerLaw{std::nan(""), 1.56}})
+  for (const DensityPowerLaw law :
+       {DensityPowerLaw{0, 1.56}, DensityPowerLaw{-4730, 1.56}, DensityPowerLaw{4730, 0},
+        DensityPowerLaw{4730, -1}, DensityPowerLaw{std::nan(""), 1.56}})
     {
       const std::string msg =
         invalid_argument_message([&] { law.validate("Materials/cancellous bone"); });
@@ -201,8 +208,7 @@ TEST(MaterialLibrary, ImplantMaterialsAreInTheLibrary)
   const MaterialLibrary lib;
   const auto implants = MaterialLibrary::implant_material_names();
   for (const char *expected : {"Ti-6Al-4V", "CoCr", "316L", "PEEK", "CFR-PEEK"})
-    EXPECT_NE(std::find(implants.begin(), implants.end(), expected), implants.end())
-      << expected;
+    EXPECT_NE(std::find(implants.begin(), implants.end(), expected), implants.end()) << expected;
   for (const std::string &name : implants)
     EXPECT_TRUE(lib.has(name)) << name;
   EXPECT_EQ(std::find(implants.begin(), implants.end(), "cortical bone"), implants.end());

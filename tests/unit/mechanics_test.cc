@@ -1,4 +1,7 @@
-// Requirement: the hexahedral element stiffness (standard and B-bar) is symmetric positive semi-definite with exactly 6 zero eigenvalues (the rigid-body modes, K*mode = 0), the standard form equals 2 mu eps:eps + lambda div div, linear fields give the exact constant stress, and von Mises of uniaxial 100 MPa is 100 MPa, of pure shear tau is sqrt(3) tau.
+// Requirement: the hexahedral element stiffness (standard and B-bar) is symmetric positive
+// semi-definite with exactly 6 zero eigenvalues (the rigid-body modes, K*mode = 0), the standard
+// form equals 2 mu eps:eps + lambda div div, linear fields give the exact constant stress, and von
+// Mises of uniaxial 100 MPa is 100 MPa, of pure shear tau is sqrt(3) tau.
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_q.h>
@@ -121,9 +124,8 @@ namespace
   Tensor<2, 3> general_gradient()
   {
     Tensor<2, 3> G;
-    const double values[3][3] = {{1.3e-3, -0.4e-3, 2.1e-3},
-                                 {0.8e-3, -2.2e-3, 0.5e-3},
-                                 {-1.1e-3, 0.6e-3, 0.9e-3}};
+    const double values[3][3] = {
+      {1.3e-3, -0.4e-3, 2.1e-3}, {0.8e-3, -2.2e-3, 0.5e-3}, {-1.1e-3, 0.6e-3, 0.9e-3}};
     for (unsigned int i = 0; i < 3; ++i)
       for (unsigned int j = 0; j < 3; ++j)
         G[i][j] = values[i][j];
@@ -321,8 +323,7 @@ TEST(Stress, HookesLawFromMuAndKappa)
   SymmetricTensor<2, 3> eps;
   eps[0][0] = s / E;
   eps[1][1] = eps[2][2] = -nu * s / E;
-  const SymmetricTensor<2, 3> sigma =
-    bonefusion::mechanics::stress(elasticity(E, nu, false), eps);
+  const SymmetricTensor<2, 3> sigma = bonefusion::mechanics::stress(elasticity(E, nu, false), eps);
   EXPECT_NEAR(sigma[0][0], s, 1e-12);
   EXPECT_NEAR(sigma[1][1], 0, 1e-12);
   EXPECT_NEAR(sigma[2][2], 0, 1e-12);

@@ -1,4 +1,6 @@
-// Requirement: the rigid-body fit recovers an exact small rigid motion (translation and rotation vector) to 1e-12, is unchanged by a symmetric strain field with no mean rotation, and throws for points that cannot fix a rotation (collinear).
+// Requirement: the rigid-body fit recovers an exact small rigid motion (translation and rotation
+// vector) to 1e-12, is unchanged by a symmetric strain field with no mean rotation, and throws for
+// points that cannot fix a rotation (collinear).
 #include "test_helpers.h"
 #include <deal.II/base/mpi.h>
 

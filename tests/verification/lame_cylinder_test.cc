@@ -1,4 +1,6 @@
-// Requirement: nearly incompressible tissue must not lock — pressurised thick cylinder, nu = 0.4999: B-bar Q1 u_r(a) within 3 % of Lamé, standard Q1 > 30 % too small; nu = 0.3: both within 3 %.
+// Requirement: nearly incompressible tissue must not lock — pressurised thick cylinder, nu =
+// 0.4999: B-bar Q1 u_r(a) within 3 % of Lamé, standard Q1 > 30 % too small; nu = 0.3: both within 3
+// %.
 //
 // The problem. A thick-walled cylinder, inner radius a = 5 mm, outer radius b = 10 mm,
 // internal pressure p = 1 MPa, E = 100 MPa. In plane strain (Lamé):
@@ -56,13 +58,13 @@ namespace
 {
   using namespace bonefusion;
 
-  constexpr double a = 5.0;        // inner radius [mm]
-  constexpr double b = 10.0;       // outer radius [mm]
-  constexpr double length = 60.0; // 12 wall thicknesses [mm]
+  constexpr double a = 5.0;                                       // inner radius [mm]
+  constexpr double b = 10.0;                                      // outer radius [mm]
+  constexpr double length = 60.0;                                 // 12 wall thicknesses [mm]
   constexpr unsigned int around = 12, along = 3, refinements = 2; // coarse mesh, then 2x
-  constexpr double axial_cell = length / (along << refinements); // [mm]
-  constexpr double p = 1.0;        // internal pressure [MPa]
-  constexpr double E = 100.0;      // Young's modulus [MPa]
+  constexpr double axial_cell = length / (along << refinements);  // [mm]
+  constexpr double p = 1.0;                                       // internal pressure [MPa]
+  constexpr double E = 100.0;                                     // Young's modulus [MPa]
   constexpr dealii::types::boundary_id inner_id = 1, ends_id = 2;
 
   /** Plane-strain Lamé radial displacement [mm]. */
@@ -81,10 +83,10 @@ namespace
   struct Result
   {
     double nu = 0;
-    double u_inner = 0, u_outer = 0;   // mean radial displacement at mid-length [mm]
-    double spread_inner = 0;           // max |u_r - mean| over the inner ring [mm]
-    double max_abs_u_z = 0;            // on the mid-plane ring vertices [mm]
-    double eps_z = 0;                  // axial strain next to the mid-plane [-]
+    double u_inner = 0, u_outer = 0; // mean radial displacement at mid-length [mm]
+    double spread_inner = 0;         // max |u_r - mean| over the inner ring [mm]
+    double max_abs_u_z = 0;          // on the mid-plane ring vertices [mm]
+    double eps_z = 0;                // axial strain next to the mid-plane [-]
     unsigned int iterations = 0;
     double seconds = 0;
     /** Relative error of u_r(a) against plane-strain Lamé. */
@@ -122,19 +124,19 @@ namespace
       if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
         {
           std::cout << "\nThick cylinder, p = " << p << " MPa, a = " << a << " mm, b = " << b
-                    << " mm, E = " << E << " MPa, " << tria->n_global_active_cells()
-                    << " cells, " << system->dofs().n_dofs() << " DoFs, "
+                    << " mm, E = " << E << " MPa, " << tria->n_global_active_cells() << " cells, "
+                    << system->dofs().n_dofs() << " DoFs, "
                     << dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) << " rank(s)\n"
                     << "  nu      element    u_r(a) FE    u_r(a) Lamé  error    "
                        "eps_z       GPS error a  GPS error b  CG its  solve s\n";
           for (const auto &[key, r] : results)
-            std::cout << "  " << std::left << std::setprecision(4) << std::setw(7) << r.nu << " " << std::setw(10)
-                      << (key.second ? "B-bar" : "standard") << std::right << std::scientific
-                      << std::setprecision(5) << std::setw(12) << r.u_inner << std::setw(13)
-                      << lame_u_r(a, r.nu) << std::fixed << std::setprecision(2) << std::setw(8)
-                      << 100 * r.error_inner() << " %" << std::scientific << std::setprecision(2)
-                      << std::setw(11) << r.eps_z << std::fixed << std::setw(11)
-                      << 100 * r.gps_error_inner() << " %" << std::setw(11)
+            std::cout << "  " << std::left << std::setprecision(4) << std::setw(7) << r.nu << " "
+                      << std::setw(10) << (key.second ? "B-bar" : "standard") << std::right
+                      << std::scientific << std::setprecision(5) << std::setw(12) << r.u_inner
+                      << std::setw(13) << lame_u_r(a, r.nu) << std::fixed << std::setprecision(2)
+                      << std::setw(8) << 100 * r.error_inner() << " %" << std::scientific
+                      << std::setprecision(2) << std::setw(11) << r.eps_z << std::fixed
+                      << std::setw(11) << 100 * r.gps_error_inner() << " %" << std::setw(11)
                       << 100 * r.gps_error_outer() << " %" << std::setw(8) << r.iterations
                       << std::setprecision(1) << std::setw(9) << r.seconds << std::defaultfloat
                       << "\n";
@@ -230,8 +232,8 @@ namespace
   std::unique_ptr<mechanics::ElasticSystem> LameCylinder::system;
   std::map<std::pair<double, bool>, Result> LameCylinder::results;
 
-  constexpr double tolerance = 0.03;     // accurate: within 3 % of Lamé
-  constexpr double locked_error = 0.30;  // locked: displacement too small by more than 30 %
+  constexpr double tolerance = 0.03;    // accurate: within 3 % of Lamé
+  constexpr double locked_error = 0.30; // locked: displacement too small by more than 30 %
 
   TEST_F(LameCylinder, CompressibleControlBothElementsMatchLame)
   {
