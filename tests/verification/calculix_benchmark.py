@@ -92,7 +92,7 @@ subsection Mesh model
 end
 subsection Output
   set Write visualization = false
-  set Nodal values        = true
+  set Write nodal values  = true
 end
 """)
     return path

@@ -1,4 +1,4 @@
-# Requirement: on the same imported CalculiX deck (heterogeneous distorted block, 3 load cases) bonefusion reproduces CalculiX 2.20: C3D8/Q1, C3D4/P1, C3D10/P2 nodal displacements and clamped-node reactions within 1e-6 of their maximum (ccx prints 7 digits); C3D20 (serendipity) vs Q2 (27-node) within C3D20_TOLERANCE; total reactions balance the applied force and moment to 1e-6 in both codes.
+# Requirement: on the same imported CalculiX deck (heterogeneous distorted block, 3 load cases) bonefusion reproduces CalculiX 2.20: C3D8/Q1, C3D4/P1, C3D10/P2 nodal displacements, clamped-node reactions and compliance within 1e-6 (ccx prints 7 digits); C3D20 (serendipity) vs Q2 (27-node): max|du| <= 3 % and max|u| <= 1 % of max|u|, Q2 compliance 0-1 % larger; total reactions balance the applied force and moment to 1e-6 in both codes.
 """CalculiX cross-check. For each element type C3D8, C3D20, C3D4, C3D10 the script writes one
 deck of the block described in calculix_decks.py (four element sets, FIX clamped at z = 0,
 surface LOAD on the top; the C3D20 and C3D10 decks keep the mesh in an *INCLUDE file, the C3D4
@@ -8,13 +8,18 @@ bonefusion with the same deck as its Mesh file and compares
 
   * displacements at every CalculiX node (nodes matched by coordinates within 1e-9 mm),
   * reactions per clamped node (C3D8 and tetrahedra) and in total (all),
+  * the compliance: work of the load on the top-face displacement, interpolated with each
+    code's own face functions (8 nodes for C3D20, 9 for Q2),
   * equilibrium: total reaction + applied force = 0, reaction moment about the top centroid +
     applied moment = 0 (both codes, relative to the load).
+bonefusion solves with CG to a relative residual of 1e-12, so that its solver error is far
+below CalculiX's printed digits (SPOOLES, a direct solver).
 
 C3D8 and Q1 (2x2x2 Gauss), C3D4 and P1, C3D10 and P2 are the same discretisation: they must
 agree to what CalculiX prints (7 significant digits, so 1e-6 of the maximum). C3D20 is the
 20-node serendipity element, bonefusion's Q2 the 27-node Lagrange element: they differ by
-discretisation error, bounded here by C3D20_TOLERANCE (measured: see docs/verification.md).
+discretisation error, bounded by the C3D20_* tolerances below (measured values next to them
+and in docs/verification.md); the Q2 solution must moreover be the more compliant one.
 
 ccx is a required dependency (scripts/install-deps installs calculix-ccx): the test fails if it
 is missing. Writes calculix_crosscheck.csv (the table printed at the end) into --output.
@@ -33,8 +38,15 @@ import calculix_decks as decks  # noqa: E402
 from verification_common import Checks, run_bonefusion  # noqa: E402
 
 SAME_ELEMENT_TOLERANCE = 1e-6  # relative max-norm, C3D8/Q1, C3D4/P1, C3D10/P2
-# C3D20 vs Q2 on this mesh: MEASURE. Asserted with a margin.
-C3D20_TOLERANCE = 1e-2
+# C3D20 (serendipity) vs Q2 (27-node Lagrange), measured on this mesh (np 1 and 2 alike):
+# largest nodal difference 1.8 % (press), 0.6 % (shear), 1.6 % (bend) of max|u|, on the outer
+# edges of the soft disc next to the stiff bone (a re-entrant material corner); max|u| and the
+# compliance 0.5-0.6 % larger with Q2, as they must be (the C3D20 space is a subspace of Q2's).
+# With every cell split in 8 (--refine 2) these become 1.0 / 0.35 / 0.9 % and 0.2 %: a
+# discretisation difference that converges. Asserted with a margin of about 1.7:
+C3D20_TOLERANCE = 3e-2  # max|du| / max|u|
+C3D20_MAX_U_TOLERANCE = 1e-2  # |max|u| - max|u|_ccx| / max|u|_ccx
+C3D20_COMPLIANCE_TOLERANCE = 1e-2  # 0 <= (W_Q2 - W_C3D20) / W_C3D20 <= this
 BALANCE_TOLERANCE = 1e-6
 
 
@@ -63,7 +75,7 @@ subsection Solver
 end
 subsection Output
   set Write visualization = false
-  set Nodal values        = true
+  set Write nodal values  = true
 end
 """)
     return path
@@ -115,6 +127,8 @@ def main():
     parser.add_argument("--ccx", default="ccx", help="CalculiX executable")
     parser.add_argument("--elements", default=",".join(decks.ELEMENT_TYPES),
                         help="comma-separated subset of C3D8,C3D20,C3D4,C3D10")
+    parser.add_argument("--refine", type=int, default=1,
+                        help="cells per segment times this (the C3D20/Q2 convergence check)")
     args = parser.parse_args()
     output = os.path.abspath(args.output)
     shutil.rmtree(output, ignore_errors=True)
@@ -134,7 +148,7 @@ def main():
     checks.check(not failures, "CalculiX face numbering differs from calculix_decks.py: "
                  + "; ".join(failures))
 
-    block = decks.Block()
+    block = decks.Block(tuple(tuple(n * args.refine for n in c) for c in decks.TEST_COUNTS))
     cases = decks.load_cases()
     table = []
     for etype in args.elements.split(","):
@@ -210,12 +224,34 @@ def main():
             checks.check(np.linalg.norm(applied_bf - applied_force) <= 1e-9 * load_scale,
                          f"{label}: applied force {applied_bf}, expected {applied_force}")
 
+            # Compliance (work of the load on the surface displacement, each code's own
+            # interpolation). C3D20's space is contained in Q2's on the same mesh (same 27-point
+            # rule, same exact load), so Q2 must be the more compliant one.
+            traction = decks.case_traction(cases[step - 1])
+            u_rows = np.zeros_like(mesh.nodes)
+            u_rows[ids - 1] = u_ccx
+            work_ccx = decks.surface_work(mesh, traction,
+                                          u_rows[[mesh.face_nodes(e, s) for e, s in mesh.top_faces]])
+            bf_faces = decks.top_face_points(mesh, lagrange9=etype == "C3D20")
+            face_match = decks.match_nodes(bf_faces.reshape(-1, 3), x_bf)
+            if not checks.check(np.all(face_match >= 0), f"{label}: top-face nodes missing"):
+                continue
+            work_bf = decks.surface_work(mesh, traction, u_bf[face_match].reshape(bf_faces.shape))
+            work_rel = (work_bf - work_ccx) / work_ccx
+
             exact = etype != "C3D20"
             tolerance = SAME_ELEMENT_TOLERANCE if exact else C3D20_TOLERANCE
             checks.check(du_rel <= tolerance,
                          f"{label}: max|du|/max|u| = {du_rel:.3e} > {tolerance:g}")
-            checks.check(max_u_rel <= tolerance,
+            checks.check(max_u_rel <= (tolerance if exact else C3D20_MAX_U_TOLERANCE),
                          f"{label}: max|u| {u_max_bf:.7e} vs CalculiX {u_max:.7e}")
+            if exact:
+                checks.check(abs(work_rel) <= SAME_ELEMENT_TOLERANCE,
+                             f"{label}: compliance {work_bf:.7e} vs CalculiX {work_ccx:.7e} N mm")
+            else:
+                checks.check(-SAME_ELEMENT_TOLERANCE <= work_rel <= C3D20_COMPLIANCE_TOLERANCE,
+                             f"{label}: Q2 compliance {work_bf:.7e} N mm not in [1, 1 + "
+                             f"{C3D20_COMPLIANCE_TOLERANCE:g}] x C3D20's {work_ccx:.7e}")
             if exact:
                 checks.check(drf_rel <= SAME_ELEMENT_TOLERANCE,
                              f"{label}: nodal reactions differ by {drf_rel:.3e} of the largest")
@@ -228,7 +264,8 @@ def main():
             table.append(dict(element=etype, case=name, np=args.np, ccx_nodes=len(ids),
                               bonefusion_nodes=len(x_bf), matched=matched,
                               max_u_ccx_mm=u_max, max_u_bonefusion_mm=u_max_bf,
-                              du_rel=du_rel, max_u_rel=max_u_rel,
+                              du_rel=du_rel, max_u_rel=max_u_rel, work_ccx_Nmm=work_ccx,
+                              work_bonefusion_Nmm=work_bf, work_rel=work_rel,
                               rf_node_rel=drf_rel if exact else float("nan"),
                               rf_total_rel=dtotal_rel, balance_ccx=balance_ccx,
                               balance_bonefusion=balance_bf, ccx_s=ccx_seconds,
@@ -243,11 +280,12 @@ def main():
                 writer.writerow({k: (f"{v:.6e}" if isinstance(v, float) else v)
                                  for k, v in r.items()})
         print(f"\n{'element':7} {'case':6} {'np':>2} {'nodes':>6} {'max|u| ccx':>11} "
-              f"{'max|du|/max|u|':>14} {'dRF node':>9} {'dRF total':>9} {'bal ccx':>8} "
+              f"{'max|du|/max|u|':>14} {'dmax|u|':>8} {'dW/W':>9} {'dRF node':>9} {'dRF total':>9} {'bal ccx':>8} "
               f"{'bal bf':>8} {'ccx s':>6} {'bf s':>6}")
         for r in table:
             print(f"{r['element']:7} {r['case']:6} {r['np']:2d} {r['matched']:6d} "
-                  f"{r['max_u_ccx_mm']:11.5e} {r['du_rel']:14.2e} {r['rf_node_rel']:9.1e} "
+                  f"{r['max_u_ccx_mm']:11.5e} {r['du_rel']:14.2e} {r['max_u_rel']:8.1e} {r['work_rel']:9.1e} "
+                  f"{r['rf_node_rel']:9.1e} "
                   f"{r['rf_total_rel']:9.1e} {r['balance_ccx']:8.1e} {r['balance_bonefusion']:8.1e} "
                   f"{r['ccx_s']:6.1f} {r['bonefusion_s']:6.1f}")
         print(f"wrote {path}")

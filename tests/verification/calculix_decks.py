@@ -210,6 +210,11 @@ def _face_shape(n_nodes, xi, eta):
             else:
                 N[4 + n] = 0.5 * (1 + a * xi) * (1 - eta * eta)
         return N, dlin
+    if n_nodes == 9:  # biquadratic Lagrange: corners, edge midpoints (as above), centre
+        q = lambda t: np.array([0.5 * t * (t - 1), 1 - t * t, 0.5 * t * (t + 1)])  # at -1, 0, 1
+        qx, qy = q(xi), q(eta)
+        at = [(0, 0), (2, 0), (2, 2), (0, 2), (1, 0), (2, 1), (1, 2), (0, 1), (1, 1)]
+        return np.array([qx[a] * qy[b] for a, b in at]), _face_shape(4, xi, eta)[1]
     l = np.array([1 - xi - eta, xi, eta])
     dlin = np.array([[-1.0, -1.0], [1.0, 0.0], [0.0, 1.0]])
     if n_nodes == 3:
@@ -233,6 +238,34 @@ def consistent_forces(mesh, traction):
             da = np.linalg.norm(np.cross(jac[0], jac[1])) * w
             forces[rows] += np.outer(N, traction(point)) * da
     return forces
+
+
+def top_face_points(mesh, lagrange9=False):
+    """[faces, nodes, 3]: the nodes of every top face in face_nodes() order; with lagrange9
+    (hexahedra) also the face centre, where a 27-node Q2 element has its ninth face node."""
+    points = []
+    for e, s in mesh.top_faces:
+        p = [mesh.nodes[r] for r in mesh.face_nodes(e, s)]
+        if lagrange9:
+            p.append(np.mean(p[:4], axis=0))  # planar bilinear face: the image of (0, 0)
+        points.append(p)
+    return np.array(points)
+
+
+def surface_work(mesh, traction, face_displacements):
+    """Work of traction(x) (MPa) on the displacement interpolated from face_displacements
+    [faces, nodes, 3] (mm) with the face's own shape functions (4, 8, 9, 3 or 6 nodes): N mm.
+    For a consistent load this is the compliance f.u = u.K.u of the discrete solution."""
+    work = 0.0
+    for (e, s), u in zip(mesh.top_faces, face_displacements):
+        nc = 4 if len(u) in (4, 8, 9) else 3
+        xc = mesh.nodes[mesh.face_nodes(e, s)[:nc]]
+        for xi, eta, w in _face_rule(nc):
+            N, dlin = _face_shape(len(u), xi, eta)
+            lin, _ = _face_shape(nc, xi, eta)
+            jac = dlin.T @ xc
+            work += (N @ u) @ traction(lin @ xc) * np.linalg.norm(np.cross(jac[0], jac[1])) * w
+    return work
 
 
 # --- load cases: name -> (bonefusion specification, CalculiX loads) ---
@@ -263,6 +296,14 @@ def load_cases(with_extra=True):
         cases.append(("bend", "moment=" + ",".join(f"{v:g}" for v in BEND_MOMENT), np.zeros(3),
                       BEND_MOMENT * 1000.0, ("traction", bending_traction(BEND_MOMENT))))
     return cases
+
+
+def case_traction(case):
+    """The traction function (MPa of a point) of a load case from load_cases()."""
+    kind, value = case[4]
+    if kind == "pressure":
+        return lambda p: np.array([0.0, 0.0, -value])  # the top face's outward normal is +z
+    return value
 
 
 # --- writing the deck ---
