@@ -49,6 +49,7 @@ def timed(command, cwd, env, log_path):
     with open(log_path, "w") as log:
         code = subprocess.run(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
     wall = time.time() - start
+    load = os.getloadavg()[0]
     rss_mb = float("nan")
     if time_exe and os.path.exists(report):
         text = open(report).read()
@@ -58,7 +59,7 @@ def timed(command, cwd, env, log_path):
         import resource
         rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     with open(log_path) as f:
-        return code, wall, rss_mb, f.read()
+        return code, wall, rss_mb, f.read(), load
 
 
 def machine():
@@ -132,7 +133,8 @@ def main():
             if solver is None and dofs > args.spooles_limit:
                 rows.append(dict(h=h, cells=len(mesh.cells), dofs=dofs, code="ccx " + label,
                                  np=args.threads, wall=float("nan"), rss=float("nan"),
-                                 du=float("nan"), note=f"skipped (> {args.spooles_limit:.0f} DoF)"))
+                                 du=float("nan"), load=float("nan"),
+                                 note=f"skipped (> {args.spooles_limit:.0f} DoF)"))
                 continue
             job = "spooles" if solver is None else "iterative"
             folder = os.path.join(size, job)
@@ -140,14 +142,15 @@ def main():
             ccx_env = dict(env, OMP_NUM_THREADS=str(args.threads),
                            CCX_NPROC_STIFFNESS=str(args.threads),
                            CCX_NPROC_EQUATION_SOLVER=str(args.threads))
-            code, wall, rss, log = timed(["nice", ccx, "-i", job], folder, ccx_env,
-                                         os.path.join(folder, job + ".log"))
+            code, wall, rss, log, load = timed(["nice", ccx, "-i", job], folder, ccx_env,
+                                               os.path.join(folder, job + ".log"))
             if code != 0 or "*ERROR" in log:
                 sys.exit(f"ccx failed in {folder}:\n{log[-2000:]}")
             ids, u = decks.read_dat(os.path.join(folder, job + ".dat"))[("displacements", "NALL", 1)]
             reference[label] = (mesh.nodes[ids - 1], u)
             rows.append(dict(h=h, cells=len(mesh.cells), dofs=dofs, code="ccx " + label,
-                             np=args.threads, wall=wall, rss=rss, du=float("nan"), note=""))
+                             np=args.threads, wall=wall, rss=rss, du=float("nan"), load=load,
+                             note=""))
             print(f"  ccx {label}: {wall:.1f} s, {rss:.0f} MB", flush=True)
         # Agreement of the two CalculiX solvers with each other.
         if len(reference) == 2:
@@ -164,7 +167,7 @@ def main():
             if np_ > 1:
                 command = ["nice"] + shlex.split(args.mpirun) + ["-np", str(np_)] + command[1:]
             bf_env = dict(env, OMP_NUM_THREADS="1")
-            code, wall, rss, log = timed(command, deck_folder, bf_env, out + ".log")
+            code, wall, rss, log, load = timed(command, deck_folder, bf_env, out + ".log")
             if code != 0 or not os.path.exists(os.path.join(out, "COMPLETED")):
                 sys.exit(f"bonefusion failed: {' '.join(command)}\n{log[-3000:]}")
             m = re.search(r"peak memory per rank ([\d.e+-]+) MB", log)
@@ -175,10 +178,17 @@ def main():
                 sys.exit(f"{np.sum(match < 0)} CalculiX nodes not found in bonefusion's output")
             du = np.linalg.norm(u_bf[match] - u_ref, axis=1).max() / np.linalg.norm(u_ref, axis=1).max()
             iterations = re.search(r"(\d+) CG iterations", log)
+            phases = re.search(r"setup ([\d.e+-]+), assembly ([\d.e+-]+), AMG set-up ([\d.e+-]+), "
+                               r"solves ([\d.e+-]+)", log)
+            note = f"du vs ccx {ref_label}"
+            if iterations:
+                note += f"; {iterations.group(1)} CG it."
+            if phases:
+                p = [float(v) for v in phases.groups()]
+                note += (f"; set-up {p[0]:.1f} + assembly {p[1]:.1f} + AMG {p[2]:.1f} + CG "
+                         f"{p[3]:.1f} s")
             rows.append(dict(h=h, cells=len(mesh.cells), dofs=dofs, code="bonefusion", np=np_,
-                             wall=wall, rss=rank_mb * np_, du=du,
-                             note=f"du vs ccx {ref_label}" + (
-                                 f"; {iterations.group(1)} CG it." if iterations else "")))
+                             wall=wall, rss=rank_mb * np_, du=du, load=load, note=note))
             print(f"  bonefusion np {np_}: {wall:.1f} s, {rank_mb:.0f} MB/rank, du {du:.2e}",
                   flush=True)
 
@@ -204,11 +214,12 @@ def write_section(rows, args, path):
         "np = 1 and 2 MPI ranks (Q1, CG + AMG to 1e-8). Wall time of the whole run (reading the",
         "deck, solving, printing every nodal displacement) and peak resident memory from",
         "`/usr/bin/time -v` (bonefusion: peak per rank × ranks). Agreement: max |Δu| / max |u|",
-        "against ccx (SPOOLES where it ran, else iterative Cholesky). SPOOLES is skipped above",
+        "against ccx (SPOOLES where it ran, else iterative Cholesky). Load avg.: the 1-minute load",
+        "average of the machine (shared with other jobs) when the run ended. SPOOLES is skipped above",
         f"{args.spooles_limit / 1e3:.0f} k DoF (> 19 GB and > 14 min at 1 M DoF, platform notes).", "",
         f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}.", "",
-        "| DoFs | C3D8 cells | code | threads/ranks | wall (s) | peak memory (MB) | max Δu / max u | ccx time / bonefusion np 1 | ccx time / bonefusion np 2 | note |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| DoFs | C3D8 cells | code | threads/ranks | wall (s) | peak memory (MB) | max Δu / max u | ccx time / bonefusion np 1 | ccx time / bonefusion np 2 | load avg. | note |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         ccx = r["code"].startswith("ccx")
@@ -216,7 +227,7 @@ def write_section(rows, args, path):
             f"| {r['dofs']} | {r['cells']} | {r['code']} | {r['np']} | {fmt(r['wall'], '.1f')} | "
             f"{fmt(r['rss'], '.0f')} | {fmt(r['du'], '.1e')} | "
             f"{fmt(ratio(r, 1), '.2f') if ccx else ''} | {fmt(ratio(r, 2), '.2f') if ccx else ''} | "
-            f"{r['note']} |")
+            f"{fmt(r['load'], '.1f')} | {r['note']} |")
     lines += ["", f"Command: `{args.command or 'scripts/bench --calculix'}`.", ""]
     with open(path, "w") as f:
         f.write("\n".join(lines))
