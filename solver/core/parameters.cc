@@ -20,9 +20,10 @@ namespace bonefusion::core
     prm.declare_entry("Global refinements", "0", Patterns::Integer(0, 4),
                       "Number of times every voxel is split into 8 after meshing: more DoFs for "
                       "the same geometry (for convergence studies and benchmarks). [-]");
-    prm.declare_entry(
-      "Polynomial degree", "1", Patterns::Integer(1, 2),
-      "Degree of the Lagrange displacement element (1 = trilinear Q1, 2 = Q2). [-]");
+    prm.declare_entry("Polynomial degree", "auto", Patterns::Selection("auto|1|2"),
+                      "Degree of the Lagrange displacement element: 1 = trilinear Q1 (linear P1 "
+                      "on tetrahedra), 2 = Q2 (P2). auto = 1 for the parametric segment and the "
+                      "mesh file's own order for a mesh (C3D20/C3D10 -> 2). [-]");
     prm.declare_entry("Volumetric locking treatment", "auto",
                       Patterns::Selection("auto|B-bar|none"),
                       "How the volumetric strain is integrated: B-bar (cell-mean dilatation, no "
@@ -50,9 +51,9 @@ namespace bonefusion::core
       "compression only: a facet cartilage cell that would carry tension across "
       "the joint opens (its stiffness drops to the fraction below) and the load "
       "case is solved again until no cell changes (active set); bonded: the pads "
-      "are tied and also carry tension (one linear solve). Ligaments are not modelled "
-      "yet: measured on intact L4-L5 at 7.5 N m, flexion is 1.0 deg bonded and "
-      "9.8 deg compression-only (in vitro 3.7 +- 1.5, Niosi 2006). [-]");
+      "are tied and also carry tension (one linear solve). Measured on intact L4-L5 "
+      "with ligaments at 7.5 N m (docs/verification.md): flexion 0.91 deg bonded, "
+      "2.6 deg compression only (in vitro 3.7 +- 1.5, Niosi 2006). [-]");
     prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
                       "Stiffness of an open facet cartilage cell relative to a closed one. [-]");
     prm.declare_entry("Maximum contact iterations", "20", Patterns::Integer(1, 200),
@@ -65,8 +66,13 @@ namespace bonefusion::core
                       "the current directory. Created if missing. [path]");
     prm.declare_entry("Write visualization", "true", Patterns::Bool(),
                       "Write ParaView files (solution.pvd + PVTU/VTU, solution.xdmf + HDF5). [-]");
+    prm.declare_entry("Write nodal values", "false", Patterns::Bool(),
+                      "Write nodal_values_<load case>.csv: coordinates [mm], displacement [mm] "
+                      "and support reaction [N] of every displacement node (for comparisons "
+                      "with other codes; large for big meshes). [-]");
     prm.leave_subsection();
 
+    MeshModelParameters::declare_parameters(prm);
     geometry::SegmentParameters::declare_parameters(prm);
     loads::LoadParameters::declare_parameters(prm);
     materials::MaterialLibrary::declare_parameters(prm);
@@ -77,7 +83,8 @@ namespace bonefusion::core
     prm.enter_subsection("Discretization");
     discretization.voxel_size = prm.get_double("Voxel size");
     discretization.refinements = prm.get_integer("Global refinements");
-    discretization.degree = prm.get_integer("Polynomial degree");
+    discretization.degree =
+      prm.get("Polynomial degree") == "auto" ? 0 : prm.get_integer("Polynomial degree");
     discretization.locking = prm.get("Volumetric locking treatment");
     discretization.b_bar_threshold = prm.get_double("B-bar threshold");
     prm.leave_subsection();
@@ -98,6 +105,7 @@ namespace bonefusion::core
     prm.enter_subsection("Output");
     output.directory = prm.get("Directory");
     output.visualization = prm.get_bool("Write visualization");
+    output.nodal_values = prm.get_bool("Write nodal values");
     prm.leave_subsection();
     if (output.directory.empty())
       {
@@ -109,6 +117,7 @@ namespace bonefusion::core
     segment.parse_parameters(prm);
     loads.parse_parameters(prm);
     materials.parse_parameters(prm);
+    MeshModelParameters::parse_parameters(prm, case_file, materials, geometry, mesh_model);
 
     // Implant materials must exist in the library.
     const std::vector<std::pair<std::string, std::string>> implant_materials = {

@@ -7,6 +7,7 @@
  */
 #include <deal.II/base/parameter_handler.h>
 
+#include "core/mesh_model_parameters.h"
 #include "geometry/segment_geometry.h"
 #include "loads/load_case.h"
 #include "materials/material_library.h"
@@ -22,7 +23,7 @@ namespace bonefusion::core
   {
     double voxel_size = 1.5;       ///< [mm]
     unsigned int refinements = 0;  ///< global refinements of the voxel mesh
-    unsigned int degree = 1;       ///< polynomial degree of the displacement
+    unsigned int degree = 0;       ///< polynomial degree of the displacement; 0 = auto
     std::string locking = "auto";  ///< auto | B-bar | none
     double b_bar_threshold = 0.45; ///< Poisson's ratio from which auto uses B-bar
   };
@@ -48,6 +49,7 @@ namespace bonefusion::core
   {
     std::string directory; ///< empty = results/<case file stem>
     bool visualization = true;
+    bool nodal_values = false; ///< nodal_values_<case>.csv (displacements, reactions)
   };
 
   /** Everything a run reads. */
@@ -58,6 +60,8 @@ namespace bonefusion::core
     SolverParameters solver;
     FacetParameters facets;
     OutputParameters output;
+    GeometryParameters geometry;
+    MeshModelParameters mesh_model;
     geometry::SegmentParameters segment;
     loads::LoadParameters loads;
     materials::MaterialLibrary materials;

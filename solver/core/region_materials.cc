@@ -19,6 +19,9 @@ namespace bonefusion::core
     const auto &lib = p.materials;
     const auto &seg = p.segment;
     RegionMaterials m;
+    m.resize(geometry::max_region_id);
+    for (const Region r : geometry::all_regions())
+      m.region_name[static_cast<unsigned int>(r)] = geometry::region_name(r);
     const auto assign = [&](const Region r, const std::string &name) {
       const unsigned int id = static_cast<unsigned int>(r);
       m.material_name[id] = name;
@@ -56,19 +59,44 @@ namespace bonefusion::core
     m.law[static_cast<unsigned int>(Region::facet_cartilage)].youngs_modulus *=
       std::max(1.0, facet_drawn / seg.facet_cartilage_thickness);
 
-    for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
-      {
-        const std::string &locking = p.discretization.locking;
-        m.b_bar[id] =
-          locking == "B-bar" ||
-          (locking == "auto" && m.law[id].poissons_ratio >= p.discretization.b_bar_threshold);
-      }
+    m.choose_locking_treatment(p);
     return m;
+  }
+
+  RegionMaterials RegionMaterials::build(const Parameters &p,
+                                         const std::vector<RegionMaterial> &regions)
+  {
+    RegionMaterials m;
+    m.resize(regions.size());
+    for (unsigned int k = 0; k < regions.size(); ++k)
+      {
+        m.region_name[k + 1] = regions[k].region;
+        m.material_name[k + 1] = regions[k].material;
+        m.law[k + 1] = regions[k].law;
+      }
+    m.choose_locking_treatment(p);
+    return m;
+  }
+
+  void RegionMaterials::resize(const unsigned int n)
+  {
+    region_name.assign(n + 1, "");
+    law.assign(n + 1, materials::LinearIsotropic());
+    material_name.assign(n + 1, "");
+    b_bar.assign(n + 1, false);
+  }
+
+  void RegionMaterials::choose_locking_treatment(const Parameters &p)
+  {
+    const std::string &locking = p.discretization.locking;
+    for (unsigned int id = 1; id <= n_regions(); ++id)
+      b_bar[id] = locking == "B-bar" ||
+                  (locking == "auto" && law[id].poissons_ratio >= p.discretization.b_bar_threshold);
   }
 
   mechanics::CellElasticity RegionMaterials::elasticity(const unsigned int material_id) const
   {
-    if (material_id == 0 || material_id > geometry::max_region_id)
+    if (material_id == 0 || material_id > n_regions())
       throw std::runtime_error("cell with unknown material id " + std::to_string(material_id));
     const materials::LinearIsotropic &l = law[material_id];
     return mechanics::CellElasticity{l.mu(), l.bulk_modulus(), b_bar[material_id]};

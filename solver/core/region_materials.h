@@ -13,20 +13,25 @@
 #include "materials/linear_isotropic.h"
 #include "mechanics/cell_stiffness.h"
 
-#include <array>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace bonefusion::core
 {
   struct Parameters;
 
-  /** Material of every region, indexed by material id. */
+  struct RegionMaterial;
+
+  /** Material of every region, indexed by material id (1..n_regions(); 0 is unused). */
   struct RegionMaterials
   {
-    std::array<materials::LinearIsotropic, geometry::max_region_id + 1> law{};
-    std::array<std::string, geometry::max_region_id + 1> material_name{};
-    std::array<bool, geometry::max_region_id + 1> b_bar{};
+    std::vector<std::string> region_name;
+    std::vector<materials::LinearIsotropic> law;
+    std::vector<std::string> material_name;
+    std::vector<bool> b_bar;
+
+    unsigned int n_regions() const { return law.empty() ? 0 : law.size() - 1; }
 
     /**
      * @param geometry the segment at the mesh's resolution (thicknesses as drawn)
@@ -36,7 +41,15 @@ namespace bonefusion::core
     static RegionMaterials build(const Parameters &p, const geometry::SegmentGeometry &geometry,
                                  const std::map<geometry::Region, double> &ligament_areas);
 
+    /** Regions of an imported mesh: material id k + 1 is regions[k]. */
+    static RegionMaterials build(const Parameters &p, const std::vector<RegionMaterial> &regions);
+
     /** Elastic constants for the assembly. */
     mechanics::CellElasticity elasticity(unsigned int material_id) const;
+
+  private:
+    void resize(unsigned int n_regions);
+    /** B-bar per region from Discretization/Volumetric locking treatment. */
+    void choose_locking_treatment(const Parameters &p);
   };
 } // namespace bonefusion::core

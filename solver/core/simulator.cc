@@ -2,6 +2,7 @@
 
 #include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
+#include <deal.II/distributed/tria.h>
 
 #include "geometry/voxel_mesh.h"
 #include "io/visualization.h"
@@ -63,7 +64,6 @@ namespace bonefusion::core
     , expanded(expanded_parameters)
     , mpi(comm)
     , log(comm)
-    , triangulation(comm)
   {
   }
 
@@ -72,15 +72,35 @@ namespace bonefusion::core
   void Simulator::make_model()
   {
     dealii::Timer timer;
+    if (prm.geometry.from_mesh_file)
+      make_mesh_model();
+    else
+      make_segment_model();
+    setup_seconds += timer.wall_time();
+    for (unsigned int id = 1; id <= region_materials.n_regions(); ++id)
+      {
+        const auto &law = region_materials.law[id];
+        log << "  region " << std::setw(22) << std::left << region_materials.region_name[id]
+            << std::right << " " << std::setw(20) << region_materials.material_name[id]
+            << "  E = " << std::setw(9) << law.youngs_modulus << " MPa, nu = " << law.poissons_ratio
+            << (region_materials.b_bar[id] ? "  (B-bar)" : "") << std::endl;
+      }
+  }
+
+  void Simulator::make_segment_model()
+  {
     geometry = std::make_unique<geometry::SegmentGeometry>(prm.segment);
     geometry->set_resolution(prm.discretization.voxel_size);
-    geometry::build_voxel_mesh(*geometry, prm.discretization.voxel_size, triangulation);
+    degree = prm.discretization.degree > 0 ? prm.discretization.degree : 1;
+    auto voxels = std::make_unique<dealii::parallel::distributed::Triangulation<3>>(mpi);
+    geometry::build_voxel_mesh(*geometry, prm.discretization.voxel_size, *voxels);
     if (prm.discretization.refinements > 0)
-      triangulation.refine_global(prm.discretization.refinements);
+      voxels->refine_global(prm.discretization.refinements);
+    triangulation = std::move(voxels);
     // Cross-section of each ligament band where it crosses the disc mid-plane, from the layer
     // of cells just below z = 0.
     std::vector<double> area(geometry::max_region_id + 1, 0.0);
-    for (const auto &cell : triangulation.active_cell_iterators())
+    for (const auto &cell : triangulation->active_cell_iterators())
       if (cell->is_locally_owned() && cell->center()[2] < 0 &&
           cell->center()[2] > -cell->extent_in_direction(2))
         area[cell->material_id()] += cell->measure() / cell->extent_in_direction(2);
@@ -90,30 +110,27 @@ namespace bonefusion::core
       if (geometry::is_ligament(r))
         ligament_areas[r] = area[static_cast<unsigned int>(r)];
     region_materials = RegionMaterials::build(prm, *geometry, ligament_areas);
-    setup_seconds += timer.wall_time();
     log << "Model: " << prm.segment.level << " (" << geometry->upper_name() << " over "
         << geometry->lower_name() << "), disc height " << geometry->disc_height() << " mm, "
         << "voxel " << prm.discretization.voxel_size << " mm, "
-        << triangulation.n_global_active_cells() << " cells" << std::endl;
-    for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
-      {
-        const auto &law = region_materials.law[id];
-        log << "  region " << std::setw(22) << std::left
-            << geometry::region_name(static_cast<Region>(id)) << std::right << " " << std::setw(20)
-            << region_materials.material_name[id] << "  E = " << std::setw(9) << law.youngs_modulus
-            << " MPa, nu = " << law.poissons_ratio
-            << (region_materials.b_bar[id] ? "  (B-bar)" : "") << std::endl;
-      }
+        << triangulation->n_global_active_cells() << " cells" << std::endl;
   }
 
   void Simulator::setup_system()
   {
     dealii::Timer timer;
-    system = std::make_unique<mechanics::ElasticSystem>(triangulation, prm.discretization.degree);
-    system->setup({static_cast<dealii::types::boundary_id>(Surface::lower_support)});
+    system = std::make_unique<mechanics::ElasticSystem>(*triangulation, degree);
+    std::set<dealii::types::boundary_id> clamped;
+    if (prm.geometry.from_mesh_file)
+      for (unsigned int k = 0; k < prm.mesh_model.clamped_boundaries.size(); ++k)
+        clamped.insert(k + 1);
+    else
+      clamped.insert(static_cast<dealii::types::boundary_id>(Surface::lower_support));
+    system->setup(clamped);
     setup_seconds += timer.wall_time();
-    log << "System: " << system->dofs().n_dofs() << " DoFs (Q" << prm.discretization.degree << "), "
-        << dealii::Utilities::MPI::n_mpi_processes(mpi) << " MPI rank(s)" << std::endl;
+    log << "System: " << system->dofs().n_dofs() << " DoFs (" << (system->simplex() ? "P" : "Q")
+        << degree << "), " << dealii::Utilities::MPI::n_mpi_processes(mpi) << " MPI rank(s)"
+        << std::endl;
   }
 
   ModelSize Simulator::dry_run()
@@ -121,12 +138,12 @@ namespace bonefusion::core
     make_model();
     setup_system();
     ModelSize size;
-    size.cells = triangulation.n_global_active_cells();
+    size.cells = triangulation->n_global_active_cells();
     size.dofs = system->dofs().n_dofs();
     // Fitted to scripts/bench on the TLIF model (docs/benchmarks.md): about 250 MB of
     // libraries per rank plus 4.5 KB per DoF (Q1) or 5 KB per DoF (Q2) for mesh, matrix and
     // AMG hierarchy.
-    const double kb_per_dof = prm.discretization.degree == 1 ? 4.5 : 5.0;
+    const double kb_per_dof = degree == 1 ? 4.5 : 5.0;
     size.estimated_memory_mb =
       250.0 * dealii::Utilities::MPI::n_mpi_processes(mpi) + size.dofs * kb_per_dof / 1024.0;
     log << "Dry run: " << size.cells << " cells, " << size.dofs << " DoFs, estimated memory "
@@ -141,8 +158,8 @@ namespace bonefusion::core
     // Rank 0 touches the file system; every rank learns whether it worked, so that all
     // of them fail together instead of waiting for a rank that has thrown.
     // Cells per region, so that users see which regions this model actually contains.
-    std::vector<double> cells_per_region(geometry::max_region_id + 1, 0.0);
-    for (const auto &cell : triangulation.active_cell_iterators())
+    std::vector<double> cells_per_region(region_materials.n_regions() + 1, 0.0);
+    for (const auto &cell : triangulation->active_cell_iterators())
       if (cell->is_locally_owned())
         cells_per_region[cell->material_id()] += 1;
     dealii::Utilities::MPI::sum(cells_per_region, mpi, cells_per_region);
@@ -156,14 +173,15 @@ namespace bonefusion::core
                                     "solution.pvd", "solution.xdmf", "solution_steps.csv"})
             std::filesystem::remove(dir + "/" + stale);
           for (const auto &entry : std::filesystem::directory_iterator(dir))
-            if (entry.path().filename().string().rfind("solution_", 0) == 0)
+            if (entry.path().filename().string().rfind("solution_", 0) == 0 ||
+                entry.path().filename().string().rfind("nodal_values_", 0) == 0)
               std::filesystem::remove(entry.path());
           std::ofstream out(dir + "/parameters.prm");
           expanded.print_parameters(out, dealii::ParameterHandler::PRM);
           std::ofstream regions(dir + "/regions.csv");
           regions << "region_id,region,material,youngs_modulus_MPa,poissons_ratio,cells\n";
-          for (unsigned int id = 1; id <= geometry::max_region_id; ++id)
-            regions << id << ',' << geometry::region_name(static_cast<Region>(id)) << ','
+          for (unsigned int id = 1; id <= region_materials.n_regions(); ++id)
+            regions << id << ',' << region_materials.region_name[id] << ','
                     << region_materials.material_name[id] << ','
                     << region_materials.law[id].youngs_modulus << ','
                     << region_materials.law[id].poissons_ratio << ','
@@ -192,7 +210,7 @@ namespace bonefusion::core
         prepare_output_directory();
         setup_system();
         dealii::Timer timer;
-        facet_open.assign(triangulation.n_active_cells(), 0);
+        facet_open.assign(triangulation->n_active_cells(), 0);
         system->assemble(
           [this](const mechanics::CellIterator &cell) { return cell_elasticity(cell); });
         assembly_seconds = timer.wall_time();
@@ -200,7 +218,10 @@ namespace bonefusion::core
         preconditioner_seconds = system->build_preconditioner(prm.solver.amg);
         log << "AMG preconditioner (6 rigid-body modes) in " << preconditioner_seconds << " s"
             << std::endl;
-        solve_load_cases();
+        if (prm.geometry.from_mesh_file)
+          solve_mesh_load_cases();
+        else
+          solve_segment_load_cases();
         write_summary();
       }
     catch (const std::exception &e)
@@ -252,7 +273,7 @@ namespace bonefusion::core
         total.seconds += r.seconds;
         total.initial_residual = r.initial_residual;
         total.final_residual = r.final_residual;
-        if (!prm.facets.compression_only)
+        if (!prm.facets.compression_only || prm.geometry.from_mesh_file)
           break;
         ++contact_iterations;
         const unsigned long changed = mechanics::update_open_joint_cells(
@@ -272,14 +293,14 @@ namespace bonefusion::core
         matrix_has_open_cells = true;
       }
     unsigned long open = 0;
-    for (const auto &cell : triangulation.active_cell_iterators())
+    for (const auto &cell : triangulation->active_cell_iterators())
       if (cell->is_locally_owned() && facet_open[cell->active_cell_index()])
         ++open;
     open_cells = dealii::Utilities::MPI::sum(open, mpi);
     return total;
   }
 
-  void Simulator::solve_load_cases()
+  void Simulator::solve_segment_load_cases()
   {
     const auto surface = static_cast<dealii::types::boundary_id>(Surface::upper_loaded);
     const loads::PlaneSection section = system->surface_section(surface);
@@ -395,17 +416,27 @@ namespace bonefusion::core
     if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0)
       {
         table.write_csv(dir + "/statistics.csv");
-        const std::map<std::string, std::string> metadata = {
+        std::map<std::string, std::string> metadata = {
           {"case_file", prm.case_file},
-          {"level", prm.segment.level},
-          {"cage", prm.segment.cage.type},
-          {"rod_material", prm.segment.rods.present ? prm.segment.rods.material : "none"},
-          {"screw_material", prm.segment.screws.present ? prm.segment.screws.material : "none"},
-          {"bone_quality", prm.materials.bone_quality()},
           {"dofs", std::to_string(system->dofs().n_dofs())},
-          {"cells", std::to_string(triangulation.n_global_active_cells())},
+          {"cells", std::to_string(triangulation->n_global_active_cells())},
           {"mpi_ranks", std::to_string(dealii::Utilities::MPI::n_mpi_processes(mpi))},
           {"units", "mm, N, MPa, N mm, degrees, days"}};
+        if (prm.geometry.from_mesh_file)
+          {
+            metadata["mesh_file"] = prm.geometry.mesh_file;
+            metadata["mesh"] = mesh_description;
+          }
+        else
+          {
+            metadata["level"] = prm.segment.level;
+            metadata["cage"] = prm.segment.cage.type;
+            metadata["rod_material"] =
+              prm.segment.rods.present ? prm.segment.rods.material : "none";
+            metadata["screw_material"] =
+              prm.segment.screws.present ? prm.segment.screws.material : "none";
+            metadata["bone_quality"] = prm.materials.bone_quality();
+          }
         table.write_hdf5(dir + "/summary.h5", metadata);
         std::ofstream(dir + "/COMPLETED") << "ok\n";
       }
@@ -413,7 +444,8 @@ namespace bonefusion::core
         << ", AMG set-up " << preconditioner_seconds << ", solves " << solve_seconds
         << "; peak memory per rank " << memory << " MB" << std::endl;
     log << "Results in " << std::filesystem::absolute(dir).string() << ":\n"
-        << "  statistics.csv, summary.h5, log.txt, parameters.prm, regions.csv\n";
+        << "  statistics.csv, summary.h5, log.txt, parameters.prm, regions.csv"
+        << (prm.output.nodal_values ? ", nodal_values_<load case>.csv" : "") << "\n";
     if (prm.output.visualization)
       log << "  ParaView: paraview " << dir << "/solution.pvd   (or " << dir
           << "/solution.xdmf); one time step per load case, listed in solution_steps.csv"

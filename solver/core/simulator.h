@@ -4,11 +4,12 @@
  * reads like the method section of a paper:
  *   make_model -> setup_system -> assemble -> for each load case: solve, postprocess, output.
  */
-#include <deal.II/distributed/tria.h>
+#include <deal.II/distributed/tria_base.h>
 
 #include "core/log.h"
 #include "core/parameters.h"
 #include "core/region_materials.h"
+#include "geometry/mesh_import.h"
 #include "io/statistics_table.h"
 #include "mechanics/elastic_system.h"
 
@@ -43,8 +44,15 @@ namespace bonefusion::core
   private:
     void prepare_output_directory();
     void make_model();
+    /** The parametric segment on a p4est voxel mesh. */
+    void make_segment_model();
+    /** A mesh file with its named regions and boundaries. */
+    void make_mesh_model();
     void setup_system();
-    void solve_load_cases();
+    /** Segment: rotations, load sharing through the disc, implant stresses. */
+    void solve_segment_load_cases();
+    /** Mesh file: reactions per support, region stresses, optional section resultants. */
+    void solve_mesh_load_cases();
     void write_summary();
     /** Elastic constants of a cell: its region's, softened if it is an open facet cell. */
     mechanics::CellElasticity cell_elasticity(const mechanics::CellIterator &cell) const;
@@ -59,7 +67,10 @@ namespace bonefusion::core
     MPI_Comm mpi;
     Log log;
     std::unique_ptr<geometry::SegmentGeometry> geometry;
-    dealii::parallel::distributed::Triangulation<3> triangulation;
+    std::unique_ptr<dealii::parallel::TriangulationBase<3>> triangulation;
+    unsigned int degree = 1;          ///< displacement degree in use
+    geometry::ImportedNames imported; ///< mesh file: what the named sets became
+    std::string mesh_description;     ///< mesh file: e.g. "C3D8 hexahedra, order 1"
     RegionMaterials region_materials;
     std::unique_ptr<mechanics::ElasticSystem> system;
     io::StatisticsTable table;

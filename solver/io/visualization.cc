@@ -150,7 +150,9 @@ namespace bonefusion::io
       data_out.add_data_vector(region, "region", dealii::DataOut<3>::type_cell_data);
       data_out.add_data_vector(rho, "bone_density", dealii::DataOut<3>::type_cell_data);
       data_out.add_data_vector(rank, "mpi_rank", dealii::DataOut<3>::type_cell_data);
-      data_out.build_patches(system.map(), system.element().degree);
+      // Tetrahedra are written as linear cells: deal.II 9.4's HDF5 writer corrupts memory on
+      // subdivided (quadratic) simplex patches (measured with P2).
+      data_out.build_patches(system.map(), system.simplex() ? 1 : system.element().degree);
     };
 
     const std::string stem = "solution_" + dealii::Utilities::int_to_string(index, 3);

@@ -3,8 +3,12 @@
 #include <deal.II/base/function.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/dofs/dof_tools.h>
+#include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_simplex_p.h>
 #include <deal.II/fe/fe_values.h>
+#include <deal.II/fe/mapping_fe.h>
+#include <deal.II/fe/mapping_q.h>
 #include <deal.II/lac/solver_cg.h>
 #include <deal.II/lac/solver_control.h>
 #include <deal.II/lac/sparsity_tools.h>
@@ -29,17 +33,38 @@ namespace bonefusion::mechanics
 
   ElasticSystem::ElasticSystem(const dealii::Triangulation<3> &tria, const unsigned int degree)
     : mpi(communicator_of(tria))
-    , fe(dealii::FE_Q<3>(degree), 3)
-    , mapping(1)
-    , quadrature(degree + 1)
-    , face_quadrature(degree + 1)
+    , is_simplex(!tria.all_reference_cells_are_hyper_cube())
     , dof_handler(tria)
   {
+    if (is_simplex)
+      {
+        if (!tria.all_reference_cells_are_simplex())
+          throw std::runtime_error("meshes that mix hexahedra and tetrahedra are not supported");
+        // P1/P2 on straight-sided tetrahedra; the stiffness integrand is a polynomial of
+        // degree 2(p-1), so degree + 1 points per direction integrate it exactly.
+        fe = std::make_unique<dealii::FESystem<3>>(dealii::FE_SimplexP<3>(degree), 3);
+        mapping = std::make_unique<dealii::MappingFE<3>>(dealii::FE_SimplexP<3>(1));
+        quadrature = dealii::QGaussSimplex<3>(degree + 1);
+        face_quadrature = dealii::QGaussSimplex<2>(degree + 1);
+      }
+    else
+      {
+        fe = std::make_unique<dealii::FESystem<3>>(dealii::FE_Q<3>(degree), 3);
+        mapping = std::make_unique<dealii::MappingQ<3>>(1);
+        quadrature = dealii::QGauss<3>(degree + 1);
+        face_quadrature = dealii::QGauss<2>(degree + 1);
+      }
+  }
+
+  ElasticSystem::~ElasticSystem()
+  {
+    // The DoFHandler refers to the finite element: release it first.
+    dof_handler.clear();
   }
 
   void ElasticSystem::setup(const std::set<dealii::types::boundary_id> &clamped)
   {
-    dof_handler.distribute_dofs(fe);
+    dof_handler.distribute_dofs(*fe);
     owned = dof_handler.locally_owned_dofs();
     dealii::DoFTools::extract_locally_relevant_dofs(dof_handler, relevant);
 
@@ -48,7 +73,7 @@ namespace bonefusion::mechanics
     dealii::DoFTools::make_hanging_node_constraints(dof_handler, hanging_and_clamped);
     for (const dealii::types::boundary_id id : clamped)
       dealii::VectorTools::interpolate_boundary_values(
-        mapping, dof_handler, id, dealii::Functions::ZeroFunction<3>(3), hanging_and_clamped);
+        *mapping, dof_handler, id, dealii::Functions::ZeroFunction<3>(3), hanging_and_clamped);
     hanging_and_clamped.close();
 
     dealii::TrilinosWrappers::SparsityPattern sp(owned, owned, relevant, mpi);
@@ -62,11 +87,11 @@ namespace bonefusion::mechanics
   {
     material_of_cell = material;
     stiffness = 0;
-    dealii::FEValues<3> fe_values(mapping, fe, quadrature,
+    dealii::FEValues<3> fe_values(*mapping, *fe, quadrature,
                                   dealii::update_gradients | dealii::update_JxW_values);
     CellKinematics kinematics;
     dealii::FullMatrix<double> cell_matrix;
-    std::vector<dealii::types::global_dof_index> dof_indices(fe.n_dofs_per_cell());
+    std::vector<dealii::types::global_dof_index> dof_indices(fe->n_dofs_per_cell());
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -83,13 +108,13 @@ namespace bonefusion::mechanics
   double ElasticSystem::build_preconditioner(const AmgSettings &settings)
   {
     dealii::Timer timer;
-    amg.initialize(stiffness, dof_handler, mapping, fe.degree > 1, settings);
+    amg.initialize(stiffness, dof_handler, *mapping, fe->degree > 1, settings);
     return timer.wall_time();
   }
 
   loads::PlaneSection ElasticSystem::surface_section(const dealii::types::boundary_id surface) const
   {
-    dealii::FEFaceValues<3> fv(mapping, fe, face_quadrature,
+    dealii::FEFaceValues<3> fv(*mapping, *fe, face_quadrature,
                                dealii::update_quadrature_points | dealii::update_JxW_values);
     loads::PlaneSectionIntegrator integrator;
     for (const auto &cell : dof_handler.active_cell_iterators())
@@ -110,12 +135,25 @@ namespace bonefusion::mechanics
     const dealii::types::boundary_id surface,
     const std::function<dealii::Tensor<1, 3>(const dealii::Point<3> &)> &traction) const
   {
+    return traction_rhs(
+      surface,
+      [&traction](const dealii::Point<3> &p, const dealii::Tensor<1, 3> &) { return traction(p); },
+      true);
+  }
+
+  Vector ElasticSystem::traction_rhs(
+    const dealii::types::boundary_id surface,
+    const std::function<dealii::Tensor<1, 3>(const dealii::Point<3> &,
+                                             const dealii::Tensor<1, 3> &)> &traction,
+    const bool condense) const
+  {
     Vector rhs = make_owned_vector();
-    dealii::FEFaceValues<3> fv(mapping, fe, face_quadrature,
+    dealii::FEFaceValues<3> fv(*mapping, *fe, face_quadrature,
                                dealii::update_values | dealii::update_quadrature_points |
-                                 dealii::update_JxW_values);
-    dealii::Vector<double> cell_rhs(fe.n_dofs_per_cell());
-    std::vector<dealii::types::global_dof_index> dof_indices(fe.n_dofs_per_cell());
+                                 dealii::update_normal_vectors | dealii::update_JxW_values);
+    const unsigned int n = fe->n_dofs_per_cell();
+    dealii::Vector<double> cell_rhs(n);
+    std::vector<dealii::types::global_dof_index> dof_indices(n);
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -128,10 +166,11 @@ namespace bonefusion::mechanics
                 fv.reinit(cell, f);
                 for (unsigned int q = 0; q < fv.n_quadrature_points; ++q)
                   {
-                    const dealii::Tensor<1, 3> t = traction(fv.quadrature_point(q));
-                    for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
+                    const dealii::Tensor<1, 3> t =
+                      traction(fv.quadrature_point(q), fv.normal_vector(q));
+                    for (unsigned int i = 0; i < n; ++i)
                       {
-                        const unsigned int c = fe.system_to_component_index(i).first;
+                        const unsigned int c = fe->system_to_component_index(i).first;
                         cell_rhs[i] += t[c] * fv.shape_value(i, q) * fv.JxW(q);
                       }
                   }
@@ -139,11 +178,42 @@ namespace bonefusion::mechanics
           if (loaded)
             {
               cell->get_dof_indices(dof_indices);
-              hanging_and_clamped.distribute_local_to_global(cell_rhs, dof_indices, rhs);
+              if (condense)
+                hanging_and_clamped.distribute_local_to_global(cell_rhs, dof_indices, rhs);
+              else
+                rhs.add(dof_indices, cell_rhs);
             }
         }
     rhs.compress(dealii::VectorOperation::add);
     return rhs;
+  }
+
+  Vector ElasticSystem::internal_forces(const Vector &ghosted_solution) const
+  {
+    Vector forces = make_owned_vector();
+    dealii::FEValues<3> fe_values(*mapping, *fe, quadrature,
+                                  dealii::update_gradients | dealii::update_JxW_values);
+    CellKinematics kinematics;
+    dealii::FullMatrix<double> k;
+    const unsigned int n = fe->n_dofs_per_cell();
+    dealii::Vector<double> u(n), f(n);
+    std::vector<dealii::types::global_dof_index> dof_indices(n);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          const CellElasticity c = material_of_cell(cell);
+          kinematics.reinit(fe_values, c.b_bar);
+          kinematics.stiffness(fe_values, c, k);
+          cell->get_dof_values(ghosted_solution, u);
+          k.vmult(f, u);
+          cell->get_dof_indices(dof_indices);
+          forces.add(dof_indices, f);
+        }
+    forces.compress(dealii::VectorOperation::add);
+    Vector ghosted = make_ghosted_vector();
+    ghosted = forces;
+    return ghosted;
   }
 
   SolveReport ElasticSystem::solve(const Vector &rhs, Vector &ghosted_solution,

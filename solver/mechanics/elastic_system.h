@@ -4,11 +4,11 @@
  * stiffness matrix (assembled once), surface-load right-hand sides and the AMG-CG solve.
  * One stiffness, many load cases: the preconditioner is built once and reused.
  */
-#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/quadrature.h>
 #include <deal.II/distributed/tria_base.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_system.h>
-#include <deal.II/fe/mapping_q.h>
+#include <deal.II/fe/mapping.h>
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
@@ -18,6 +18,7 @@
 #include "mechanics/rigid_body_modes.h"
 
 #include <functional>
+#include <memory>
 #include <set>
 
 namespace bonefusion::mechanics
@@ -36,11 +37,15 @@ namespace bonefusion::mechanics
     double seconds = 0;
   };
 
-  /** Linear elasticity on a (distributed) triangulation with Q_degree elements. */
+  /**
+   * Linear elasticity on a (distributed) triangulation: Q_degree Lagrange elements on
+   * hexahedra, P_degree (FE_SimplexP) on tetrahedra. The cell shape is taken from the mesh.
+   */
   class ElasticSystem
   {
   public:
     ElasticSystem(const dealii::Triangulation<3> &tria, unsigned int degree);
+    ~ElasticSystem();
 
     /** Distributes DoFs, clamps every DoF on the `clamped` boundary ids, builds sparsity. */
     void setup(const std::set<dealii::types::boundary_id> &clamped);
@@ -60,6 +65,23 @@ namespace bonefusion::mechanics
       const std::function<dealii::Tensor<1, 3>(const dealii::Point<3> &)> &traction) const;
 
     /**
+     * Load vector of a traction that may depend on the outward unit normal n (a pressure p is
+     * t = -p n). With `condense` false the entries of constrained DoFs are kept (the external
+     * force that reaction forces are computed against).
+     */
+    Vector
+    traction_rhs(dealii::types::boundary_id surface,
+                 const std::function<dealii::Tensor<1, 3>(const dealii::Point<3> &,
+                                                          const dealii::Tensor<1, 3> &)> &traction,
+                 bool condense) const;
+
+    /**
+     * Internal nodal forces f = K u assembled without constraints (a ghosted vector summed over
+     * all cells): at a clamped node f minus the external load is the support reaction [N].
+     */
+    Vector internal_forces(const Vector &ghosted_solution) const;
+
+    /**
      * Solves K u = b with CG + AMG to relative tolerance `tolerance`; returns the locally
      * relevant (ghosted) solution. Throws std::runtime_error on divergence or a non-finite
      * residual.
@@ -73,9 +95,12 @@ namespace bonefusion::mechanics
     Vector make_owned_vector() const;
 
     const dealii::DoFHandler<3> &dofs() const { return dof_handler; }
-    const dealii::FESystem<3> &element() const { return fe; }
-    const dealii::Mapping<3> &map() const { return mapping; }
-    const dealii::QGauss<3> &cell_quadrature() const { return quadrature; }
+    const dealii::FESystem<3> &element() const { return *fe; }
+    const dealii::Mapping<3> &map() const { return *mapping; }
+    const dealii::Quadrature<3> &cell_quadrature() const { return quadrature; }
+    const dealii::Quadrature<2> &face_quadrature_rule() const { return face_quadrature; }
+    /** True on tetrahedral meshes. */
+    bool simplex() const { return is_simplex; }
     const MaterialFunction &material() const { return material_of_cell; }
     const dealii::AffineConstraints<double> &constraints() const { return hanging_and_clamped; }
     const dealii::TrilinosWrappers::SparseMatrix &matrix() const { return stiffness; }
@@ -83,10 +108,11 @@ namespace bonefusion::mechanics
 
   private:
     MPI_Comm mpi;
-    dealii::FESystem<3> fe;
-    dealii::MappingQ<3> mapping;
-    dealii::QGauss<3> quadrature;
-    dealii::QGauss<2> face_quadrature;
+    bool is_simplex;
+    std::unique_ptr<dealii::FESystem<3>> fe;
+    std::unique_ptr<dealii::Mapping<3>> mapping;
+    dealii::Quadrature<3> quadrature;
+    dealii::Quadrature<2> face_quadrature;
     dealii::DoFHandler<3> dof_handler;
     dealii::IndexSet owned, relevant;
     dealii::AffineConstraints<double> hanging_and_clamped;

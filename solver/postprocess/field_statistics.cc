@@ -14,20 +14,6 @@ namespace bonefusion::postprocess
   {
     using geometry::Region;
 
-    /** Volume-weighted mean and maximum of a quantity over a set of cells. */
-    struct MeanMax
-    {
-      double integral = 0, volume = 0, max = -std::numeric_limits<double>::infinity();
-      void add(const double value, const double JxW)
-      {
-        integral += value * JxW;
-        volume += JxW;
-        max = std::max(max, value);
-      }
-      double mean() const { return volume > 0 ? integral / volume : std::nan(""); }
-      double peak() const { return volume > 0 ? max : std::nan(""); }
-    };
-
     bool is(const unsigned int id, const Region r)
     {
       return id == static_cast<unsigned int>(r);

@@ -7,16 +7,43 @@
  */
 #include "mechanics/elastic_system.h"
 
+#include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace bonefusion::postprocess
 {
+  /** Volume-weighted mean and maximum of a quantity over a set of quadrature points. */
+  struct MeanMax
+  {
+    double integral = 0, volume = 0, max = -std::numeric_limits<double>::infinity();
+    void add(const double value, const double JxW)
+    {
+      integral += value * JxW;
+      volume += JxW;
+      max = std::max(max, value);
+    }
+    double mean() const { return volume > 0 ? integral / volume : std::nan(""); }
+    double peak() const { return volume > 0 ? max : std::nan(""); }
+  };
+
   /** Named values (column name with unit, value), in a fixed order. */
   using NamedValues = std::vector<std::pair<std::string, double>>;
 
   /** Computes the field statistics of one solution; NaN where a region is absent. */
   NamedValues field_statistics(const mechanics::ElasticSystem &system,
                                const mechanics::Vector &ghosted_solution);
+
+  /**
+   * Volume-mean and peak von Mises stress [MPa] of every region (material id k + 1 =
+   * region_names[k]): columns von_mises_mean_<name>_MPa and von_mises_peak_<name>_MPa.
+   */
+  NamedValues region_von_mises(const mechanics::ElasticSystem &system,
+                               const mechanics::Vector &ghosted_solution,
+                               const std::vector<std::string> &region_names);
+
+  /** A name usable in a column header: blanks and separators become '_'. */
+  std::string column_name(const std::string &name);
 } // namespace bonefusion::postprocess

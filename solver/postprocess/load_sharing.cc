@@ -28,7 +28,7 @@ namespace bonefusion::postprocess
       {
         if (!cell->is_locally_owned())
           continue;
-        const double h = cell->extent_in_direction(2);
+        const double h = cell->diameter();
         // The face at the top of this cell must lie on the plane.
         unsigned int top = dealii::numbers::invalid_unsigned_int;
         for (const unsigned int face : cell->face_indices())

@@ -10,11 +10,15 @@ rows must be the same load cases in the same order, and the two files must have 
 columns except the skipped ones (timing, solver effort, round-off-level load-sharing error).
 
 Optional sanity checks on the run alone: --max-load-sharing-error (every row's
-load_sharing_relative_error below it) and --positive-primary-rotation CASE (the row's
-primary_rotation_deg > 0: the segment moves in the named direction).
+load_sharing_relative_error below it), --positive-primary-rotation CASE (the row's
+primary_rotation_deg > 0: the segment moves in the named direction), --max-column
+COLUMN=VALUE (every row's |COLUMN| below VALUE) and --section-balance (imported meshes: the
+section_<region>_force_{x,y,z}_N columns sum to applied_force_{x,y,z}_N within 1e-6 of the
+largest force in the row).
 
 Usage:
   compare_statistics.py RUN.csv [REFERENCE.csv] [--rtol 1e-5] [--floor 1e-3]
+                        [--atol-force 0] [--atol-moment 0]
                         [--skip COLUMN ...] [--max-load-sharing-error 0.01]
                         [--positive-primary-rotation flexion ...]
 Exit code 0 when everything agrees, 1 otherwise; the differing columns are printed.
@@ -27,7 +31,8 @@ import sys
 # Timing and solver effort vary between machines and rank counts; the load-sharing error is
 # round-off (1e-10) whose digits vary with the rank count: it is bounded by
 # --max-load-sharing-error instead.
-DEFAULT_SKIP = ["solve_seconds", "cg_iterations", "load_sharing_relative_error"]
+DEFAULT_SKIP = ["solve_seconds", "cg_iterations", "load_sharing_relative_error",
+                "equilibrium_relative_error"]
 
 
 def read(path):
@@ -49,7 +54,8 @@ def number(text):
     return None if math.isnan(value) else value
 
 
-def compare(run_columns, run_rows, ref_columns, ref_rows, rtol, floor, skip):
+def compare(run_columns, run_rows, ref_columns, ref_rows, rtol, floor, skip, atol_force=0.0,
+            atol_moment=0.0):
     """Returns a list of failure lines."""
     failures = []
     skipped = set(skip)
@@ -84,7 +90,9 @@ def compare(run_columns, run_rows, ref_columns, ref_rows, rtol, floor, skip):
                     failures.append(f"{column} [{label}]: {a[column]!r} in the run, "
                                     f"{b[column]!r} in the reference")
                 continue
-            tolerance = rtol * max(abs(vb), floor * scale)
+            atol = (atol_force if column.endswith("_N") else
+                    atol_moment if column.endswith("_Nmm") else 0.0)
+            tolerance = max(rtol * max(abs(vb), floor * scale), atol)
             difference = abs(va - vb)
             if difference > tolerance:
                 ratio = difference / tolerance if tolerance > 0 else math.inf
@@ -99,16 +107,33 @@ def compare(run_columns, run_rows, ref_columns, ref_rows, rtol, floor, skip):
     return failures
 
 
-def sanity(columns, rows, max_error, positive_cases):
+def sanity(columns, rows, max_error, positive_cases, max_columns=(), section_balance=False):
     failures = []
-    if max_error is not None:
-        if "load_sharing_relative_error" not in columns:
-            failures.append("no column load_sharing_relative_error")
+    for spec in max_columns:
+        column, _, limit = spec.partition("=")
+        if column not in columns:
+            failures.append(f"no column {column}")
+            continue
         for r in rows:
-            e = number(r.get("load_sharing_relative_error", ""))
-            if e is None or not e < max_error:
-                failures.append(f"load_sharing_relative_error [{r.get('load_case')}] = "
-                                f"{r.get('load_sharing_relative_error')!r}, must be < {max_error}")
+            v = number(r[column])
+            if v is None or not abs(v) < float(limit):
+                failures.append(f"{column} [{r.get('load_case')}] = {r[column]!r}, "
+                                f"must be below {limit} in magnitude")
+    if section_balance:
+        parts = {d: [c for c in columns if c.startswith("section_") and c.endswith(f"_force_{d}_N")]
+                 for d in "xyz"}
+        if not parts["z"]:
+            failures.append("no section_<region>_force_z_N columns")
+        for r in rows:
+            values = [abs(number(r[c]) or 0.0) for d in "xyz" for c in parts[d]]
+            values += [abs(number(r.get(f"applied_force_{d}_N", "")) or 0.0) for d in "xyz"]
+            scale = max(values + [1e-12])
+            for d in "xyz":
+                total = sum(number(r[c]) or 0.0 for c in parts[d])
+                applied = number(r.get(f"applied_force_{d}_N", ""))
+                if applied is None or abs(total - applied) > 1e-6 * scale:
+                    failures.append(f"sections sum to {total!r} N in {d} [{r.get('load_case')}], "
+                                    f"applied force is {r.get(f'applied_force_{d}_N')!r} N")
     for case in positive_cases:
         found = [r for r in rows if r.get("load_case") == case]
         if not found:
@@ -130,22 +155,29 @@ def main():
     parser.add_argument("--floor", type=float, default=1e-3,
                         help="fraction of the column's largest |value| below which values "
                              "are compared absolutely [-]")
+    parser.add_argument("--atol-force", type=float, default=0.0,
+                        help="absolute difference that always passes in force columns (*_N), "
+                             "for columns that are round-off, e.g. reactions across the load [N]")
+    parser.add_argument("--atol-moment", type=float, default=0.0,
+                        help="the same for moment columns (*_Nmm) [N mm]")
     parser.add_argument("--skip", action="append", default=None,
                         help="column not compared (repeatable; default: "
                              + ", ".join(DEFAULT_SKIP) + ")")
     parser.add_argument("--max-load-sharing-error", type=float, default=None)
     parser.add_argument("--positive-primary-rotation", action="append", default=[],
                         metavar="CASE")
+    parser.add_argument("--max-column", action="append", default=[], metavar="COLUMN=VALUE")
+    parser.add_argument("--section-balance", action="store_true")
     args = parser.parse_args()
 
     run_columns, run_rows = read(args.run)
     failures = sanity(run_columns, run_rows, args.max_load_sharing_error,
-                      args.positive_primary_rotation)
+                      args.positive_primary_rotation, args.max_column, args.section_balance)
     if args.reference:
         ref_columns, ref_rows = read(args.reference)
         skip = args.skip if args.skip is not None else DEFAULT_SKIP
         failures += compare(run_columns, run_rows, ref_columns, ref_rows, args.rtol,
-                            args.floor, skip)
+                            args.floor, skip, args.atol_force, args.atol_moment)
         compared = len([c for c in ref_columns if c not in skip])
         print(f"compared {compared} columns x {len(ref_rows)} rows of {args.run} with "
               f"{args.reference} (rtol {args.rtol:g}, floor {args.floor:g} x column scale)")
