@@ -223,6 +223,9 @@ def main():
                          f"{label}: nodal reactions sum to {sum_rf_bf}, statistics say {total_bf}")
             checks.check(np.linalg.norm(applied_bf - applied_force) <= 1e-9 * load_scale,
                          f"{label}: applied force {applied_bf}, expected {applied_force}")
+            requested = np.array([float(row[f"applied_moment_{c}_Nmm"]) for c in "xyz"])
+            checks.check(np.linalg.norm(requested - applied_moment) <= 1e-9 * load_scale,
+                         f"{label}: applied moment {requested} N mm, expected {applied_moment}")
 
             # Compliance (work of the load on the surface displacement, each code's own
             # interpolation). C3D20's space is contained in Q2's on the same mesh (same 27-point
