@@ -9,10 +9,10 @@ namespace bonefusion::core
   {
   }
 
-  void Log::open_file(const std::string &path)
+  void Log::open_file(const std::string &path, const bool append)
   {
     if (active)
-      file.open(path);
+      file.open(path, append ? std::ios::app : std::ios::trunc);
   }
 
   Log &Log::operator<<(std::ostream &(*manip)(std::ostream &))

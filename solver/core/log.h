@@ -15,7 +15,8 @@ namespace bonefusion::core
   public:
     explicit Log(MPI_Comm comm);
     /** Starts copying everything to `path` (truncated). */
-    void open_file(const std::string &path);
+    /** Copies the log into `path` from now on; `append` keeps what is there (resumed runs). */
+    void open_file(const std::string &path, bool append = false);
 
     template <typename T>
     Log &operator<<(const T &value)

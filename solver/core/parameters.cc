@@ -73,6 +73,10 @@ namespace bonefusion::core
     prm.leave_subsection();
 
     MeshModelParameters::declare_parameters(prm);
+    TimeParameters::declare_parameters(prm);
+    adaptation::declare_remodeling_parameters(prm);
+    adaptation::declare_graft_healing_parameters(prm);
+    loads::ActivitySchedule::declare_parameters(prm);
     geometry::SegmentParameters::declare_parameters(prm);
     loads::LoadParameters::declare_parameters(prm);
     materials::MaterialLibrary::declare_parameters(prm);
@@ -118,6 +122,13 @@ namespace bonefusion::core
     loads.parse_parameters(prm);
     materials.parse_parameters(prm);
     MeshModelParameters::parse_parameters(prm, case_file, materials, geometry, mesh_model);
+    time.parse_parameters(prm);
+    activities.parse_parameters(prm);
+    remodeling_settings = adaptation::parse_remodeling_settings(prm);
+    remodeling = adaptation::create_remodeling_law(remodeling_settings.law, prm);
+    graft_settings = adaptation::parse_graft_healing_parameters(prm);
+    differentiation = adaptation::create_differentiation_law(graft_settings.law, prm);
+    healing = std::make_shared<adaptation::GraftHealing>(graft_settings.parameters);
 
     // Implant materials must exist in the library.
     const std::vector<std::pair<std::string, std::string>> implant_materials = {

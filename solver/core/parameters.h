@@ -7,12 +7,18 @@
  */
 #include <deal.II/base/parameter_handler.h>
 
+#include "adaptation/differentiation_law.h"
+#include "adaptation/graft_healing.h"
+#include "adaptation/remodeling_law.h"
 #include "core/mesh_model_parameters.h"
+#include "core/time_parameters.h"
+#include "loads/activity_schedule.h"
 #include "geometry/segment_geometry.h"
 #include "loads/load_case.h"
 #include "materials/material_library.h"
 #include "mechanics/rigid_body_modes.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,6 +68,13 @@ namespace bonefusion::core
     OutputParameters output;
     GeometryParameters geometry;
     MeshModelParameters mesh_model;
+    TimeParameters time;
+    loads::ActivitySchedule activities;
+    adaptation::RemodelingSettings remodeling_settings;
+    std::shared_ptr<const adaptation::RemodelingLaw> remodeling;
+    adaptation::GraftHealingSettings graft_settings;
+    std::shared_ptr<const adaptation::DifferentiationLaw> differentiation;
+    std::shared_ptr<const adaptation::GraftHealing> healing;
     geometry::SegmentParameters segment;
     loads::LoadParameters loads;
     materials::MaterialLibrary materials;

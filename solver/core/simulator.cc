@@ -13,6 +13,7 @@
 #include "postprocess/load_sharing.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -155,6 +156,9 @@ namespace bonefusion::core
   void Simulator::prepare_output_directory()
   {
     const std::string dir = prm.output.directory;
+    resuming = prm.time.enabled && prm.time.resume &&
+               dealii::Utilities::MPI::broadcast(
+                 mpi, std::filesystem::exists(dir + "/checkpoint.bin") ? 1 : 0, 0) == 1;
     // Rank 0 touches the file system; every rank learns whether it worked, so that all
     // of them fail together instead of waiting for a rank that has thrown.
     // Cells per region, so that users see which regions this model actually contains.
@@ -168,14 +172,21 @@ namespace bonefusion::core
       try
         {
           std::filesystem::create_directories(dir);
-          // Results of an earlier run must not be mistaken for this one's.
+          // Results of an earlier run must not be mistaken for this one's. A run over time
+          // that resumes from a checkpoint keeps the ParaView files of the steps before it.
           for (const char *stale : {"statistics.csv", "summary.h5", "COMPLETED", "FAILED",
-                                    "solution.pvd", "solution.xdmf", "solution_steps.csv"})
+                                    "STOPPED", "follow_ups.csv", "healing.png"})
             std::filesystem::remove(dir + "/" + stale);
-          for (const auto &entry : std::filesystem::directory_iterator(dir))
-            if (entry.path().filename().string().rfind("solution_", 0) == 0 ||
-                entry.path().filename().string().rfind("nodal_values_", 0) == 0)
-              std::filesystem::remove(entry.path());
+          if (!resuming)
+            {
+              std::filesystem::remove(dir + "/checkpoint.bin");
+              for (const char *stale : {"solution.pvd", "solution.xdmf", "solution_steps.csv"})
+                std::filesystem::remove(dir + "/" + stale);
+              for (const auto &entry : std::filesystem::directory_iterator(dir))
+                if (entry.path().filename().string().rfind("solution_", 0) == 0 ||
+                    entry.path().filename().string().rfind("nodal_values_", 0) == 0)
+                  std::filesystem::remove(entry.path());
+            }
           std::ofstream out(dir + "/parameters.prm");
           expanded.print_parameters(out, dealii::ParameterHandler::PRM);
           std::ofstream regions(dir + "/regions.csv");
@@ -196,7 +207,7 @@ namespace bonefusion::core
     failure = dealii::Utilities::MPI::broadcast(mpi, failure, 0);
     if (!failure.empty())
       throw std::runtime_error("Output/Directory = " + dir + ": " + failure);
-    log.open_file(dir + "/log.txt");
+    log.open_file(dir + "/log.txt", resuming);
   }
 
   void Simulator::run()
@@ -209,20 +220,38 @@ namespace bonefusion::core
         make_model();
         prepare_output_directory();
         setup_system();
-        dealii::Timer timer;
         facet_open.assign(triangulation->n_active_cells(), 0);
-        system->assemble(
-          [this](const mechanics::CellIterator &cell) { return cell_elasticity(cell); });
-        assembly_seconds = timer.wall_time();
-        log << "Assembled stiffness in " << assembly_seconds << " s" << std::endl;
-        preconditioner_seconds = system->build_preconditioner(prm.solver.amg);
-        log << "AMG preconditioner (6 rigid-body modes) in " << preconditioner_seconds << " s"
-            << std::endl;
-        if (prm.geometry.from_mesh_file)
+        if (!prm.time.enabled)
+          {
+            dealii::Timer timer;
+            system->assemble(
+              [this](const mechanics::CellIterator &cell) { return cell_elasticity(cell); });
+            assembly_seconds = timer.wall_time();
+            log << "Assembled stiffness in " << assembly_seconds << " s" << std::endl;
+            preconditioner_seconds = system->build_preconditioner(prm.solver.amg);
+            log << "AMG preconditioner (6 rigid-body modes) in " << preconditioner_seconds << " s"
+                << std::endl;
+          }
+        if (prm.time.enabled)
+          {
+            run_over_time();
+            if (interrupted)
+              {
+                // Not a result: the tables are in the checkpoint until the run completes.
+                if (dealii::Utilities::MPI::this_mpi_process(mpi) == 0)
+                  std::ofstream(dir + "/STOPPED")
+                    << "stopped for a restart; run the same command again to continue\n";
+                return;
+              }
+            write_follow_ups();
+          }
+        else if (prm.geometry.from_mesh_file)
           solve_mesh_load_cases();
         else
           solve_segment_load_cases();
         write_summary();
+        if (prm.time.enabled && dealii::Utilities::MPI::this_mpi_process(mpi) == 0)
+          std::filesystem::remove(dir + "/checkpoint.bin");
       }
     catch (const std::exception &e)
       {
@@ -422,6 +451,13 @@ namespace bonefusion::core
           {"cells", std::to_string(triangulation->n_global_active_cells())},
           {"mpi_ranks", std::to_string(dealii::Utilities::MPI::n_mpi_processes(mpi))},
           {"units", "mm, N, MPa, N mm, degrees, days"}};
+        if (prm.time.enabled)
+          {
+            metadata["time_to_fusion_days"] =
+              std::isfinite(time_to_fusion) ? std::to_string(time_to_fusion) : "not reached";
+            metadata["remodeling_law"] = prm.remodeling->name();
+            metadata["differentiation_law"] = prm.differentiation->name();
+          }
         if (prm.geometry.from_mesh_file)
           {
             metadata["mesh_file"] = prm.geometry.mesh_file;
@@ -443,12 +479,29 @@ namespace bonefusion::core
     log << "\nTiming (wall, s): setup " << setup_seconds << ", assembly " << assembly_seconds
         << ", AMG set-up " << preconditioner_seconds << ", solves " << solve_seconds
         << "; peak memory per rank " << memory << " MB" << std::endl;
+    if (prm.time.enabled && dealii::Utilities::MPI::this_mpi_process(mpi) == 0)
+      {
+        // The time series as a picture (matplotlib); a missing Python is not an error.
+        const std::string script =
+          std::string(BONEFUSION_SOURCE_DIR) + "/postprocess/plot_healing.py";
+        // Debian's interpreter has python3-matplotlib; a python3 earlier in PATH (pyenv, venv)
+        // may not.
+        const std::string python =
+          std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        const std::string command =
+          python + " '" + script + "' '" + dir + "' > '" + dir + "/healing_plot.log' 2>&1";
+        if (std::filesystem::exists(script) && std::system(command.c_str()) == 0)
+          log << "Plot of the time series: " << dir << "/healing.png" << std::endl;
+        else
+          log << "No healing.png (see " << dir << "/healing_plot.log)" << std::endl;
+      }
     log << "Results in " << std::filesystem::absolute(dir).string() << ":\n"
         << "  statistics.csv, summary.h5, log.txt, parameters.prm, regions.csv"
         << (prm.output.nodal_values ? ", nodal_values_<load case>.csv" : "") << "\n";
     if (prm.output.visualization)
       log << "  ParaView: paraview " << dir << "/solution.pvd   (or " << dir
-          << "/solution.xdmf); one time step per load case, listed in solution_steps.csv"
-          << std::endl;
+          << "/solution.xdmf); one time step per "
+          << (prm.time.enabled ? "follow-up visit" : "load case")
+          << ", listed in solution_steps.csv" << std::endl;
   }
 } // namespace bonefusion::core

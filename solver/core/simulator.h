@@ -11,9 +11,22 @@
 #include "core/region_materials.h"
 #include "geometry/mesh_import.h"
 #include "io/statistics_table.h"
+#include "io/visualization.h"
+#include "loads/activity_schedule.h"
+#include "loads/surface_traction.h"
 #include "mechanics/elastic_system.h"
+#include "postprocess/cell_mechanics.h"
+#include "postprocess/field_statistics.h"
 
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
+
+namespace bonefusion::adaptation
+{
+  class StimulusFilter;
+} // namespace bonefusion::adaptation
 
 namespace bonefusion::core
 {
@@ -40,6 +53,8 @@ namespace bonefusion::core
 
     /** The statistics of the last run (for tests). */
     const io::StatisticsTable &statistics() const { return table; }
+    /** True if a run over time stopped early after a checkpoint (signal or request). */
+    bool stopped_for_restart() const { return interrupted; }
 
   private:
     void prepare_output_directory();
@@ -54,6 +69,53 @@ namespace bonefusion::core
     /** Mesh file: reactions per support, region stresses, optional section resultants. */
     void solve_mesh_load_cases();
     void write_summary();
+
+    // --- Healing over time (core/simulator_time_loop.cc) ---
+    /** What one activity of a day did: per-cell mechanics and implant statistics. */
+    struct ActivityResponse
+    {
+      loads::Activity activity;
+      std::vector<postprocess::CellMechanics> cells;
+      postprocess::NamedValues fields;
+      unsigned int cg_iterations = 0;
+    };
+    /** Bridged and attached fractions of the interbody graft's cross-section, CT grade. */
+    struct GraftBridging
+    {
+      double bridged = 0, attached = 0;
+      int grade = 4;
+    };
+    void run_over_time();
+    void initialise_adaptation_state();
+    std::vector<ActivityResponse> solve_activities(const std::vector<loads::Activity> &activities,
+                                                   const loads::PlaneSection &section,
+                                                   bool collect_statistics);
+    void update_stimulus(const std::vector<ActivityResponse> &responses,
+                         const adaptation::StimulusFilter &filter);
+    /** Advances bone density and graft tissue over dt [days]; returns the largest relative
+     *  change of a density or graft modulus. */
+    double advance_state(const std::vector<ActivityResponse> &responses,
+                         const adaptation::StimulusFilter &filter, double dt);
+    void record_time_step(double t, unsigned int step,
+                          const std::vector<ActivityResponse> &responses,
+                          const loads::PlaneSection &section,
+                          const dealii::Point<3> &plane_reference, bool visit);
+    GraftBridging graft_bridging() const;
+    void write_follow_ups();
+    /** Elastic constants from the state (bone density, graft tissue) or the pre-op model. */
+    mechanics::CellElasticity adapted_elasticity(const mechanics::CellIterator &cell) const;
+    mechanics::CellElasticity bone_elasticity(double density) const;
+    /** Rotation of the upper body relative to the lower one [deg]. */
+    dealii::Tensor<1, 3> relative_rotation(const mechanics::Vector &u,
+                                           const dealii::Point<3> &reference) const;
+    std::vector<std::string> state_field_names() const;
+    std::vector<std::vector<double>> state_fields() const;
+    void restore_state(const std::vector<std::vector<double>> &fields);
+    io::VisualizationWriter::CellFields state_cell_fields() const;
+    std::string case_signature() const;
+    void write_state_checkpoint(double t, double dt, unsigned int step,
+                                const io::VisualizationWriter &writer,
+                                const std::string &signature);
     /** Elastic constants of a cell: its region's, softened if it is an open facet cell. */
     mechanics::CellElasticity cell_elasticity(const mechanics::CellIterator &cell) const;
     /** Solves one load case; with compression-only facets, iterates the active set. */
@@ -76,6 +138,18 @@ namespace bonefusion::core
     io::StatisticsTable table;
     std::vector<unsigned char> facet_open; // per active cell: 1 = joint open
     bool matrix_has_open_cells = false;
+
+    // State of a run over time, per active cell (see simulator_time_loop.cc).
+    std::vector<unsigned char> cell_role; ///< 0 none, 1 remodeling bone, 2 graft
+    std::vector<double> bone_density, reference_stimulus, stimulus;
+    std::vector<adaptation::GraftState> graft_state;
+    std::vector<unsigned char> near_screws, under_endplates;
+    std::map<std::string, mechanics::Vector> previous_solutions; ///< warm starts per activity
+    bool pre_operative = false;
+    bool interrupted = false;
+    bool resuming = false; ///< output directory holds a checkpoint to continue from
+    unsigned int follow_up_rows = 0, writer_steps = 0;
+    double time_to_fusion = 0;
     double setup_seconds = 0, assembly_seconds = 0, preconditioner_seconds = 0, solve_seconds = 0;
   };
 } // namespace bonefusion::core

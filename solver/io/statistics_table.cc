@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 
 namespace bonefusion::io
@@ -28,8 +29,66 @@ namespace bonefusion::io
 
   double StatisticsTable::value(const unsigned int row, const std::string &column) const
   {
+    if (column == "time_days")
+      return rows.at(row).time;
     const auto it = rows.at(row).values.find(column);
     return it == rows.at(row).values.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+  }
+
+  std::string StatisticsTable::serialize() const
+  {
+    // Text with hexadecimal floating point: exact and portable.
+    std::ostringstream out;
+    out << std::hexfloat << columns.size() << '\n';
+    for (const std::string &c : columns)
+      out << c << '\n';
+    out << rows.size() << '\n';
+    for (const Row &r : rows)
+      {
+        out << r.load_case << '\n' << r.time << ' ' << r.values.size();
+        for (const auto &[name, value] : r.values)
+          out << ' ' << (std::find(columns.begin(), columns.end(), name) - columns.begin()) << ' '
+              << value;
+        out << '\n';
+      }
+    return out.str();
+  }
+
+  void StatisticsTable::deserialize(const std::string &bytes)
+  {
+    std::istringstream in(bytes);
+    std::size_t n_columns = 0, n_rows = 0;
+    std::string line;
+    const auto fail = [] { throw std::runtime_error("malformed statistics table in checkpoint"); };
+    if (!(in >> n_columns) || !std::getline(in, line))
+      fail();
+    std::vector<std::string> cols(n_columns);
+    for (std::string &c : cols)
+      if (!std::getline(in, c))
+        fail();
+    if (!(in >> n_rows) || !std::getline(in, line))
+      fail();
+    std::vector<Row> restored(n_rows);
+    for (Row &r : restored)
+      {
+        std::size_t n = 0;
+        if (!std::getline(in, r.load_case))
+          fail();
+        std::string time, value;
+        if (!(in >> time >> n))
+          fail();
+        r.time = std::strtod(time.c_str(), nullptr);
+        for (std::size_t k = 0; k < n; ++k)
+          {
+            std::size_t column = 0;
+            if (!(in >> column >> value) || column >= cols.size())
+              fail();
+            r.values[cols[column]] = std::strtod(value.c_str(), nullptr);
+          }
+        std::getline(in, line);
+      }
+    columns = cols;
+    rows = restored;
   }
 
   void StatisticsTable::write_csv(const std::string &path) const

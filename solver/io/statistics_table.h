@@ -30,7 +30,14 @@ namespace bonefusion::io
     /** Value of column in row (NaN if absent). */
     double value(unsigned int row, const std::string &column) const;
     unsigned int n_rows() const { return rows.size(); }
+    /** Load-case label of a row. */
+    const std::string &load_case(unsigned int row) const { return rows.at(row).load_case; }
     const std::vector<std::string> &column_names() const { return columns; }
+
+    /** The whole table as bytes (exact doubles), for checkpoints. */
+    std::string serialize() const;
+    /** Restores a table from serialize()'s bytes; throws std::runtime_error if malformed. */
+    void deserialize(const std::string &bytes);
 
   private:
     std::vector<std::string> columns;

@@ -4,7 +4,13 @@
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/data_postprocessor.h>
 
+#include <boost/archive/text_iarchive.hpp>
+#include <boost/archive/text_oarchive.hpp>
+#include <boost/serialization/utility.hpp>
+#include <boost/serialization/vector.hpp>
+
 #include <fstream>
+#include <sstream>
 
 namespace bonefusion::io
 {
@@ -122,22 +128,28 @@ namespace bonefusion::io
 
   void VisualizationWriter::write(const mechanics::ElasticSystem &system,
                                   const mechanics::Vector &ghosted_solution,
-                                  const std::vector<float> &density, const unsigned int index,
+                                  const CellFields &cell_fields, const unsigned int index,
                                   const std::string &label, const double time)
   {
     const MPI_Comm mpi = system.communicator();
     const auto &tria = system.dofs().get_triangulation();
-    dealii::Vector<float> region(tria.n_active_cells()), rank(tria.n_active_cells()),
-      rho(tria.n_active_cells());
+    dealii::Vector<float> region(tria.n_active_cells()), rank(tria.n_active_cells());
     const float this_rank = dealii::Utilities::MPI::this_mpi_process(mpi);
     for (const auto &cell : tria.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           region[cell->active_cell_index()] = cell->material_id();
           rank[cell->active_cell_index()] = this_rank;
-          if (!density.empty())
-            rho[cell->active_cell_index()] = density[cell->active_cell_index()];
         }
+    std::vector<std::pair<std::string, dealii::Vector<float>>> extra;
+    bool has_density = false;
+    for (const auto &[name, values] : cell_fields)
+      {
+        extra.emplace_back(name, dealii::Vector<float>(values.begin(), values.end()));
+        has_density = has_density || name == "bone_density";
+      }
+    if (!has_density)
+      extra.emplace_back("bone_density", dealii::Vector<float>(tria.n_active_cells()));
     // One DataOut per format: VTU gets strain and stress as tensors, HDF5/XDMF as scalars.
     const auto fill = [&](dealii::DataOut<3> &data_out, StressPostprocessor &stresses) {
       data_out.attach_dof_handler(system.dofs());
@@ -148,7 +160,8 @@ namespace bonefusion::io
                                vector_kind);
       data_out.add_data_vector(ghosted_solution, stresses);
       data_out.add_data_vector(region, "region", dealii::DataOut<3>::type_cell_data);
-      data_out.add_data_vector(rho, "bone_density", dealii::DataOut<3>::type_cell_data);
+      for (const auto &[name, values] : extra)
+        data_out.add_data_vector(values, name, dealii::DataOut<3>::type_cell_data);
       data_out.add_data_vector(rank, "mpi_rank", dealii::DataOut<3>::type_cell_data);
       // Tetrahedra are written as linear cells: deal.II 9.4's HDF5 writer corrupts memory on
       // subdivided (quadratic) simplex patches (measured with P2).
@@ -186,5 +199,22 @@ namespace bonefusion::io
           labels << "step,time,label,pvtu,hdf5\n";
         labels << index << ',' << time << ',' << label << ',' << pvtu << ',' << h5 << '\n';
       }
+  }
+
+  std::string VisualizationWriter::serialize() const
+  {
+    std::ostringstream bytes;
+    {
+      boost::archive::text_oarchive archive(bytes);
+      archive << pvd_records << xdmf_entries;
+    }
+    return bytes.str();
+  }
+
+  void VisualizationWriter::deserialize(const std::string &bytes)
+  {
+    std::istringstream in(bytes);
+    boost::archive::text_iarchive archive(in);
+    archive >> pvd_records >> xdmf_entries;
   }
 } // namespace bonefusion::io

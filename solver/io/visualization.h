@@ -22,14 +22,23 @@ namespace bonefusion::io
     /** @param directory output directory (exists). */
     explicit VisualizationWriter(const std::string &directory);
 
+    /** Named per-cell fields: one value per active cell (locally owned ones are written). */
+    using CellFields = std::vector<std::pair<std::string, std::vector<float>>>;
+
     /**
      * Writes one solution as step `index` labelled `label` (e.g. "flexion") at time `time`
-     * (load case index, or days). `density` holds one value per active cell (may be empty).
-     * Collective.
+     * (load case index, or days), with extra cell fields (e.g. bone_density [g/cm^3],
+     * graft_tissue). Without a "bone_density" field, a zero one is written so that all steps
+     * of all runs have the same arrays. Collective.
      */
     void write(const mechanics::ElasticSystem &system, const mechanics::Vector &ghosted_solution,
-               const std::vector<float> &density, unsigned int index, const std::string &label,
+               const CellFields &cell_fields, unsigned int index, const std::string &label,
                double time);
+
+    /** The records of the steps written so far, as bytes (for checkpoints). */
+    std::string serialize() const;
+    /** Restores the records (a resumed run appends to the same solution.pvd/.xdmf). */
+    void deserialize(const std::string &bytes);
 
   private:
     std::string directory;

@@ -217,7 +217,8 @@ namespace bonefusion::mechanics
   }
 
   SolveReport ElasticSystem::solve(const Vector &rhs, Vector &ghosted_solution,
-                                   const double tolerance, const unsigned int max_iterations) const
+                                   const double tolerance, const unsigned int max_iterations,
+                                   const bool use_initial_guess) const
   {
     dealii::Timer timer;
     SolveReport report;
@@ -225,6 +226,8 @@ namespace bonefusion::mechanics
     if (!std::isfinite(report.initial_residual))
       throw std::runtime_error("the load vector contains NaN or infinity");
     Vector x = make_owned_vector();
+    if (use_initial_guess)
+      x = ghosted_solution;
     if (report.initial_residual == 0)
       {
         ghosted_solution = x;

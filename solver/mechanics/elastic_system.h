@@ -82,12 +82,13 @@ namespace bonefusion::mechanics
     Vector internal_forces(const Vector &ghosted_solution) const;
 
     /**
-     * Solves K u = b with CG + AMG to relative tolerance `tolerance`; returns the locally
-     * relevant (ghosted) solution. Throws std::runtime_error on divergence or a non-finite
-     * residual.
+     * Solves K u = b with CG + AMG to relative tolerance `tolerance` (of ||b||); returns the
+     * locally relevant (ghosted) solution. With `use_initial_guess`, CG starts from the
+     * solution passed in (e.g. the previous time step's), which must satisfy the constraints.
+     * Throws std::runtime_error on divergence or a non-finite residual.
      */
     SolveReport solve(const Vector &rhs, Vector &ghosted_solution, double tolerance,
-                      unsigned int max_iterations) const;
+                      unsigned int max_iterations, bool use_initial_guess = false) const;
 
     /** A ghosted vector with this system's layout. */
     Vector make_ghosted_vector() const;

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Requirement: a run over time stopped half-way (checkpoint) and resumed gives the same
+statistics as a run straight through, also when resumed on a different number of MPI ranks;
+SIGTERM finishes the step, checkpoints and exits 0; an interrupted run leaves STOPPED and no
+tables that look complete.
+
+Three runs of the coarse healing case (4 mm voxels, 50 days in fixed 10-day steps and a visit
+at day 42):
+  A  straight through with --np ranks;
+  B1 with Checkpoints/Stop after steps = 3 (exit 0, STOPPED, checkpoint.bin, no statistics.csv,
+     no COMPLETED), then B2 resumed with --resume-np ranks into the same directory;
+  C  stopped by SIGTERM after its first checkpoint appears, then resumed.
+B2's and C's statistics.csv must equal A's to rtol 1e-6 (the state is restored bit for bit; the
+CG runs restart from zero instead of the previous step's solution, so solutions agree to the
+solver tolerance, 1e-8).
+"""
+import argparse
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "regression"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare_statistics  # noqa: E402
+from verification_common import Checks  # noqa: E402
+
+SETTINGS = {"Discretization/Voxel size": "4", "Time/End time": "50",
+            "Time/Time step policy": "fixed", "Time/Time step": "10",
+            "Time/Follow-up visits": "42", "Output/Write visualization": "false",
+            "Checkpoints/Interval steps": "2"}
+
+
+def command(args, np, output, extra=None):
+    cmd = [args.bonefusion, args.case, "--set", f"Output/Directory={output}"]
+    for key, value in {**SETTINGS, **(extra or {})}.items():
+        cmd += ["--set", f"{key}={value}"]
+    if np > 1:
+        cmd = shlex.split(args.mpirun) + ["-np", str(np)] + cmd
+    return cmd
+
+
+def run(cmd):
+    print("running:", " ".join(shlex.quote(c) for c in cmd), flush=True)
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if result.returncode != 0:
+        print(result.stdout[-3000:])
+    return result.returncode
+
+
+def same_statistics(checks, run_dir, reference_dir, label):
+    columns, rows = compare_statistics.read(os.path.join(run_dir, "statistics.csv"))
+    ref_columns, ref_rows = compare_statistics.read(os.path.join(reference_dir, "statistics.csv"))
+    failures = compare_statistics.compare(columns, rows, ref_columns, ref_rows, 1e-6, 1e-3,
+                                          compare_statistics.DEFAULT_SKIP, 1e-6, 1e-4)
+    for f in failures:
+        print(f"  {label}: {f}")
+    checks.check(not failures and len(rows) > 5,
+                 f"{label}: statistics equal to the uninterrupted run ({len(rows)} rows)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bonefusion", required=True)
+    parser.add_argument("--case", required=True)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--np", type=int, default=1)
+    parser.add_argument("--resume-np", type=int, default=2)
+    parser.add_argument("--mpirun", default="mpirun --allow-run-as-root --oversubscribe")
+    args = parser.parse_args()
+    root = os.path.abspath(args.output)
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    checks = Checks()
+    a, b, c = (os.path.join(root, x) for x in "ABC")
+
+    checks.check(run(command(args, args.np, a)) == 0 and
+                 os.path.exists(os.path.join(a, "COMPLETED")), "straight run completes")
+
+    code = run(command(args, args.np, b, {"Checkpoints/Stop after steps": "3"}))
+    checks.check(code == 0, f"stop after 3 steps exits 0 (got {code})")
+    for name, present in [("STOPPED", True), ("checkpoint.bin", True), ("COMPLETED", False),
+                          ("statistics.csv", False), ("summary.h5", False)]:
+        checks.check(os.path.exists(os.path.join(b, name)) == present,
+                     f"after the stop, {name} is {'present' if present else 'absent'}")
+    checks.check(run(command(args, args.resume_np, b)) == 0 and
+                 os.path.exists(os.path.join(b, "COMPLETED")),
+                 f"resumed run with {args.resume_np} rank(s) completes")
+    with open(os.path.join(b, "log.txt")) as f:
+        checks.check("Resumed from the checkpoint at day" in f.read(), "the log says it resumed")
+    checks.check(not os.path.exists(os.path.join(b, "STOPPED")), "STOPPED removed on resume")
+    same_statistics(checks, b, a, "stop + resume")
+
+    # SIGTERM (what SLURM sends at the time limit) once the first checkpoint exists.
+    cmd = command(args, args.np, c)
+    print("running (to be terminated):", " ".join(shlex.quote(x) for x in cmd), flush=True)
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 300
+    while not os.path.exists(os.path.join(c, "checkpoint.bin")) and time.time() < deadline:
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=300)
+    checks.check(process.returncode == 0, f"SIGTERM: exit 0 (got {process.returncode})")
+    checks.check("after a checkpoint (signal" in output, "SIGTERM: stopped after a checkpoint")
+    checks.check(os.path.exists(os.path.join(c, "STOPPED")) and
+                 not os.path.exists(os.path.join(c, "COMPLETED")), "SIGTERM: STOPPED, no COMPLETED")
+    checks.check(run(command(args, args.np, c)) == 0, "SIGTERM: resumed run completes")
+    same_statistics(checks, c, a, "SIGTERM + resume")
+    checks.finish()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Requirement: on the default TLIF construct (coarse model) the simulated healing behaves as
+fusion does clinically: the graft modulus rises over the months and never falls, the graft
+bridges and reaches CT grade I by the 3-month visit (with the faster healing time constant of
+this test), the rods' share of the standing load falls as the graft matures, the follow-ups,
+time to fusion and plot are written; and PEEK rods load the graft (graft + cage share) more
+than Ti rods.
+
+Two runs (3 mm voxels, 120 days, osteogenesis time constant 150 days so that fusion falls
+inside the run): Ti-6Al-4V rods and PEEK rods.
+"""
+import argparse
+import csv
+import math
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from verification_common import Checks, add_run_arguments, run_bonefusion  # noqa: E402
+
+SETTINGS = {"Discretization/Voxel size": "3", "Time/End time": "120",
+            "Time/Follow-up visits": "42, 91", "Output/Write visualization": "false",
+            "Graft healing/Osteogenesis time constant": "150"}
+
+
+def rows_of(directory):
+    with open(os.path.join(directory, "statistics.csv"), newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def number(row, column):
+    try:
+        return float(row[column])
+    except (KeyError, ValueError):
+        return math.nan
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_run_arguments(parser)
+    args = parser.parse_args()
+    checks = Checks()
+    base = os.path.abspath(args.output)
+
+    args.output = os.path.join(base, "ti")
+    run_bonefusion(args, SETTINGS)
+    ti = rows_of(args.output)
+    modulus = [number(r, "graft_mean_modulus_MPa") for r in ti]
+    print("graft modulus [MPa]:", ", ".join(f"{m:.0f}" for m in modulus))
+    checks.check(modulus[-1] > 5 * modulus[0],
+                 f"graft modulus rises: {modulus[0]:.0f} -> {modulus[-1]:.0f} MPa (> 5x)")
+    checks.check(all(b >= a * (1 - 1e-9) for a, b in zip(modulus, modulus[1:])),
+                 "graft modulus never falls")
+    rods = [abs(number(r, "share_rods_screws_fraction")) for r in ti]
+    checks.check(rods[-1] < 0.9 * rods[0],
+                 f"rods' share of the standing load falls: {rods[0]:.4f} -> {rods[-1]:.4f}")
+    visits = {round(number(r, "time_days")): r for r in ti if r["load_case"] == "follow-up"}
+    checks.check(sorted(visits) == [42, 91], f"follow-up rows at days 42 and 91: {sorted(visits)}")
+    if 91 in visits:
+        checks.check(number(visits[91], "fusion_grade") == 1 and
+                     number(visits[91], "graft_bridging_fraction") > 0.5,
+                     "grade I (bridged > 50 %) at the 3-month visit")
+    with open(os.path.join(args.output, "follow_ups.csv")) as f:
+        lines = f.read().splitlines()
+    checks.check(len(lines) == 3 and "continuous bridging" in lines[2],
+                 "follow_ups.csv: two visits, the second fused")
+    with open(os.path.join(args.output, "log.txt")) as f:
+        log = f.read()
+    days = [float(w) for line in log.splitlines() if line.startswith("Time to fusion")
+            for w in line.replace(":", " ").split() if w.replace(".", "", 1).isdigit()]
+    checks.check(len(days) >= 1 and 42 < days[-1] < 91,
+                 f"time to fusion between the visits: {days}")
+    png = os.path.join(args.output, "healing.png")
+    checks.check(os.path.exists(png) and os.path.getsize(png) > 20000, "healing.png written")
+
+    args.output = os.path.join(base, "peek")
+    run_bonefusion(args, {**SETTINGS, "Instrumentation/Rods/Material": "PEEK"})
+    peek = rows_of(args.output)
+    share_ti = number(ti[0], "share_graft_cage_fraction")
+    share_peek = number(peek[0], "share_graft_cage_fraction")
+    checks.check(share_peek > share_ti,
+                 f"PEEK rods load graft + cage more than Ti: {share_peek:.4f} > {share_ti:.4f}")
+    rods_peek = abs(number(peek[0], "share_rods_screws_fraction"))
+    print(f"rods share at surgery: Ti {rods[0]:.4f}, PEEK {rods_peek:.4f}")
+    checks.finish()
+
+
+if __name__ == "__main__":
+    main()
