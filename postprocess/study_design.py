@@ -289,7 +289,8 @@ def write_cases_csv(study, path=None):
     """Write the expanded cases to ``<output>/cases.csv`` (or ``path``) and return the path.
 
     Columns: case, one column per factor (the level label), directory, overrides (the --set
-    arguments joined with ' | ', in the order they are passed).
+    arguments joined with ' | ', in the order they are passed). Also writes
+    ``<output>/reference.txt`` with the reference case name for the report.
     """
     path = path or os.path.join(study.output, "cases.csv")
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -301,6 +302,9 @@ def write_cases_csv(study, path=None):
             writer.writerow([case.name] + [case.levels.get(f, "") for f in factors]
                             + [os.path.relpath(study.case_directory(case), study.output),
                                OVERRIDE_SEPARATOR.join(case.overrides)])
+    # The report's reference case for % ROM reduction (empty: the first case).
+    with open(os.path.join(study.output, "reference.txt"), "w", encoding="utf-8") as handle:
+        handle.write((study.reference or "") + "\n")
     return path
 
 
