@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+# Requirement: a 2 x 2 design study runs, gathers (4 cases x 2 load cases = 8 rows) and reports
+# (index.html + 5 non-empty PNGs); a second run skips the COMPLETED cases; a broken case fails
+# with its log in the summary (exit 1) while the others complete; bad study files fail naming
+# file:line.
+"""End-to-end test of scripts/bonefusion-study on a very coarse model (voxel 4 mm).
+
+Usage: check_study_end_to_end.py --bonefusion PATH --output DIR [--jobs N]
+Exit 0 when every check passes; prints each check.
+"""
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+TOOL = os.path.join(ROOT, "scripts", "bonefusion-study")
+BASE = os.path.join(ROOT, "cases", "l4l5_tlif_ti.prm")
+
+STUDY = """; 2 x 2 on the coarse model
+[study]
+name = e2e
+base = {base}
+design = full factorial
+set = Discretization/Voxel size=4
+set = Output/Write visualization=false
+set = Loads/Load cases=flexion, compression
+reference = rod-Ti_bone-normal
+[factor rod]
+Ti   = Instrumentation/Rods/Material=Ti-6Al-4V
+PEEK = Instrumentation/Rods/Material=PEEK
+[factor bone]
+normal       = Patient/Bone quality=normal
+osteoporotic = Patient/Bone quality=osteoporotic
+{extra}"""
+
+FAILURES = []
+
+
+def check(condition, text):
+    print("%s: %s" % ("ok  " if condition else "FAIL", text))
+    if not condition:
+        FAILURES.append(text)
+
+
+def tool(*args):
+    """Run bonefusion-study; return (exit code, stdout + stderr)."""
+    started = time.time()
+    result = subprocess.run([sys.executable, TOOL] + list(args), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, universal_newlines=True)
+    print("--- bonefusion-study %s: exit %d in %.1f s" % (" ".join(args[:1]), result.returncode,
+                                                         time.time() - started))
+    return result.returncode, result.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bonefusion", required=True)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--jobs", default="2")
+    args = parser.parse_args()
+    shutil.rmtree(args.output, ignore_errors=True)
+    os.makedirs(args.output)
+    common = ["--bonefusion", args.bonefusion, "--jobs", args.jobs]
+
+    # 1. the 2 x 2 study: all complete, gathered table and report
+    good = os.path.join(args.output, "good.study")
+    with open(good, "w") as handle:
+        handle.write(STUDY.format(base=BASE, extra=""))
+    out = os.path.join(args.output, "good")
+    code, text = tool("run", good, "--output", out, *common)
+    print(text)
+    check(code == 0, "2 x 2 study: exit code 0")
+    names = ["rod-Ti_bone-normal", "rod-Ti_bone-osteoporotic", "rod-PEEK_bone-normal",
+             "rod-PEEK_bone-osteoporotic"]
+    for name in names:
+        check(os.path.isfile(os.path.join(out, "cases", name, "COMPLETED")),
+              "%s COMPLETED" % name)
+    code, text = tool("report", good, "--output", out)
+    print(text)
+    check(code == 0, "report: exit code 0")
+    with open(os.path.join(out, "study.csv"), newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    check(len(rows) == 8, "study.csv has 4 cases x 2 load cases = 8 rows (%d)" % len(rows))
+    check(sorted({(r["case"], r["load_case"]) for r in rows}) ==
+          sorted((n, lc) for n in names for lc in ("flexion", "compression")),
+          "study.csv rows are every case x {flexion, compression}")
+    check(all(r["rod"] in ("Ti", "PEEK") and r["bone"] in ("normal", "osteoporotic")
+              for r in rows), "study.csv has the factor columns rod and bone")
+    check(os.path.getsize(os.path.join(out, "study.h5")) > 0, "study.h5 written")
+    report = os.path.join(out, "report")
+    for name in ("index.html", "rom.png", "rom_reduction.png", "load_share.png",
+                 "implant_stress.png", "endplate_stress.png"):
+        path = os.path.join(report, name)
+        check(os.path.isfile(path) and os.path.getsize(path) > 0, "report/%s non-empty" % name)
+    with open(os.path.join(report, "index.html")) as handle:
+        page = handle.read()
+    check(all(n in page for n in names), "index.html names every case")
+
+    # 2. a second run skips the completed cases
+    stamps = {n: os.path.getmtime(os.path.join(out, "cases", n, "COMPLETED")) for n in names}
+    code, text = tool("run", good, "--output", out, *common)
+    print(text)
+    check(code == 0, "second run: exit code 0")
+    check(all("skip     %s: already COMPLETED" % n in text for n in names),
+          "second run reports every case as skipped")
+    check("start " not in text, "second run starts no case")
+    check(all(os.path.getmtime(os.path.join(out, "cases", n, "COMPLETED")) == stamps[n]
+              for n in names), "second run leaves the COMPLETED files untouched")
+
+    # 3. a broken level: its cases fail with their log, the others complete
+    broken = os.path.join(args.output, "broken.study")
+    with open(broken, "w") as handle:
+        handle.write(STUDY.format(base=BASE, extra="").replace(
+            "osteoporotic = Patient/Bone quality=osteoporotic",
+            "broken       = Patient/Bone quality=brittle").replace(
+            "PEEK = Instrumentation/Rods/Material=PEEK\n", ""))
+    out_broken = os.path.join(args.output, "broken")
+    code, text = tool("run", broken, "--output", out_broken, *common)
+    print(text)
+    check(code == 1, "study with a broken case: exit code 1 (%d)" % code)
+    check(os.path.isfile(os.path.join(out_broken, "cases", "rod-Ti_bone-normal", "COMPLETED")),
+          "the good case of the broken study COMPLETED")
+    check(os.path.isfile(os.path.join(out_broken, "cases", "rod-Ti_bone-broken", "FAILED")),
+          "the broken case is marked FAILED")
+    check("--- rod-Ti_bone-broken failed" in text and "brittle" in text,
+          "the summary names the failed case and shows its log (the bad value)")
+    code, text = tool("report", broken, "--output", out_broken)
+    check(code == 0 and os.path.isfile(os.path.join(out_broken, "report", "index.html")),
+          "report of a study with a failed case still written")
+
+    # 4. bad study files fail naming file and line
+    bad = os.path.join(args.output, "bad_line.study")
+    with open(bad, "w") as handle:
+        handle.write(STUDY.format(base=BASE, extra="").replace(
+            "Ti   = Instrumentation", "Ti   : Instrumentation"))
+    code, text = tool("expand", bad)
+    check(code == 1 and "bad_line.study:11:" in text, "malformed line: error names file:line")
+    listed = os.path.join(args.output, "bad_level.study")
+    with open(listed, "w") as handle:
+        handle.write(STUDY.format(base=BASE, extra="[case one]\nrod = Steel\n").replace(
+            "full factorial", "list"))
+    code, text = tool("expand", listed)
+    check(code == 1 and "bad_level.study:17:" in text and "no level 'Steel'" in text,
+          "unknown level in a list design: error names file:line and the level")
+
+    if FAILURES:
+        print("%d check(s) failed" % len(FAILURES))
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
