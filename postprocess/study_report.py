@@ -400,7 +400,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("output", help="study output directory (holds cases.csv)")
-    parser.add_argument("--reference", help="reference case for the % ROM reduction")
+    parser.add_argument("--reference", help="reference case for the %% ROM reduction")
     args = parser.parse_args(argv)
     try:
         index = write_report(args.output, reference=args.reference)
