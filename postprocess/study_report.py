@@ -27,6 +27,7 @@ import html
 import math
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import gather_study  # noqa: E402
@@ -44,7 +45,7 @@ def _finite(value):
 class Report:
     """Builds the figures and the HTML of one study report."""
 
-    def __init__(self, output, table):
+    def __init__(self, output, table, views=True):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
@@ -52,6 +53,7 @@ class Report:
         self.output = output
         self.table = table
         self.folder = os.path.join(output, "report")
+        self.views = views      # render ParaView views of cases with solution.pvd
         os.makedirs(self.folder, exist_ok=True)
         self.sections = []     # HTML fragments
         self.notes = []
@@ -316,6 +318,51 @@ class Report:
                         "final bridging fraction [-]", "final rods + screws share [-]",
                         "final flexion-extension ROM [deg]"], rows)
 
+    # --- ParaView views ---------------------------------------------------------------
+    def paraview_views(self):
+        """Standard views of every completed case that wrote ParaView files, rendered with
+        postprocess/render_views.py (xvfb-run + pvbatch); skipped with a note if unavailable."""
+        import shutil
+        import subprocess
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "render_views.py")
+        cases = [c for c in self.case_names
+                 if os.path.isfile(os.path.join(self.output, "cases", c, "solution.pvd"))]
+        if not cases:
+            self.notes.append("ParaView views skipped: no case wrote solution.pvd "
+                              "(Output/Write visualization = false)")
+            return
+        if not (shutil.which("xvfb-run") and shutil.which("pvbatch")):
+            self.notes.append("ParaView views skipped: xvfb-run or pvbatch not found "
+                              "(Debian packages xvfb, paraview)")
+            return
+        lines = ["<h2>ParaView views</h2>"]
+        for case in cases:
+            folder = os.path.join(self.folder, "views", case)
+            # xvfb-run -a can fail while the previous virtual display shuts down: retry.
+            for attempt in range(3):
+                result = subprocess.run(["xvfb-run", "-a", "pvbatch", script,
+                                         os.path.join(self.output, "cases", case), folder],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True)
+                if result.returncode == 0:
+                    break
+                time.sleep(1 + attempt)
+            if result.returncode != 0:
+                self.notes.append("ParaView views of %s failed (exit %d)" % (case, result.returncode))
+                continue
+            images = sorted(f for f in os.listdir(folder) if f.endswith(".png"))
+            bone = [f for f in images if f.startswith("graft_bone_day")]
+            shown = [f for f in ("construct_von_mises.png", bone[-1] if bone else None,
+                                 "density_change.png") if f in images]
+            lines.append("<h3>%s</h3>" % html.escape(case))
+            for name in shown:
+                relative = "views/%s/%s" % (case, name)
+                self.figures.append(relative)
+                lines.append('<figure><img src="%s" alt="%s"><figcaption>%s: %s</figcaption>'
+                             '</figure>' % (relative, html.escape(name), html.escape(case),
+                                            html.escape(name[:-4].replace("_", " "))))
+        self.sections.append("\n".join(lines))
+
     # --- HTML --------------------------------------------------------------------------
     def add_table(self, title, header, rows):
         lines = ["<h2>%s</h2>" % html.escape(title), "<table>",
@@ -345,6 +392,8 @@ class Report:
             self.healing_figures()
         else:
             self.load_case_figures(reference)
+        if self.views:
+            self.paraview_views()
         not_done = [n for n, i in self.table.cases.items() if i["state"] != "completed"]
         if not_done:
             self.notes.insert(0, "left out (not completed): " + ", ".join(
@@ -376,7 +425,7 @@ figcaption {{ font-size: 0.9em; color: #444; }}
         return index
 
 
-def write_report(output, table=None, title=None, reference=None):
+def write_report(output, table=None, title=None, reference=None, views=True):
     """Write <output>/report/index.html (gathering first if ``table`` is None); return it.
 
     ``reference`` is the reference case for % ROM reduction; by default the study's
@@ -392,7 +441,7 @@ def write_report(output, table=None, title=None, reference=None):
                 reference = handle.read().strip() or None
     if title is None:
         title = "Design study %s" % os.path.basename(os.path.normpath(output))
-    return Report(output, table).write(title, reference)
+    return Report(output, table, views).write(title, reference)
 
 
 def main(argv=None):
@@ -401,9 +450,11 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("output", help="study output directory (holds cases.csv)")
     parser.add_argument("--reference", help="reference case for the %% ROM reduction")
+    parser.add_argument("--no-views", action="store_true",
+                        help="do not render ParaView views (xvfb-run pvbatch) of the cases")
     args = parser.parse_args(argv)
     try:
-        index = write_report(args.output, reference=args.reference)
+        index = write_report(args.output, reference=args.reference, views=not args.no_views)
     except gather_study.GatherError as error:
         sys.stderr.write("study_report: error: %s\n" % error)
         return 1

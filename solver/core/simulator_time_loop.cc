@@ -233,7 +233,10 @@ namespace bonefusion::core
   io::VisualizationWriter::CellFields Simulator::state_cell_fields() const
   {
     const unsigned int n = triangulation->n_active_cells();
-    std::vector<float> density(n), tissue(n), bone(n), modulus(n), stim(n), change(n);
+    // graft_tissue and graft_bone_fraction are -1 outside the graft, so that views can tell
+    // the graft's granulation tissue (0) from the rest of the model.
+    std::vector<float> density(n), tissue(n, -1.0f), bone(n, -1.0f), modulus(n), stim(n),
+      change(n);
     const double rho0 = prm.materials.cancellous_density();
     for (unsigned int i = 0; i < n; ++i)
       if (cell_role[i] == bone_role)
@@ -403,7 +406,9 @@ namespace bonefusion::core
         const bool visit = std::any_of(time.follow_ups.begin(), time.follow_ups.end(),
                                        [&](const double d) { return std::abs(d - t) < 1e-9; });
         record_time_step(t, step, responses, section, plane_reference, visit);
-        if (visit || step == 0 || (time.output_interval > 0 && step % time.output_interval == 0))
+        const bool last = t >= time.end_time - 1e-9;
+        if (visit || step == 0 || last ||
+            (time.output_interval > 0 && step % time.output_interval == 0))
           if (prm.output.visualization)
             writer.write(*system, previous_solutions[responses.front().activity.name],
                          state_cell_fields(), writer_steps++, "day " + std::to_string(t), t);
@@ -413,7 +418,7 @@ namespace bonefusion::core
             << table.value(table.n_rows() - 1, "graft_bridging_fraction") << ", ROM F/E "
             << table.value(table.n_rows() - 1, "rom_flexion_extension_deg") << " deg ("
             << step_timer.wall_time() << " s)" << std::endl;
-        if (t >= time.end_time - 1e-9)
+        if (last)
           break;
 
         // Advance the state over [t, t + dt], the step cut to land on visits and phase starts.

@@ -43,7 +43,7 @@ namespace bonefusion::core
                       "skipped. [days]");
     prm.declare_entry("Output interval", "0", Patterns::Integer(0),
                       "ParaView output every this many steps in addition to the follow-ups "
-                      "(0 = follow-ups and the first step only). [-]");
+                      "(0 = the first and last steps and the follow-ups only). [-]");
     prm.declare_entry("Bridging threshold", "0.5", Patterns::Double(0, 1),
                       "Fusion grade: the graft counts as fused when bone bridges more than this "
                       "fraction of its cross-section (Mayfield/CT grading: > 50 %). [-]");
