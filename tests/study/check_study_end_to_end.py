@@ -2,7 +2,7 @@
 # Requirement: a 2 x 2 design study runs, gathers (4 cases x 2 load cases = 8 rows) and reports
 # (index.html + 5 non-empty PNGs); a second run skips the COMPLETED cases; a broken case fails
 # with its log in the summary (exit 1) while the others complete; bad study files fail naming
-# file:line.
+# file:line; an interrupted (checkpointed) healing case resumes on the next run.
 """End-to-end test of scripts/bonefusion-study on a very coarse model (voxel 4 mm).
 
 Usage: check_study_end_to_end.py --bonefusion PATH --output DIR [--jobs N]
@@ -148,6 +148,35 @@ def main():
     code, text = tool("expand", listed)
     check(code == 1 and "bad_level.study:17:" in text and "no level 'Steel'" in text,
           "unknown level in a list design: error names file:line and the level")
+
+    # 5. an interrupted (checkpointed) healing case resumes on the next run: the first run
+    #    stops after 2 of 3 steps (STOPPED, exit 1), the second resumes and completes.
+    healing = os.path.join(args.output, "healing.study")
+    with open(healing, "w") as handle:
+        handle.write("""[study]
+name = resume
+base = {base}
+design = full factorial
+set = Discretization/Voxel size=4
+set = Output/Write visualization=false
+set = Time/End time=30
+set = Time/Time step policy=fixed
+set = Time/Time step=10
+set = Checkpoints/Stop after steps=2
+[factor graft]
+auto = Graft healing/Graft type=autograft
+""".format(base=os.path.join(ROOT, "cases", "l4l5_tlif_healing.prm")))
+    out_healing = os.path.join(args.output, "resume")
+    case_dir = os.path.join(out_healing, "cases", "graft-auto")
+    code, text = tool("run", healing, "--output", out_healing, *common)
+    check(code == 1 and os.path.isfile(os.path.join(case_dir, "STOPPED")) and
+          not os.path.isfile(os.path.join(case_dir, "COMPLETED")),
+          "interrupted healing case: STOPPED after the first run (exit %d)" % code)
+    code, text = tool("run", healing, "--output", out_healing, *common)
+    with open(os.path.join(case_dir, "log.txt")) as handle:
+        resumed = "Resumed from the checkpoint at day 20" in handle.read()
+    check(code == 0 and os.path.isfile(os.path.join(case_dir, "COMPLETED")) and resumed,
+          "second run resumes the interrupted case from day 20 and completes (exit %d)" % code)
 
     if FAILURES:
         print("%d check(s) failed" % len(FAILURES))
