@@ -33,18 +33,7 @@ namespace bonefusion::core
           if (eq == std::string::npos)
             return false;
           const std::string key = token.substr(0, eq), value = token.substr(eq + 1);
-          double v = 0;
-          std::size_t used = 0;
-          try
-            {
-              v = std::stod(value, &used);
-            }
-          catch (const std::exception &)
-            {
-              used = 0;
-            }
-          if (used == 0 || used != value.size() || !std::isfinite(v))
-            throw std::invalid_argument(where + ": '" + value + "' is not a finite number");
+          const double v = loads::parse_finite_number(value, where);
           if (key == "E")
             law.youngs_modulus = v, has_e = true;
           else if (key == "nu")
@@ -177,18 +166,8 @@ namespace bonefusion::core
     model.has_section = !section.empty();
     if (model.has_section)
       {
-        std::size_t used = 0;
-        try
-          {
-            model.section_height = std::stod(section, &used);
-          }
-        catch (const std::exception &)
-          {
-            used = 0;
-          }
-        if (used != section.size() || !std::isfinite(model.section_height))
-          throw std::invalid_argument("Mesh model/Section plane height: '" + section +
-                                      "' is not a number [mm]");
+        model.section_height =
+          loads::parse_finite_number(section, "Mesh model/Section plane height [mm]");
       }
   }
 } // namespace bonefusion::core

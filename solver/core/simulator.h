@@ -142,6 +142,7 @@ namespace bonefusion::core
     // State of a run over time, per active cell (see simulator_time_loop.cc).
     std::vector<unsigned char> cell_role; ///< 0 none, 1 remodeling bone, 2 graft
     std::vector<double> bone_density, reference_stimulus, stimulus;
+    std::vector<double> smooth_bone_indicator; ///< filtered bone indicator (fixed per run)
     std::vector<adaptation::GraftState> graft_state;
     std::vector<unsigned char> near_screws, under_endplates;
     std::map<std::string, mechanics::Vector> previous_solutions; ///< warm starts per activity

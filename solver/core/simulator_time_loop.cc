@@ -235,8 +235,7 @@ namespace bonefusion::core
     const unsigned int n = triangulation->n_active_cells();
     // graft_tissue and graft_bone_fraction are -1 outside the graft, so that views can tell
     // the graft's granulation tissue (0) from the rest of the model.
-    std::vector<float> density(n), tissue(n, -1.0f), bone(n, -1.0f), modulus(n), stim(n),
-      change(n);
+    std::vector<float> density(n), tissue(n, -1.0f), bone(n, -1.0f), modulus(n), stim(n), change(n);
     const double rho0 = prm.materials.cancellous_density();
     for (unsigned int i = 0; i < n; ++i)
       if (cell_role[i] == bone_role)
@@ -469,7 +468,7 @@ namespace bonefusion::core
     // Normalised smoothing: only bone cells contribute, so the stimulus does not bleed in
     // from implants and soft tissue at the bone's boundary.
     const unsigned int n = triangulation->n_active_cells();
-    std::vector<double> weighted(n, 0.0), indicator(n, 0.0);
+    std::vector<double> weighted(n, 0.0);
     std::vector<adaptation::DailyLoad> day(responses.size());
     for (const auto &cell : triangulation->active_cell_iterators())
       if (cell->is_locally_owned() && cell_role[cell->active_cell_index()] == bone_role)
@@ -481,15 +480,21 @@ namespace bonefusion::core
           const double rho = pre_operative ? prm.materials.cancellous_density() : bone_density[i];
           weighted[i] =
             prm.remodeling->stimulus(day, rho, prm.remodeling_settings.modulus_law.modulus(rho));
-          indicator[i] = 1.0;
         }
-    std::vector<double> smooth_weighted, smooth_indicator;
+    // Where the bone is does not change: its smoothed indicator is computed once per run.
+    if (smooth_bone_indicator.size() != n)
+      {
+        std::vector<double> indicator(n, 0.0);
+        for (unsigned int i = 0; i < n; ++i)
+          indicator[i] = cell_role[i] == bone_role ? 1.0 : 0.0;
+        filter.apply(indicator, smooth_bone_indicator);
+      }
+    std::vector<double> smooth_weighted;
     filter.apply(weighted, smooth_weighted);
-    filter.apply(indicator, smooth_indicator);
     stimulus.assign(n, 0.0);
     for (unsigned int i = 0; i < n; ++i)
       if (cell_role[i] == bone_role)
-        stimulus[i] = smooth_weighted[i] / std::max(smooth_indicator[i], 1e-12);
+        stimulus[i] = smooth_weighted[i] / std::max(smooth_bone_indicator[i], 1e-12);
   }
 
   double Simulator::advance_state(const std::vector<ActivityResponse> &responses,

@@ -13,23 +13,6 @@ namespace bonefusion::loads
 {
   namespace
   {
-    double to_number(const std::string &text, const std::string &where)
-    {
-      std::size_t used = 0;
-      double value = 0;
-      try
-        {
-          value = std::stod(text, &used);
-        }
-      catch (const std::exception &)
-        {
-          used = 0;
-        }
-      if (used == 0 || used != text.size() || !std::isfinite(value))
-        throw std::invalid_argument(where + ": '" + text + "' is not a finite number");
-      return value;
-    }
-
     /** Removes "key=value" (one token, blanks next to '=' allowed) from `entry`; returns value. */
     std::string take_key(std::string &entry, const std::string &key)
     {
@@ -105,8 +88,8 @@ namespace bonefusion::loads
       {
         const std::string n = take_key(entry, "cycles");
         const std::string name = dealii::Utilities::trim(entry.substr(0, entry.find(':')));
-        cycles.push_back(n.empty() ? 1.0 :
-                                     to_number(n, parameter + " (" + name + ") cycles [1/day]"));
+        cycles.push_back(
+          n.empty() ? 1.0 : parse_finite_number(n, parameter + " (" + name + ") cycles [1/day]"));
         if (cycles.back() <= 0)
           throw std::invalid_argument(parameter + " (" + name + "): cycles must be positive");
         rest += (rest.empty() ? "" : ";") + entry;
@@ -137,14 +120,15 @@ namespace bonefusion::loads
         RecoveryPhase phase;
         const std::string where =
           parameter + " (day " + dealii::Utilities::trim(entry.substr(0, colon)) + ")";
-        phase.start_day = to_number(dealii::Utilities::trim(entry.substr(0, colon)), where);
+        phase.start_day =
+          parse_finite_number(dealii::Utilities::trim(entry.substr(0, colon)), where);
         std::string body = entry.substr(colon + 1);
         const std::string f = take_key(body, "force"), m = take_key(body, "moment"),
                           a = take_key(body, "activities");
         if (!f.empty())
-          phase.force_factor = to_number(f, where + " force factor");
+          phase.force_factor = parse_finite_number(f, where + " force factor");
         if (!m.empty())
-          phase.moment_factor = to_number(m, where + " moment factor");
+          phase.moment_factor = parse_finite_number(m, where + " moment factor");
         if (phase.force_factor < 0 || phase.moment_factor < 0)
           throw std::invalid_argument(where + ": factors must not be negative");
         for (const std::string &name : dealii::Utilities::split_string_list(a, ','))

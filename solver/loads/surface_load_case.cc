@@ -12,23 +12,6 @@ namespace bonefusion::loads
   {
     constexpr double newton_mm_per_newton_m = 1000.0;
 
-    double to_number(const std::string &text, const std::string &where)
-    {
-      std::size_t used = 0;
-      double value = 0;
-      try
-        {
-          value = std::stod(text, &used);
-        }
-      catch (const std::exception &)
-        {
-          used = 0;
-        }
-      if (used == 0 || used != text.size() || !std::isfinite(value))
-        throw std::invalid_argument(where + ": '" + text + "' is not a finite number");
-      return value;
-    }
-
     dealii::Tensor<1, 3> to_vector(const std::string &text, const std::string &where)
     {
       const std::vector<std::string> parts = dealii::Utilities::split_string_list(text, ',');
@@ -39,10 +22,27 @@ namespace bonefusion::loads
                                     text + "'");
       dealii::Tensor<1, 3> v;
       for (unsigned int d = 0; d < 3; ++d)
-        v[d] = to_number(parts[d], where);
+        v[d] = parse_finite_number(parts[d], where);
       return v;
     }
   } // namespace
+
+  double parse_finite_number(const std::string &text, const std::string &where)
+  {
+    std::size_t used = 0;
+    double value = 0;
+    try
+      {
+        value = std::stod(text, &used);
+      }
+    catch (const std::exception &)
+      {
+        used = 0;
+      }
+    if (used == 0 || used != text.size() || !std::isfinite(value))
+      throw std::invalid_argument(where + ": '" + text + "' is not a finite number");
+    return value;
+  }
 
   std::vector<SurfaceLoadCase> parse_surface_load_cases(const std::string &text,
                                                         const std::string &parameter)
@@ -88,7 +88,7 @@ namespace bonefusion::loads
               throw std::invalid_argument(where + ": '" + token + "' is not key=value");
             const std::string value = token.substr(eq + 1);
             if (key == "pressure")
-              lc.pressure = to_number(value, where + " pressure [MPa]");
+              lc.pressure = parse_finite_number(value, where + " pressure [MPa]");
             else if (key == "force")
               lc.force = to_vector(value, where + " force [N]");
             else if (key == "moment")

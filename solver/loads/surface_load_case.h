@@ -27,6 +27,12 @@ namespace bonefusion::loads
   };
 
   /**
+   * The whole of `text` as a finite number; throws std::invalid_argument
+   * "<where>: '<text>' is not a finite number" otherwise (shared by the case-file parsers).
+   */
+  double parse_finite_number(const std::string &text, const std::string &where);
+
+  /**
    * Parses "name: key=value ...; name: ..." (keys pressure, force, moment). Throws
    * std::invalid_argument naming `parameter` and the offending text.
    */
