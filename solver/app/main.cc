@@ -29,6 +29,8 @@ namespace
     "Options:\n"
     "  --set \"Subsection/Key=value\"  override a parameter (repeatable), e.g.\n"
     "                               --set \"Instrumentation/Rods/Material=PEEK\"\n"
+    "  --check                      read and validate the case file and overrides (names,\n"
+    "                               types, ranges, level, materials, files); build nothing\n"
     "  --dry-run                    build the model, report cells, DoFs and memory; no solve\n"
     "  --print-parameters           list every parameter: default, allowed values, unit,\n"
     "                               meaning (the generated reference is docs/parameters.md)\n"
@@ -57,7 +59,7 @@ int main(int argc, char **argv)
 
   std::string case_file;
   std::vector<std::string> overrides;
-  bool dry_run = false, print_parameters = false, markdown = false;
+  bool check_only = false, dry_run = false, print_parameters = false, markdown = false;
   for (int i = 1; i < argc; ++i)
     {
       const std::string arg = argv[i];
@@ -71,6 +73,8 @@ int main(int argc, char **argv)
         overrides.push_back(argv[++i]);
       else if (arg.rfind("--set=", 0) == 0)
         overrides.push_back(arg.substr(6));
+      else if (arg == "--check")
+        check_only = true;
       else if (arg == "--dry-run")
         dry_run = true;
       else if (arg == "--print-parameters")
@@ -99,6 +103,14 @@ int main(int argc, char **argv)
         }
       const bonefusion::core::Parameters parameters =
         bonefusion::core::read_parameters(prm, case_file, overrides);
+      if (check_only)
+        {
+          // Used by the study tools to reject a bad case before any case runs.
+          if (root)
+            std::cout << "bonefusion: parameters OK"
+                      << (case_file.empty() ? std::string() : ": " + case_file) << std::endl;
+          return 0;
+        }
       bonefusion::core::Simulator simulator(parameters, prm, comm);
       if (dry_run)
         simulator.dry_run();

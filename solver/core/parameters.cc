@@ -187,8 +187,11 @@ namespace bonefusion::core
         {
           for (unsigned int i = 0; i < depth; ++i)
             prm.leave_subsection();
-          throw std::runtime_error("--set \"" + assignment + "\": " + short_message(e) +
-                                   " (see bonefusion --print-parameters for the valid names)");
+          const bool unknown = dynamic_cast<const ParameterHandler::ExcEntryUndeclared *>(&e);
+          throw std::runtime_error(
+            "--set \"" + assignment +
+            "\": " + (unknown ? "unknown parameter '" + path + "'" : short_message(e)) +
+            " (see bonefusion --print-parameters for the valid names)");
         }
       for (unsigned int i = 0; i < depth; ++i)
         prm.leave_subsection();

@@ -2,7 +2,9 @@
 # Requirement: a 2 x 2 design study runs, gathers (4 cases x 2 load cases = 8 rows) and reports
 # (index.html + 5 non-empty PNGs); a second run skips the COMPLETED cases; a broken case fails
 # with its log in the summary (exit 1) while the others complete; bad study files fail naming
-# file:line; an interrupted (checkpointed) healing case resumes on the next run.
+# file:line; parameter names and values are checked before anything runs (expand and slurm
+# refuse, run marks the bad case FAILED and runs the rest); interrupted (checkpointed) healing
+# cases resume on the next run, and the healing report has its over-time figures and ranking.
 """End-to-end test of scripts/bonefusion-study on a very coarse model (voxel 4 mm).
 
 Usage: check_study_end_to_end.py --bonefusion PATH --output DIR [--jobs N]
@@ -134,6 +136,26 @@ def main():
     check(code == 0 and os.path.isfile(os.path.join(out_broken, "report", "index.html")),
           "report of a study with a failed case still written")
 
+    # 3b. parameter names and values are checked before anything runs
+    typo = os.path.join(args.output, "typo.study")
+    with open(typo, "w") as handle:
+        handle.write(STUDY.format(base=BASE, extra="").replace(
+            "PEEK = Instrumentation/Rods/Material=PEEK",
+            "PEEK = Instrumentation/Rods/Materal=PEEK"))
+    out_typo = os.path.join(args.output, "typo")
+    code, text = tool("expand", typo, "--output", out_typo, "--bonefusion", args.bonefusion)
+    check(code == 1 and "2 of 4 case(s) have invalid parameters" in text and
+          "rod-PEEK_bone-normal" in text and
+          "unknown parameter 'Instrumentation/Rods/Materal'" in text,
+          "expand names the cases with an unknown parameter (exit %d)" % code)
+    code, text = tool("slurm", typo, "--output", out_typo, "--bonefusion", args.bonefusion)
+    check(code == 1 and "no job script written" in text and
+          not os.path.exists(os.path.join(out_typo, "slurm", "study.sbatch")),
+          "slurm refuses a study with invalid cases and writes no job script (exit %d)" % code)
+    code, text = tool("expand", good, "--output", out, "--bonefusion", args.bonefusion)
+    check(code == 0 and "parameters of all 4 case(s) checked" in text,
+          "expand checks the parameters of a valid study (exit %d)" % code)
+
     # 4. bad study files fail naming file and line
     bad = os.path.join(args.output, "bad_line.study")
     with open(bad, "w") as handle:
@@ -165,18 +187,57 @@ set = Time/Time step=10
 set = Checkpoints/Stop after steps=2
 [factor graft]
 auto = Graft healing/Graft type=autograft
+allo = Graft healing/Graft type=allograft
 """.format(base=os.path.join(ROOT, "cases", "l4l5_tlif_healing.prm")))
     out_healing = os.path.join(args.output, "resume")
-    case_dir = os.path.join(out_healing, "cases", "graft-auto")
+    case_dirs = [os.path.join(out_healing, "cases", "graft-" + g) for g in ("auto", "allo")]
     code, text = tool("run", healing, "--output", out_healing, *common)
-    check(code == 1 and os.path.isfile(os.path.join(case_dir, "STOPPED")) and
-          not os.path.isfile(os.path.join(case_dir, "COMPLETED")),
-          "interrupted healing case: STOPPED after the first run (exit %d)" % code)
+    check(code == 1 and all(os.path.isfile(os.path.join(d, "STOPPED")) and
+                            not os.path.isfile(os.path.join(d, "COMPLETED")) for d in case_dirs),
+          "interrupted healing cases: STOPPED after the first run (exit %d)" % code)
     code, text = tool("run", healing, "--output", out_healing, *common)
-    with open(os.path.join(case_dir, "log.txt")) as handle:
-        resumed = "Resumed from the checkpoint at day 20" in handle.read()
-    check(code == 0 and os.path.isfile(os.path.join(case_dir, "COMPLETED")) and resumed,
-          "second run resumes the interrupted case from day 20 and completes (exit %d)" % code)
+    resumed = []
+    for d in case_dirs:
+        with open(os.path.join(d, "log.txt")) as handle:
+            resumed.append("Resumed from the checkpoint at day 20" in handle.read() and
+                           os.path.isfile(os.path.join(d, "COMPLETED")))
+    check(code == 0 and all(resumed),
+          "second run resumes both interrupted cases from day 20 and completes (exit %d)" % code)
+
+    # 6. the healing report: one row per case and time row, the over-time figures, ranking
+    code, text = tool("report", healing, "--output", out_healing, "--no-views")
+    print(text)
+    check(code == 0, "healing report: exit code 0")
+    rows_per_case = []
+    for d in case_dirs:
+        with open(os.path.join(d, "statistics.csv"), newline="") as handle:
+            rows_per_case.append(len(list(csv.DictReader(handle))))
+    with open(os.path.join(out_healing, "study.csv"), newline="") as handle:
+        gathered = list(csv.DictReader(handle))
+    check(len(gathered) == sum(rows_per_case) and min(rows_per_case) >= 4,
+          "healing study.csv has every time row of both cases (%d = %s)"
+          % (len(gathered), " + ".join(map(str, rows_per_case))))
+    days = sorted({float(r["time_days"]) for r in gathered if r["case"] == "graft-allo"})
+    check(days[0] == 0 and days[-1] == 30, "time rows run from day 0 to day 30 (%s)" % days)
+    report = os.path.join(out_healing, "report")
+    for name in ("healing.png", "time_to_fusion.png"):
+        path = os.path.join(report, name)
+        check(os.path.isfile(path) and os.path.getsize(path) > 10000,
+              "healing report/%s written (%d bytes)"
+              % (name, os.path.getsize(path) if os.path.isfile(path) else 0))
+    with open(os.path.join(report, "index.html")) as handle:
+        page = handle.read()
+    check("Ranking" in page and "graft-auto" in page and "graft-allo" in page,
+          "healing report has the ranking table with both cases")
+    # the autograft heals faster than the allograft (rate factor 1 vs 0.6): its modulus at
+    # day 30 is higher, and the ranking lists it first
+    final = {r["case"]: float(r["graft_mean_modulus_MPa"]) for r in gathered
+             if float(r["time_days"]) == 30}
+    check(final.get("graft-auto", 0) > final.get("graft-allo", 1e30),
+          "autograft stiffer than allograft at day 30 (%s)" % final)
+    ranking = page[page.find("Ranking"):]
+    check(0 <= ranking.find("graft-auto") < ranking.find("graft-allo"),
+          "the ranking puts the autograft first")
 
     if FAILURES:
         print("%d check(s) failed" % len(FAILURES))
