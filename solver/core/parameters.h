@@ -15,6 +15,7 @@
 #include "loads/activity_schedule.h"
 #include "geometry/segment_geometry.h"
 #include "loads/load_case.h"
+#include "materials/annulus_fibres.h"
 #include "materials/material_library.h"
 #include "mechanics/rigid_body_modes.h"
 
@@ -78,6 +79,7 @@ namespace bonefusion::core
     geometry::SegmentParameters segment;
     loads::LoadParameters loads;
     materials::MaterialLibrary materials;
+    materials::AnnulusFibres annulus_fibres;
 
     /** Declares the whole tree. */
     static void declare(dealii::ParameterHandler &prm);

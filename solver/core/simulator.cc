@@ -261,9 +261,30 @@ namespace bonefusion::core
       }
   }
 
+  mechanics::CellElasticity Simulator::region_elasticity(const mechanics::CellIterator &cell,
+                                                         const unsigned int region_id) const
+  {
+    mechanics::CellElasticity c = region_materials.elasticity(region_id);
+    if (prm.annulus_fibres.present && geometry &&
+        region_id == static_cast<unsigned int>(Region::annulus))
+      {
+        const dealii::Point<3> p = cell->center();
+        double a, b;
+        geometry->disc_semi_axes(p[2], a, b);
+        const auto directions = prm.annulus_fibres.directions(p, a, b);
+        for (unsigned int f = 0; f < 2; ++f)
+          {
+            c.fibres[f].projector =
+              dealii::symmetrize(dealii::outer_product(directions[f], directions[f]));
+            c.fibres[f].stiffness = prm.annulus_fibres.stiffness_per_family();
+          }
+      }
+    return c;
+  }
+
   mechanics::CellElasticity Simulator::cell_elasticity(const mechanics::CellIterator &cell) const
   {
-    mechanics::CellElasticity c = region_materials.elasticity(cell->material_id());
+    mechanics::CellElasticity c = region_elasticity(cell, cell->material_id());
     if (facet_open[cell->active_cell_index()])
       {
         c.mu *= prm.facets.open_stiffness_fraction;

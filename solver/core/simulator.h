@@ -116,6 +116,9 @@ namespace bonefusion::core
     void write_state_checkpoint(double t, double dt, unsigned int step,
                                 const io::VisualizationWriter &writer,
                                 const std::string &signature);
+    /** Elastic constants of the cell's region, with the annulus fibres where they exist. */
+    mechanics::CellElasticity region_elasticity(const mechanics::CellIterator &cell,
+                                                unsigned int region_id) const;
     /** Elastic constants of a cell: its region's, softened if it is an open facet cell. */
     mechanics::CellElasticity cell_elasticity(const mechanics::CellIterator &cell) const;
     /** Solves one load case; with compression-only facets, iterates the active set. */

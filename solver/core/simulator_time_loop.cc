@@ -85,10 +85,10 @@ namespace bonefusion::core
         const unsigned int intact = pre_operative_region(id);
         if (intact == static_cast<unsigned int>(Region::cancellous))
           return bone_elasticity(prm.materials.cancellous_density());
-        return region_materials.elasticity(intact);
+        return region_elasticity(cell, intact);
       }
     if (cell_role.empty())
-      return region_materials.elasticity(id);
+      return region_elasticity(cell, id);
     if (cell_role[index] == bone_role)
       return bone_elasticity(bone_density[index]);
     if (cell_role[index] == graft_role)
@@ -98,7 +98,7 @@ namespace bonefusion::core
         return mechanics::CellElasticity{E / (2 * (1 + nu)), E / (3 * (1 - 2 * nu)),
                                          region_materials.b_bar[id]};
       }
-    return region_materials.elasticity(id);
+    return region_elasticity(cell, id);
   }
 
   mechanics::CellElasticity Simulator::bone_elasticity(const double density) const

@@ -997,6 +997,10 @@ namespace bonefusion::geometry
   {
     return impl->hd;
   }
+  void SegmentGeometry::disc_semi_axes(const double z, double &a, double &b) const
+  {
+    impl->disc_semi_axes(std::clamp(z, -impl->hd / 2, impl->hd / 2), a, b);
+  }
   std::string SegmentGeometry::upper_name() const
   {
     return impl->upper.dim.name;

@@ -159,6 +159,8 @@ namespace bonefusion::geometry
     double bottom_z() const;
     /** Disc height actually used [mm]. */
     double disc_height() const;
+    /** Semi-axes [mm] (a lateral, b anteroposterior) of the disc's outline at height z. */
+    void disc_semi_axes(double z, double &a, double &b) const;
     /** Names of the upper and lower vertebra ("L4", "L5"). */
     std::string upper_name() const;
     std::string lower_name() const;

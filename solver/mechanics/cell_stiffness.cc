@@ -53,6 +53,25 @@ namespace bonefusion::mechanics
               matrix(i, j) += mi * dev[j] + ki * dilatation[q * n_dofs + j];
           }
       }
+    std::vector<double> along(n_dofs);
+    for (const FibreFamily &f : c.fibres)
+      if (f.stiffness > 0)
+        for (unsigned int q = 0; q < n_q; ++q)
+          {
+            // The same (B-bar) strain as strain() and stress() use, so that stresses
+            // integrated over a section balance the nodal forces of this matrix.
+            const double trace_a = dealii::trace(f.projector);
+            for (unsigned int i = 0; i < n_dofs; ++i)
+              {
+                const auto &g = sym_grad[q * n_dofs + i];
+                along[i] =
+                  f.projector * g + trace_a * (dilatation[q * n_dofs + i] - dealii::trace(g)) / 3.0;
+              }
+            const double kJxW = f.stiffness * fe_values.JxW(q);
+            for (unsigned int i = 0; i < n_dofs; ++i)
+              for (unsigned int j = 0; j <= i; ++j)
+                matrix(i, j) += kJxW * along[i] * along[j];
+          }
     for (unsigned int i = 0; i < n_dofs; ++i)
       for (unsigned int j = i + 1; j < n_dofs; ++j)
         matrix(i, j) = matrix(j, i);
@@ -74,8 +93,12 @@ namespace bonefusion::mechanics
 
   SymmetricTensor<2, 3> stress(const CellElasticity &c, const SymmetricTensor<2, 3> &eps)
   {
-    return 2 * c.mu * dealii::deviator(eps) +
-           c.kappa * dealii::trace(eps) * dealii::unit_symmetric_tensor<3>();
+    SymmetricTensor<2, 3> sigma = 2 * c.mu * dealii::deviator(eps) +
+                                  c.kappa * dealii::trace(eps) * dealii::unit_symmetric_tensor<3>();
+    for (const FibreFamily &f : c.fibres)
+      if (f.stiffness > 0)
+        sigma += f.stiffness * (f.projector * eps) * f.projector;
+    return sigma;
   }
 
   double von_mises(const SymmetricTensor<2, 3> &sigma)

@@ -9,20 +9,37 @@
  * locking. The bilinear form is
  *   a(u, v) = int 2 mu dev eps(u) : dev eps(v) + K thetabar(u) thetabar(v),
  * which equals the standard 2 mu eps:eps + lambda div div when thetabar = div u.
+ * Fibre families (the annulus' collagen plies) add int k (A : epsbar(u)) (A : epsbar(v)),
+ * with the same (B-bar) strain epsbar = dev eps + thetabar/3 I as the rest of the form.
  */
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/vector.h>
 
+#include <array>
+
 namespace bonefusion::mechanics
 {
+  /**
+   * A family of parallel fibres smeared through a cell (linear, uniaxial): it adds
+   * sigma_f = k (A : eps) A with A = a (x) a for the unit fibre direction a, i.e. a stress
+   * k eps_aa along the fibres only. k = fibre modulus x volume fraction of the family [MPa].
+   */
+  struct FibreFamily
+  {
+    dealii::SymmetricTensor<2, 3> projector; ///< A = a (x) a [-]
+    double stiffness = 0;                    ///< k [MPa]; 0 = no fibres
+  };
+
   /** Elastic constants of one cell as the assembly needs them. */
   struct CellElasticity
   {
     double mu = 0;      ///< shear modulus [MPa]
     double kappa = 0;   ///< bulk modulus [MPa]
     bool b_bar = false; ///< use the cell-mean dilatation
+    /** Up to two fibre families (the annulus' crossed plies); unused ones have k = 0. */
+    std::array<FibreFamily, 2> fibres = {};
   };
 
   /**
@@ -50,7 +67,7 @@ namespace bonefusion::mechanics
     std::vector<double> dilatation;                      // [q * n_dofs + i]
   };
 
-  /** Stress [MPa] from strain: sigma = 2 mu dev eps + K tr(eps) I. */
+  /** Stress [MPa] from strain: sigma = 2 mu dev eps + K tr(eps) I + sum_f k_f (A_f : eps) A_f. */
   dealii::SymmetricTensor<2, 3> stress(const CellElasticity &c,
                                        const dealii::SymmetricTensor<2, 3> &eps);
 

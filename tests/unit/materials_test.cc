@@ -3,6 +3,7 @@
 // MPa osteoporotic) and reject invalid parameters naming them.
 #include <deal.II/base/parameter_handler.h>
 
+#include "materials/annulus_fibres.h"
 #include "materials/density_power_law.h"
 #include "materials/linear_isotropic.h"
 #include "materials/material_library.h"
@@ -329,4 +330,28 @@ TEST(MaterialLibrary, UnknownNameThrowsListingTheLibrary)
   EXPECT_NE(msg.find("unobtainium"), std::string::npos) << msg;
   for (const std::string &name : lib.names())
     EXPECT_NE(msg.find(name), std::string::npos) << "'" << name << "' not listed in: " << msg;
+}
+
+// Requirement: the annulus fibres run along the disc outline (perpendicular to the ellipse's
+// normal), at +-angle to the transverse plane, as unit vectors; each family gets E_f phi / 4.
+TEST(AnnulusFibres, DirectionsFollowTheOutlineAtTheFibreAngle)
+{
+  bonefusion::materials::AnnulusFibres fibres;
+  EXPECT_NEAR(fibres.stiffness_per_family(), 455 * 0.16 / 4, 1e-12);
+  const double a = 25, b = 18; // lateral and anteroposterior semi-axes [mm]
+  for (const double phi : {0.0, 0.7, 1.9, 3.3, 5.0})
+    {
+      const dealii::Point<3> p(0.9 * a * std::cos(phi), 0.9 * b * std::sin(phi), 2.0);
+      const auto d = fibres.directions(p, a, b);
+      dealii::Tensor<1, 3> normal; // gradient of x^2/a^2 + y^2/b^2
+      normal[0] = p[0] / (a * a);
+      normal[1] = p[1] / (b * b);
+      for (unsigned int f = 0; f < 2; ++f)
+        {
+          EXPECT_NEAR(d[f].norm(), 1, 1e-14);
+          EXPECT_NEAR(d[f] * normal, 0, 1e-14) << "fibre " << f << " leaves the outline";
+          EXPECT_NEAR(std::asin(std::abs(d[f][2])) * 180 / M_PI, 30, 1e-12);
+        }
+      EXPECT_NEAR(d[0][2], -d[1][2], 1e-14) << "the plies must cross (+angle and -angle)";
+    }
 }

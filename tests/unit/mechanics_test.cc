@@ -353,3 +353,79 @@ TEST(VonMises, UniaxialShearAndHydrostatic)
   EXPECT_NEAR(von_mises(pressure), 0.0, 1e-12);
   EXPECT_NEAR(von_mises(uniaxial + pressure), 100.0, 1e-12);
 }
+
+namespace
+{
+  /** Isotropic constants plus two unit fibre families (not orthogonal, not axis-aligned). */
+  CellElasticity fibre_reinforced(const bool b_bar)
+  {
+    CellElasticity e = elasticity(4.2, 0.45, b_bar);
+    Tensor<1, 3> a, b;
+    a[0] = 0.6;
+    a[1] = 0.48;
+    a[2] = 0.64; // |a| = 1
+    b[0] = 0.8;
+    b[2] = -0.6; // |b| = 1
+    e.fibres[0] = {dealii::symmetrize(dealii::outer_product(a, a)), 18.2};
+    e.fibres[1] = {dealii::symmetrize(dealii::outer_product(b, b)), 9.1};
+    return e;
+  }
+} // namespace
+
+// Requirement: a fibre family adds stress k (A:eps) A only, the element matrix with fibres stays
+// consistent with stress() (u.K.u = integral of sigma:eps for a linear field, standard and
+// B-bar, Q1 and Q2, distorted cells) and still has the six rigid-body modes as its null space.
+TEST(FibreFamily, StressIsUniaxialAlongTheFibre)
+{
+  CellElasticity plain = elasticity(4.2, 0.45, false);
+  CellElasticity with = plain;
+  Tensor<1, 3> a;
+  a[1] = 1;
+  with.fibres[0] = {dealii::symmetrize(dealii::outer_product(a, a)), 18.2};
+  SymmetricTensor<2, 3> eps;
+  eps[1][1] = 0.01;
+  eps[0][2] = 0.003;
+  const SymmetricTensor<2, 3> extra =
+    bonefusion::mechanics::stress(with, eps) - bonefusion::mechanics::stress(plain, eps);
+  for (unsigned int i = 0; i < 3; ++i)
+    for (unsigned int j = 0; j < 3; ++j)
+      EXPECT_NEAR(extra[i][j], (i == 1 && j == 1) ? 18.2 * 0.01 : 0.0, 1e-15);
+}
+
+TEST(FibreFamily, ElementMatrixMatchesStressEnergyAndKeepsRigidModes)
+{
+  const Tensor<2, 3> G = general_gradient();
+  for (const unsigned int degree : {1u, 2u})
+    for (const bool distorted : {false, true})
+      for (const bool b_bar : {false, true})
+        {
+          SCOPED_TRACE(label(distorted, b_bar, degree));
+          const OneCell cell(distorted, degree);
+          const CellElasticity e = fibre_reinforced(b_bar);
+          const dealii::FullMatrix<double> K = stiffness(cell, e);
+          const dealii::Vector<double> u =
+            cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(G * x); });
+          dealii::Vector<double> Ku(u.size());
+          K.vmult(Ku, u);
+          CellKinematics k;
+          k.reinit(*cell.fe_values, b_bar);
+          double energy = 0;
+          for (unsigned int q = 0; q < k.n_quadrature_points(); ++q)
+            {
+              const SymmetricTensor<2, 3> eps = k.strain(q, u);
+              energy += bonefusion::mechanics::stress(e, eps) * eps * cell.fe_values->JxW(q);
+            }
+          EXPECT_NEAR(u * Ku, energy, 1e-12 * std::abs(energy));
+          // The fibres must add stiffness: the same field stores more energy than without.
+          const dealii::FullMatrix<double> K0 = stiffness(cell, elasticity(4.2, 0.45, b_bar));
+          dealii::Vector<double> K0u(u.size());
+          K0.vmult(K0u, u);
+          EXPECT_GT(u * Ku, 1.01 * (u * K0u));
+          for (const auto &mode : rigid_modes(cell))
+            {
+              dealii::Vector<double> r(mode.size());
+              K.vmult(r, mode);
+              EXPECT_LT(r.linfty_norm(), 1e-12 * K.linfty_norm());
+            }
+        }
+}

@@ -1,0 +1,55 @@
+#pragma once
+/**
+ * @file Collagen fibres of the annulus fibrosus as two crossed families smeared through the
+ * annulus (a linear angle-ply reinforcement of the ground substance).
+ *
+ * Why: the annulus ground substance alone (4.2 MPa, Choi 2013) gives the disc almost no
+ * torsional stiffness, so without fibres the intact L4-L5 segment turns 3.9 deg in axial
+ * rotation at 7.5 N m against 2.1 +- 0.9 deg in vitro (Niosi 2006). The plies run at about
+ * +-30 deg to the transverse plane, so they are stretched by axial rotation above all and add
+ * little in flexion and lateral bending (spine-data.md section 1; Shirazi-Adl 1984).
+ *
+ * Stiffness of each family: k = E_f phi / 4. E_f phi is the fibres' share of the annulus
+ * stiffness (fibre modulus x volume fraction); /2 because it is split between the two
+ * families; /2 again because real fibres carry tension only, while this linear term also
+ * resists compression: in torsion and bending one family (or one side) of the two is
+ * stretched, so halving the linear term gives about the tension-only stiffness. Defaults:
+ * E_f = 455 MPa (mean of 550 outer and 358 inner, Shirazi-Adl; Choi 2013), phi = 0.16
+ * (approx., the fibre volume fraction used in many lumbar models), so k = 18.2 MPa.
+ */
+#include <deal.II/base/point.h>
+#include <deal.II/base/tensor.h>
+
+#include <array>
+
+namespace dealii
+{
+  class ParameterHandler;
+}
+
+namespace bonefusion::materials
+{
+  /** Settings of subsection "Annulus fibres" and the fibre directions. */
+  struct AnnulusFibres
+  {
+    bool present = true;
+    double modulus = 455;          ///< E_f [MPa]
+    double volume_fraction = 0.16; ///< phi [-]
+    double angle = 30;             ///< fibre angle to the transverse plane [deg]
+
+    /** k of each of the two families [MPa]: E_f phi / 4 (see the file comment). */
+    double stiffness_per_family() const;
+
+    /**
+     * Unit directions of the two families at point p of an annulus whose cross-section
+     * through p is the ellipse x^2/a^2 + y^2/b^2 = const (centred on the z axis): the
+     * circumferential tangent of that ellipse tilted by +angle and -angle towards z.
+     */
+    std::array<dealii::Tensor<1, 3>, 2> directions(const dealii::Point<3> &p, double a,
+                                                   double b) const;
+
+    static void declare(dealii::ParameterHandler &prm);
+    /** Reads subsection "Annulus fibres"; throws std::invalid_argument on bad values. */
+    void parse(dealii::ParameterHandler &prm);
+  };
+} // namespace bonefusion::materials
