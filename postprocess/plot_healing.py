@@ -51,7 +51,7 @@ def main():
         (axes[0, 2], [("share_graft_cage_fraction", "graft + cage"),
                       ("share_rods_screws_fraction", "rods + screws"),
                       ("share_posterior_fraction", "posterior elements")],
-         "share of the axial force (standing) [-]", None),
+         "share of the axial force (standing) [-]\n(< 0: opposite to the load)", None),
         (axes[1, 0], [("rom_flexion_extension_deg", "flexion + extension")],
          "range of motion at the pure moment [deg]", None),
         (axes[1, 1], [("density_change_near_screws_percent", "near the screws"),

@@ -251,7 +251,8 @@ class Report:
         panels = [(c, label) for c, label in
                   (("graft_mean_modulus_MPa", "graft mean modulus [MPa]"),
                    ("graft_bridging_fraction", "graft bridging fraction [-]"),
-                   ("share_rods_screws_fraction", "rods + screws load share [-]"))
+                   ("share_rods_screws_fraction",
+                    "rods + screws share of the standing\naxial force [-] (< 0: opposite to the load)"))
                   if self.has(c)]
         missing = [c for c in ("graft_mean_modulus_MPa", "graft_bridging_fraction",
                                "share_rods_screws_fraction") if not self.has(c)]
@@ -269,8 +270,10 @@ class Report:
                 axis.grid(alpha=0.3)
                 axis.legend(fontsize="small")
             self.save(figure, "healing.png",
-                      "Graft mean modulus [MPa], bridging fraction [-] and the load share of "
-                      "rods and screws [-] over the months after surgery.")
+                      "Graft mean modulus [MPa], bridging fraction [-] and the share of the standing "
+                      "axial force carried by rods and screws through the disc mid-plane [-] "
+                      "over the months after surgery (a negative share: the hardware is pulled "
+                      "while the segment is compressed, the rest carries more than the load).")
         fusion = {}
         for case in self.case_names:
             attrs = self.table.cases[case]["attributes"]
