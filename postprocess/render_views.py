@@ -15,57 +15,33 @@ and prints one line per file. Needs Debian's paraview (pvbatch) and xvfb-run.
 import os
 import sys
 
-from paraview.simple import (ColorBy, GetActiveViewOrCreate, GetAnimationScene,
-                             GetColorTransferFunction, GetScalarBar, Hide, PVDReader, ResetCamera,
-                             SaveScreenshot, Show, Slice, WarpByVector)
+from paraview.simple import (GetColorTransferFunction, Hide, SaveScreenshot, Show, Slice,
+                             WarpByVector)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import paraview_scene  # noqa: E402
 
 results = os.path.abspath(sys.argv[1])
 out_dir = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else os.path.join(results, "views")
 os.makedirs(out_dir, exist_ok=True)
 
-reader = PVDReader(FileName=os.path.join(results, "solution.pvd"))
-scene = GetAnimationScene()
-scene.UpdateAnimationUsingDataTimeSteps()
-try:
-    times = [float(t) for t in reader.TimestepValues]
-except TypeError:  # a single time step comes back as a number
-    times = [float(reader.TimestepValues)]
+reader, scene, times = paraview_scene.open_run(results)
 arrays = reader.PointData.keys()
 healing = "graft_tissue" in arrays
-
-view = GetActiveViewOrCreate("RenderView")
-view.ViewSize = [1200, 900]
-try:
-    view.UseColorPaletteForBackground = 0  # ParaView >= 5.10: else the palette wins
-except AttributeError:
-    pass
-view.Background = [1, 1, 1]
-view.OrientationAxesVisibility = 1
+view = paraview_scene.white_view()
 
 
 def colour(display, field, title, low, high, preset="Turbo"):
-    ColorBy(display, ("POINTS", field))
-    lut = GetColorTransferFunction(field)
-    lut.ApplyPreset(preset, True)
-    lut.RescaleTransferFunction(low, high)
-    display.SetScalarBarVisibility(view, True)
-    bar = GetScalarBar(lut, view)
-    bar.Title = title
-    bar.ComponentTitle = ""
-    bar.TitleColor = [0, 0, 0]
-    bar.LabelColor = [0, 0, 0]
+    paraview_scene.colour(view, display, field, title, low, high, preset)
 
 
 def camera(position, up=(0.0, 0.0, 1.0)):
-    view.CameraPosition = list(position)
-    view.CameraFocalPoint = [0.0, 0.0, 0.0]
-    view.CameraViewUp = list(up)
-    ResetCamera(view)
+    paraview_scene.camera(view, position, up)
 
 
 def save(name):
     path = os.path.join(out_dir, name)
-    SaveScreenshot(path, view, ImageResolution=[1200, 900])
+    SaveScreenshot(path, view, ImageResolution=paraview_scene.IMAGE_SIZE)
     print(path)
 
 

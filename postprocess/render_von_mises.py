@@ -9,48 +9,25 @@ paraview package (pvbatch) and a display (xvfb-run provides one).
 import os
 import sys
 
-from paraview.simple import (ColorBy, GetScalarBar, GetActiveViewOrCreate, GetAnimationScene, GetColorTransferFunction,
-                             PVDReader, ResetCamera, SaveScreenshot, Show, Threshold, WarpByVector)
+from paraview.simple import SaveScreenshot, Show, WarpByVector
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import paraview_scene  # noqa: E402
 
 results = os.path.abspath(sys.argv[1])
 step = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 out = sys.argv[3] if len(sys.argv) > 3 else os.path.join(results, f"von_mises_{step:03d}.png")
 
-reader = PVDReader(FileName=os.path.join(results, "solution.pvd"))
-scene = GetAnimationScene()
-scene.UpdateAnimationUsingDataTimeSteps()
-try:
-    times = [float(t) for t in reader.TimestepValues]
-except TypeError:  # a single time step comes back as a number
-    times = [float(reader.TimestepValues)]
+reader, scene, times = paraview_scene.open_run(results)
 scene.AnimationTime = times[min(step, len(times) - 1)]
 
 warp = WarpByVector(Input=reader)
 warp.Vectors = ["POINTS", "displacement"]
 warp.ScaleFactor = 50.0
-view = GetActiveViewOrCreate("RenderView")
-view.ViewSize = [1200, 900]
-try:
-    view.UseColorPaletteForBackground = 0  # ParaView >= 5.10: else the palette wins
-except AttributeError:
-    pass
-view.Background = [1, 1, 1]
-view.OrientationAxesVisibility = 1
+view = paraview_scene.white_view()
 display = Show(warp, view)
-ColorBy(display, ("POINTS", "von_mises_stress"))
-lut = GetColorTransferFunction("von_mises_stress")
-lut.ApplyPreset("Turbo", True)
-lut.RescaleTransferFunction(0.0, 20.0)
-display.SetScalarBarVisibility(view, True)
-bar = GetScalarBar(lut, view)
-bar.Title = "von Mises stress (MPa)"
-bar.ComponentTitle = ""
-bar.TitleColor = [0, 0, 0]
-bar.LabelColor = [0, 0, 0]
+paraview_scene.colour(view, display, "von_mises_stress", "von Mises stress (MPa)", 0.0, 20.0)
 # Left posterolateral view: vertebrae, rod and screw heads visible.
-view.CameraPosition = [-260.0, -140.0, 70.0]
-view.CameraFocalPoint = [0.0, 0.0, 0.0]
-view.CameraViewUp = [0.0, 0.0, 1.0]
-ResetCamera(view)
-SaveScreenshot(out, view, ImageResolution=[1200, 900])
+paraview_scene.camera(view, (-260.0, -140.0, 70.0))
+SaveScreenshot(out, view, ImageResolution=paraview_scene.IMAGE_SIZE)
 print(out)
