@@ -57,7 +57,26 @@ namespace bonefusion::core
     prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
                       "Stiffness of an open facet cartilage cell relative to a closed one. [-]");
     prm.declare_entry("Maximum contact iterations", "20", Patterns::Integer(1, 200),
-                      "Active-set iterations per load case before the run fails. [-]");
+                      "Active-set iterations per load case before the run fails (facet joints "
+                      "and cage interface together). [-]");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Cage interface");
+    prm.declare_entry(
+      "Contact", "bonded", Patterns::Selection("bonded|sliding"),
+      "How the interbody cage rests on the endplates. bonded: tied to the bone (carries "
+      "tension and shear; the cage as if grown on). sliding: the cage's cells next to an "
+      "endplate carry compression only (they open in tension, solved as an active set like "
+      "compression-only facets) and, while closed, almost no shear along the endplate "
+      "(frictionless contact): the cage as placed at surgery, held only by the preload and "
+      "the fixation. The graft in the window stays tied to the endplates (bone grows from "
+      "them). Used by static load cases and in every step and activity of a healing run. [-]");
+    prm.declare_entry("Shear stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
+                      "sliding: shear modulus across the endplate plane of a closed interface "
+                      "cell relative to the cage material's. [-]");
+    prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
+                      "sliding: stiffness of an open interface cell relative to a closed "
+                      "one. [-]");
     prm.leave_subsection();
 
     prm.enter_subsection("Output");
@@ -105,6 +124,12 @@ namespace bonefusion::core
     facets.compression_only = prm.get("Contact") == "compression only";
     facets.open_stiffness_fraction = prm.get_double("Open stiffness fraction");
     facets.max_iterations = prm.get_integer("Maximum contact iterations");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Cage interface");
+    cage_interface.sliding = prm.get("Contact") == "sliding";
+    cage_interface.shear_fraction = prm.get_double("Shear stiffness fraction");
+    cage_interface.open_stiffness_fraction = prm.get_double("Open stiffness fraction");
     prm.leave_subsection();
 
     prm.enter_subsection("Output");

@@ -51,6 +51,20 @@ namespace bonefusion::core
     unsigned int max_iterations = 20;      ///< active-set iterations per load case
   };
 
+  /**
+   * How the interbody cage rests on the endplates. Bonded: tied (force and shear pass as if
+   * the cage had grown onto the bone). Sliding: the cage's layer of cells next to an endplate
+   * transmits compression only (it opens in tension, like the facet joints) and, while
+   * closed, almost no shear across the endplate plane (a frictionless contact): the state on
+   * the day of surgery, before bone has grown onto the cage.
+   */
+  struct CageInterfaceParameters
+  {
+    bool sliding = false;
+    double shear_fraction = 1e-3;          ///< transverse shear modulus of the layer / mu
+    double open_stiffness_fraction = 1e-3; ///< stiffness of an open layer cell / closed
+  };
+
   /** Output settings. */
   struct OutputParameters
   {
@@ -66,6 +80,7 @@ namespace bonefusion::core
     DiscretizationParameters discretization;
     SolverParameters solver;
     FacetParameters facets;
+    CageInterfaceParameters cage_interface;
     OutputParameters output;
     GeometryParameters geometry;
     MeshModelParameters mesh_model;

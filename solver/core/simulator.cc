@@ -7,7 +7,6 @@
 #include "geometry/voxel_mesh.h"
 #include "io/visualization.h"
 #include "loads/surface_traction.h"
-#include "mechanics/facet_contact.h"
 #include "postprocess/body_motion.h"
 #include "postprocess/field_statistics.h"
 #include "postprocess/load_sharing.h"
@@ -220,15 +219,12 @@ namespace bonefusion::core
         make_model();
         prepare_output_directory();
         setup_system();
-        facet_open.assign(triangulation->n_active_cells(), 0);
+        identify_contact_layers();
         if (!prm.time.enabled)
           {
-            dealii::Timer timer;
-            system->assemble(
-              [this](const mechanics::CellIterator &cell) { return cell_elasticity(cell); });
-            assembly_seconds = timer.wall_time();
+            std::vector<unsigned char> closed(triangulation->n_active_cells(), 0);
+            assemble_for_contact_state(region_material(), closed);
             log << "Assembled stiffness in " << assembly_seconds << " s" << std::endl;
-            preconditioner_seconds = system->build_preconditioner(prm.solver.amg);
             log << "AMG preconditioner (6 rigid-body modes) in " << preconditioner_seconds << " s"
                 << std::endl;
           }
@@ -282,74 +278,6 @@ namespace bonefusion::core
     return c;
   }
 
-  mechanics::CellElasticity Simulator::cell_elasticity(const mechanics::CellIterator &cell) const
-  {
-    mechanics::CellElasticity c = region_elasticity(cell, cell->material_id());
-    if (facet_open[cell->active_cell_index()])
-      {
-        c.mu *= prm.facets.open_stiffness_fraction;
-        c.kappa *= prm.facets.open_stiffness_fraction;
-      }
-    return c;
-  }
-
-  mechanics::SolveReport Simulator::solve_with_facet_contact(const mechanics::Vector &rhs,
-                                                             mechanics::Vector &solution,
-                                                             unsigned int &contact_iterations,
-                                                             unsigned long &open_cells)
-  {
-    const auto material = [this](const mechanics::CellIterator &cell) {
-      return cell_elasticity(cell);
-    };
-    // Every load case starts from closed joints, so results do not depend on case order.
-    std::fill(facet_open.begin(), facet_open.end(), 0);
-    if (matrix_has_open_cells)
-      {
-        system->assemble(material);
-        preconditioner_seconds += system->build_preconditioner(prm.solver.amg);
-      }
-    matrix_has_open_cells = false;
-    mechanics::SolveReport total;
-    contact_iterations = 0;
-    const auto closed = [this](const mechanics::CellIterator &cell) {
-      return region_materials.elasticity(cell->material_id());
-    };
-    const unsigned int joint = static_cast<unsigned int>(Region::facet_cartilage);
-    for (unsigned int it = 0;; ++it)
-      {
-        const mechanics::SolveReport r =
-          system->solve(rhs, solution, prm.solver.tolerance, prm.solver.max_iterations);
-        total.iterations += r.iterations;
-        total.seconds += r.seconds;
-        total.initial_residual = r.initial_residual;
-        total.final_residual = r.final_residual;
-        if (!prm.facets.compression_only || prm.geometry.from_mesh_file)
-          break;
-        ++contact_iterations;
-        const unsigned long changed = mechanics::update_open_joint_cells(
-          *system, solution, joint, closed, facet_open, 2 * (it + 1) < prm.facets.max_iterations);
-        if (changed == 0)
-          break;
-        if (it + 1 >= prm.facets.max_iterations)
-          throw std::runtime_error("facet contact did not settle after " +
-                                   std::to_string(prm.facets.max_iterations) + " iterations (" +
-                                   std::to_string(changed) +
-                                   " cells still changing); raise 'Facet joints/Maximum "
-                                   "contact iterations' or use Contact = bonded");
-        // The AMG hierarchy is rebuilt: reusing the bonded matrix's hierarchy was measured
-        // at 5-15x more CG iterations (690-2260 instead of ~130) once joints open.
-        system->assemble(material);
-        preconditioner_seconds += system->build_preconditioner(prm.solver.amg);
-        matrix_has_open_cells = true;
-      }
-    unsigned long open = 0;
-    for (const auto &cell : triangulation->active_cell_iterators())
-      if (cell->is_locally_owned() && facet_open[cell->active_cell_index()])
-        ++open;
-    open_cells = dealii::Utilities::MPI::sum(open, mpi);
-    return total;
-  }
-
   void Simulator::solve_segment_load_cases()
   {
     const auto surface = static_cast<dealii::types::boundary_id>(Surface::upper_loaded);
@@ -368,18 +296,23 @@ namespace bonefusion::core
         const mechanics::Vector rhs = system->traction_rhs(
           surface, [&](const dealii::Point<3> &p) { return traction.value(p); });
         mechanics::Vector u = system->make_ghosted_vector();
-        unsigned int contact_iterations = 0;
-        unsigned long open_cells = 0;
-        const mechanics::SolveReport report =
-          solve_with_facet_contact(rhs, u, contact_iterations, open_cells);
+        // Every load case starts from closed layers, so results do not depend on case order.
+        std::vector<unsigned char> open;
+        const ContactSolve contact = solve_with_contact(region_material(), rhs, u, open, false);
+        const mechanics::SolveReport &report = contact.report;
         solve_seconds += report.seconds;
         log << "Load case " << std::setw(22) << std::left << lc.name << std::right << ": "
             << std::setw(4) << report.iterations << " CG iterations, residual "
             << report.initial_residual << " -> " << report.final_residual << " N, "
             << report.seconds << " s";
-        if (prm.facets.compression_only)
-          log << ", " << contact_iterations << " contact iteration(s), " << open_cells
-              << " open facet cells";
+        if (contact.iterations > 0)
+          {
+            log << ", " << contact.iterations << " contact iteration(s)";
+            if (prm.facets.compression_only)
+              log << ", " << contact.open_facet_cells << " open facet cells";
+            if (prm.cage_interface.sliding)
+              log << ", " << contact.open_cage_cells << " open cage interface cells";
+          }
         log << std::endl;
 
         table.start_row(lc.name, 0.0);
@@ -444,8 +377,9 @@ namespace bonefusion::core
 
         for (const auto &[name, value] : postprocess::field_statistics(*system, u))
           table.add(name, value);
-        table.add("facet_open_cells", open_cells);
-        table.add("contact_iterations", contact_iterations);
+        table.add("facet_open_cells", contact.open_facet_cells);
+        table.add("cage_interface_open_cells", contact.open_cage_cells);
+        table.add("contact_iterations", contact.iterations);
         table.add("cg_iterations", report.iterations);
         table.add("solve_seconds", report.seconds);
 

@@ -57,6 +57,13 @@ namespace bonefusion::core
     bool stopped_for_restart() const { return interrupted; }
 
   private:
+    /** One load solved with its active set of open layer cells. */
+    struct ContactSolve
+    {
+      mechanics::SolveReport report; ///< CG iterations and seconds summed over the active set
+      unsigned int iterations = 0;   ///< active-set iterations (0 without contact layers)
+      unsigned long open_facet_cells = 0, open_cage_cells = 0;
+    };
     void prepare_output_directory();
     void make_model();
     /** The parametric segment on a p4est voxel mesh. */
@@ -78,6 +85,8 @@ namespace bonefusion::core
       std::vector<postprocess::CellMechanics> cells;
       postprocess::NamedValues fields;
       unsigned int cg_iterations = 0;
+      unsigned int contact_iterations = 0;
+      unsigned long open_cage_cells = 0;
     };
     /** Bridged and attached fractions of the interbody graft's cross-section, CT grade. */
     struct GraftBridging
@@ -90,6 +99,9 @@ namespace bonefusion::core
     std::vector<ActivityResponse> solve_activities(const std::vector<loads::Activity> &activities,
                                                    const loads::PlaneSection &section,
                                                    bool collect_statistics);
+    /** One solve of a healing run from the previous step's solution and active set of the
+     *  same activity (or ROM case) `name`; the solution is left in previous_solutions. */
+    ContactSolve solve_warm(const std::string &name, const mechanics::Vector &rhs);
     void update_stimulus(const std::vector<ActivityResponse> &responses,
                          const adaptation::StimulusFilter &filter);
     /** Advances bone density and graft tissue over dt [days]; returns the largest relative
@@ -119,13 +131,27 @@ namespace bonefusion::core
     /** Elastic constants of the cell's region, with the annulus fibres where they exist. */
     mechanics::CellElasticity region_elasticity(const mechanics::CellIterator &cell,
                                                 unsigned int region_id) const;
-    /** Elastic constants of a cell: its region's, softened if it is an open facet cell. */
-    mechanics::CellElasticity cell_elasticity(const mechanics::CellIterator &cell) const;
-    /** Solves one load case; with compression-only facets, iterates the active set. */
-    mechanics::SolveReport solve_with_facet_contact(const mechanics::Vector &rhs,
-                                                    mechanics::Vector &solution,
-                                                    unsigned int &contact_iterations,
-                                                    unsigned long &open_cells);
+    // --- Unilateral contact layers (core/simulator_contact.cc) ---
+    /** Each cell's region constants (with annulus fibres). */
+    mechanics::MaterialFunction region_material() const;
+    /** Marks the compression-only facet cells and the cage cells resting on bone. */
+    void identify_contact_layers();
+    bool in_contact_layer(unsigned int cell_index) const;
+    /** c for a layer cell that is open (softened) or closed (the cage slides along z = const). */
+    mechanics::CellElasticity with_contact_state(const mechanics::CellIterator &cell,
+                                                 mechanics::CellElasticity c, bool open) const;
+    /** Assembles base + contact state `open` and builds the AMG preconditioner. */
+    void assemble_for_contact_state(const mechanics::MaterialFunction &base,
+                                    const std::vector<unsigned char> &open);
+    /**
+     * Solves one load: with contact layers, re-solves until no layer cell opens or closes,
+     * starting from (and returning in) `open`; the matrix is reassembled only when the
+     * active set differs from the assembled one or the base material changed
+     * (matrix_is_current false).
+     */
+    ContactSolve solve_with_contact(const mechanics::MaterialFunction &base,
+                                    const mechanics::Vector &rhs, mechanics::Vector &solution,
+                                    std::vector<unsigned char> &open, bool warm);
 
     const Parameters &prm;
     const dealii::ParameterHandler &expanded;
@@ -139,8 +165,11 @@ namespace bonefusion::core
     RegionMaterials region_materials;
     std::unique_ptr<mechanics::ElasticSystem> system;
     io::StatisticsTable table;
-    std::vector<unsigned char> facet_open; // per active cell: 1 = joint open
-    bool matrix_has_open_cells = false;
+    std::vector<unsigned char> contact_layer;  ///< per active cell: 0 none, 1 facet, 2 cage
+    std::vector<unsigned char> assembled_open; ///< active set of the assembled matrix
+    bool matrix_is_current = false;            ///< false: base material changed since assembly
+    /** Healing run: active set per activity (and ROM solve), the previous step's as start. */
+    std::map<std::string, std::vector<unsigned char>> open_cells_of;
 
     // State of a run over time, per active cell (see simulator_time_loop.cc).
     std::vector<unsigned char> cell_role; ///< 0 none, 1 remodeling bone, 2 graft

@@ -290,6 +290,20 @@ namespace bonefusion::core
         << std::endl;
   }
 
+  Simulator::ContactSolve Simulator::solve_warm(const std::string &name,
+                                                const mechanics::Vector &rhs)
+  {
+    auto &u = previous_solutions[name];
+    const bool warm = u.size() == system->dofs().n_dofs();
+    if (!warm)
+      u = system->make_ghosted_vector();
+    const ContactSolve contact =
+      solve_with_contact([this](const mechanics::CellIterator &c) { return adapted_elasticity(c); },
+                         rhs, u, open_cells_of[name], warm);
+    solve_seconds += contact.report.seconds;
+    return contact;
+  }
+
   std::vector<Simulator::ActivityResponse>
   Simulator::solve_activities(const std::vector<loads::Activity> &activities,
                               const loads::PlaneSection &section, bool collect_statistics)
@@ -301,17 +315,14 @@ namespace bonefusion::core
         const loads::LinearTraction traction(section, a.force, a.moment);
         const mechanics::Vector rhs = system->traction_rhs(
           surface, [&](const dealii::Point<3> &p) { return traction.value(p); });
-        // The previous step's answer of the same activity is the initial guess.
-        auto &u = previous_solutions[a.name];
-        const bool warm = u.size() == system->dofs().n_dofs();
-        if (!warm)
-          u = system->make_ghosted_vector();
-        const mechanics::SolveReport report =
-          system->solve(rhs, u, prm.solver.tolerance, prm.solver.max_iterations, warm);
-        solve_seconds += report.seconds;
+        // The previous step's answer and active set of the same activity are the start.
+        const ContactSolve contact = solve_warm(a.name, rhs);
         ActivityResponse r;
         r.activity = a;
-        r.cg_iterations = report.iterations;
+        r.cg_iterations = contact.report.iterations;
+        r.contact_iterations = contact.iterations;
+        r.open_cage_cells = contact.open_cage_cells;
+        const mechanics::Vector &u = previous_solutions[a.name];
         postprocess::cell_mechanics(
           *system, u,
           [this](const mechanics::CellIterator &c) {
@@ -332,18 +343,12 @@ namespace bonefusion::core
     if (prm.geometry.from_mesh_file)
       throw std::runtime_error("Time/Simulate healing over time: implemented for the parametric "
                                "segment; imported meshes have no graft/bone regions yet");
-    if (prm.facets.compression_only)
-      log << "Note: healing over time uses bonded facet joints (linear problem per step)"
-          << std::endl;
     std::signal(SIGTERM, request_stop);
     std::signal(SIGUSR1, request_stop);
 
     const auto surface = static_cast<dealii::types::boundary_id>(Surface::upper_loaded);
     const loads::PlaneSection section = system->surface_section(surface);
     const dealii::Point<3> plane_reference(section.cx, section.cy, 0.0);
-    const auto material = [this](const mechanics::CellIterator &c) {
-      return adapted_elasticity(c);
-    };
     adaptation::StimulusFilter filter(*triangulation, prm.remodeling_settings.nonlocal_length);
     io::VisualizationWriter writer(dir);
 
@@ -378,8 +383,7 @@ namespace bonefusion::core
       {
         // Site-specific reference stimulus: the pre-operative segment under a normal day.
         pre_operative = true;
-        system->assemble(material);
-        preconditioner_seconds += system->build_preconditioner(prm.solver.amg);
+        matrix_is_current = false;
         const auto responses = solve_activities(prm.activities.all(), section, false);
         update_stimulus(responses, filter);
         reference_stimulus = stimulus;
@@ -388,6 +392,7 @@ namespace bonefusion::core
                     prm.remodeling_settings.fixed_reference);
         pre_operative = false;
         previous_solutions.clear();
+        open_cells_of.clear();
         log << "Pre-operative reference stimulus from " << responses.size() << " activities"
             << std::endl;
       }
@@ -397,9 +402,8 @@ namespace bonefusion::core
     while (true)
       {
         dealii::Timer step_timer;
-        system->assemble(material);
-        assembly_seconds += step_timer.wall_time();
-        preconditioner_seconds += system->build_preconditioner(prm.solver.amg);
+        // The state changed: every activity's matrix is assembled from it again.
+        matrix_is_current = false;
         const std::vector<loads::Activity> today = prm.activities.activities_on(t);
         const auto responses = solve_activities(today, section, true);
         const bool visit = std::any_of(time.follow_ups.begin(), time.follow_ups.end(),
@@ -700,22 +704,20 @@ namespace bonefusion::core
         const auto surface = static_cast<dealii::types::boundary_id>(Surface::upper_loaded);
         const mechanics::Vector rhs = system->traction_rhs(
           surface, [&](const dealii::Point<3> &p) { return traction.value(p); });
-        auto &u = previous_solutions[name];
-        const bool warm = u.size() == system->dofs().n_dofs();
-        if (!warm)
-          u = system->make_ghosted_vector();
-        const auto report =
-          system->solve(rhs, u, prm.solver.tolerance, prm.solver.max_iterations, warm);
-        solve_seconds += report.seconds;
-        rom_iterations += report.iterations;
-        rom += std::abs(relative_rotation(u, plane_reference)[0]);
+        const ContactSolve contact = solve_warm(name, rhs);
+        rom_iterations += contact.report.iterations;
+        rom += std::abs(relative_rotation(previous_solutions[name], plane_reference)[0]);
       }
     table.add("rom_flexion_extension_deg", rom);
     unsigned int iterations = rom_iterations;
     for (const ActivityResponse &r : responses)
       iterations += r.cg_iterations;
+    unsigned int contact_iterations = 0;
+    for (const ActivityResponse &r : responses)
+      contact_iterations += r.contact_iterations;
     table.add("activities", responses.size());
     table.add("cg_iterations", iterations);
+    table.add("contact_iterations", contact_iterations);
     if (visit)
       ++follow_up_rows;
   }

@@ -356,6 +356,12 @@ namespace bonefusion::geometry
                         Patterns::Selection("removed|graft"),
                         "What fills the removed nucleus around the cage: nothing, or graft. "
                         "[-]");
+      prm.declare_entry(
+        "Facetectomy", c.facetectomy, Patterns::Selection("none|approach side|bilateral"),
+        "Facet joints resected to reach the disc: none; the approach side's joint (TLIF: the "
+        "side the cage enters from, see TLIF angle); or both (e.g. PLIF with wide "
+        "decompression). A resected joint loses its cartilage and both articular processes, "
+        "so it carries nothing. [-]");
       prm.declare_entry("Material", c.material, Patterns::Anything(),
                         "Name of the cage material in the material library. [-]");
       prm.leave_subsection();
@@ -417,6 +423,7 @@ namespace bonefusion::geometry
     cage.plif_offset = prm.get_double("PLIF offset");
     cage.graft_in_window = prm.get_bool("Graft in window");
     cage.nucleus_after_discectomy = prm.get("Nucleus after discectomy");
+    cage.facetectomy = prm.get("Facetectomy");
     cage.material = prm.get("Material");
     prm.leave_subsection();
     prm.enter_subsection("Posterolateral graft");
@@ -566,8 +573,9 @@ namespace bonefusion::geometry
     // constructor): interspinous/supraspinous and ligamentum flavum.
     Box interspinous, flavum;
     Vertebra upper, lower;
-    Box facet_joints[2];       // footprint of each joint, z range = cartilage layer
-    std::vector<Screw> screws; // upper left, upper right, lower left, lower right
+    Box facet_joints[2];                     // footprint of each joint, z range = cartilage layer
+    bool facet_resected[2] = {false, false}; // x < 0, x > 0
+    std::vector<Screw> screws;               // upper left, upper right, lower left, lower right
     std::vector<Cylinder> rods;
     std::vector<Footprint> cages;
     std::vector<Box> posterolateral;
@@ -767,8 +775,8 @@ namespace bonefusion::geometry
             }
         }
 
-      for (const auto &f : facet_joints)
-        if (f.contains(p))
+      for (int s = 0; s < 2; ++s)
+        if (!facet_resected[s] && facet_joints[s].contains(p))
           return Region::facet_cartilage;
       if ((z > 0 ? upper : lower).in_posterior(p))
         return Region::posterior;
@@ -839,11 +847,18 @@ namespace bonefusion::geometry
     const double pw = (m.upper.dim.pedicle_width + m.lower.dim.pedicle_width) / 2;
     const double xf = (m.upper.x_pedicle + m.lower.x_pedicle) / 2 + facet_lateral * pw;
     const double yf = (m.upper.y_lamina_back + m.lower.y_lamina_back) / 2;
+    // A positive TLIF angle means an approach from the left, the x < 0 side.
+    const std::string &resect = parameters.cage.facetectomy;
+    const int approach = parameters.cage.tlif_angle >= 0 ? 0 : 1;
+    for (int s = 0; s < 2; ++s)
+      m.facet_resected[s] = resect == "bilateral" || (resect == "approach side" && s == approach);
     for (int s = 0; s < 2; ++s)
       {
         const double sx = s == 0 ? -1 : 1;
         m.facet_joints[s] = box(sx * (xf - facet_width * pw / 2), sx * (xf + facet_width * pw / 2),
                                 yf, yf + facet_depth, 0, 0);
+        if (m.facet_resected[s])
+          continue;
         for (Vertebra *v : {&m.upper, &m.lower})
           {
             // Articular process: a column from the pedicle level to the joint.

@@ -96,6 +96,8 @@ namespace bonefusion::geometry
       double plif_offset = 9;    ///< mm, |x| of each PLIF cage centre
       bool graft_in_window = true;
       std::string nucleus_after_discectomy = "removed"; ///< removed | graft
+      /** Facet joints resected for the approach: none | approach side | bilateral. */
+      std::string facetectomy = "none";
       std::string material = "PEEK";
     } cage;
 

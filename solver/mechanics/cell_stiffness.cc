@@ -6,6 +6,14 @@ namespace bonefusion::mechanics
 {
   using dealii::SymmetricTensor;
 
+  SymmetricTensor<2, 3> SlidingPlane::transverse_shear(const SymmetricTensor<2, 3> &eps) const
+  {
+    // P eps Q + Q eps P = (eps n) (x) n + n (x) (eps n) - 2 (n . eps n) n (x) n.
+    const dealii::Tensor<1, 3> t = eps * normal;
+    return dealii::symmetrize(dealii::outer_product(t, normal)) * 2.0 -
+           2.0 * (normal * t) * dealii::symmetrize(dealii::outer_product(normal, normal));
+  }
+
   void CellKinematics::reinit(const dealii::FEValues<3> &fe_values, const bool b_bar)
   {
     const dealii::FEValuesExtractors::Vector u(0);
@@ -72,6 +80,19 @@ namespace bonefusion::mechanics
               for (unsigned int j = 0; j <= i; ++j)
                 matrix(i, j) += kJxW * along[i] * along[j];
           }
+    if (c.sliding.active())
+      {
+        std::vector<SymmetricTensor<2, 3>> shear(n_dofs);
+        for (unsigned int q = 0; q < n_q; ++q)
+          {
+            for (unsigned int i = 0; i < n_dofs; ++i)
+              shear[i] = c.sliding.transverse_shear(sym_grad[q * n_dofs + i]);
+            const double factor = (1 - c.sliding.shear_fraction) * 2 * c.mu * fe_values.JxW(q);
+            for (unsigned int i = 0; i < n_dofs; ++i)
+              for (unsigned int j = 0; j <= i; ++j)
+                matrix(i, j) -= factor * (shear[i] * shear[j]);
+          }
+      }
     for (unsigned int i = 0; i < n_dofs; ++i)
       for (unsigned int j = i + 1; j < n_dofs; ++j)
         matrix(i, j) = matrix(j, i);
@@ -98,6 +119,8 @@ namespace bonefusion::mechanics
     for (const FibreFamily &f : c.fibres)
       if (f.stiffness > 0)
         sigma += f.stiffness * (f.projector * eps) * f.projector;
+    if (c.sliding.active())
+      sigma -= (1 - c.sliding.shear_fraction) * 2 * c.mu * c.sliding.transverse_shear(eps);
     return sigma;
   }
 

@@ -11,6 +11,11 @@
  * which equals the standard 2 mu eps:eps + lambda div div when thetabar = div u.
  * Fibre families (the annulus' collagen plies) add int k (A : epsbar(u)) (A : epsbar(v)),
  * with the same (B-bar) strain epsbar = dev eps + thetabar/3 I as the rest of the form.
+ * A sliding plane (a cell that stands for a frictionless contact layer, e.g. an interbody
+ * cage resting on an endplate) keeps the stiffness normal to the plane and scales the shear
+ * across it, eps_nt for in-plane t, by a small fraction f: it subtracts
+ * int (1 - f) 2 mu S(eps(u)) : S(eps(v)) with S(eps) = P eps Q + Q eps P, P = n (x) n,
+ * Q = I - P. S does not see the volumetric part, so B-bar and standard strain agree there.
  */
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/fe/fe_values.h>
@@ -32,6 +37,20 @@ namespace bonefusion::mechanics
     double stiffness = 0;                    ///< k [MPa]; 0 = no fibres
   };
 
+  /**
+   * A plane across which a cell transmits normal stress but (almost) no shear: the
+   * transverse shear modulus is shear_fraction x mu. shear_fraction = 1: isotropic cell.
+   */
+  struct SlidingPlane
+  {
+    dealii::Tensor<1, 3> normal; ///< unit normal n of the plane [-]
+    double shear_fraction = 1;   ///< f in (0, 1] [-]
+
+    bool active() const { return shear_fraction < 1; }
+    /** Shear of eps across the plane, S(eps) = P eps Q + Q eps P. */
+    dealii::SymmetricTensor<2, 3> transverse_shear(const dealii::SymmetricTensor<2, 3> &eps) const;
+  };
+
   /** Elastic constants of one cell as the assembly needs them. */
   struct CellElasticity
   {
@@ -40,6 +59,8 @@ namespace bonefusion::mechanics
     bool b_bar = false; ///< use the cell-mean dilatation
     /** Up to two fibre families (the annulus' crossed plies); unused ones have k = 0. */
     std::array<FibreFamily, 2> fibres = {};
+    /** Optional sliding plane (a frictionless contact layer). */
+    SlidingPlane sliding = {};
   };
 
   /**
@@ -67,7 +88,8 @@ namespace bonefusion::mechanics
     std::vector<double> dilatation;                      // [q * n_dofs + i]
   };
 
-  /** Stress [MPa] from strain: sigma = 2 mu dev eps + K tr(eps) I + sum_f k_f (A_f : eps) A_f. */
+  /** Stress [MPa] from strain: sigma = 2 mu dev eps + K tr(eps) I + sum_f k_f (A_f : eps) A_f
+   *  - (1 - f) 2 mu S(eps) for a sliding plane. */
   dealii::SymmetricTensor<2, 3> stress(const CellElasticity &c,
                                        const dealii::SymmetricTensor<2, 3> &eps);
 

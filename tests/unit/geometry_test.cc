@@ -370,7 +370,7 @@ TEST(GeometryParameters, DefaultsRoundTripAndEveryEntryHasAUnit)
           doc.clear();
         }
     }
-  EXPECT_EQ(entries, 35u);
+  EXPECT_EQ(entries, 36u);
 }
 
 TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)

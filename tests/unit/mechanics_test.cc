@@ -429,3 +429,87 @@ TEST(FibreFamily, ElementMatrixMatchesStressEnergyAndKeepsRigidModes)
             }
         }
 }
+
+namespace
+{
+  /** A cell that slides along the plane z = const: transverse shear modulus f mu. */
+  CellElasticity sliding_on_z(const bool b_bar, const double fraction)
+  {
+    CellElasticity e = elasticity(3600, 0.3, b_bar);
+    e.sliding.normal[2] = 1;
+    e.sliding.shear_fraction = fraction;
+    return e;
+  }
+} // namespace
+
+// Requirement: a sliding plane (the cage resting on an endplate) scales the shear across the
+// plane (sigma_xz, sigma_yz) by the shear fraction and leaves every other stress component
+// as in the isotropic cell; its element matrix stays consistent with stress() (u.K.u =
+// integral of sigma:eps), stores less energy in transverse shear than the bonded cell, and
+// keeps the six rigid-body modes as its null space.
+TEST(SlidingPlane, ScalesOnlyTheShearAcrossThePlane)
+{
+  const CellElasticity bonded = elasticity(3600, 0.3, false);
+  const CellElasticity sliding = sliding_on_z(false, 1e-3);
+  SymmetricTensor<2, 3> eps;
+  eps[0][0] = 0.002;
+  eps[1][1] = -0.001;
+  eps[2][2] = -0.004;
+  eps[0][1] = 0.0015;
+  eps[0][2] = 0.003;
+  eps[1][2] = -0.002;
+  const SymmetricTensor<2, 3> s0 = bonefusion::mechanics::stress(bonded, eps);
+  const SymmetricTensor<2, 3> s1 = bonefusion::mechanics::stress(sliding, eps);
+  for (unsigned int i = 0; i < 3; ++i)
+    for (unsigned int j = i; j < 3; ++j)
+      {
+        const bool across = (i == 2) != (j == 2); // xz or yz
+        EXPECT_NEAR(s1[i][j], across ? 1e-3 * s0[i][j] : s0[i][j], 1e-12 * std::abs(s0[i][j]))
+          << "component " << i << j;
+      }
+}
+
+TEST(SlidingPlane, ElementMatrixMatchesStressEnergyAndKeepsRigidModes)
+{
+  const Tensor<2, 3> G = general_gradient();
+  for (const unsigned int degree : {1u, 2u})
+    for (const bool distorted : {false, true})
+      for (const bool b_bar : {false, true})
+        {
+          SCOPED_TRACE(label(distorted, b_bar, degree));
+          const OneCell cell(distorted, degree);
+          const CellElasticity e = sliding_on_z(b_bar, 1e-3);
+          const dealii::FullMatrix<double> K = stiffness(cell, e);
+          const dealii::Vector<double> u =
+            cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(G * x); });
+          dealii::Vector<double> Ku(u.size());
+          K.vmult(Ku, u);
+          CellKinematics k;
+          k.reinit(*cell.fe_values, b_bar);
+          double energy = 0;
+          for (unsigned int q = 0; q < k.n_quadrature_points(); ++q)
+            {
+              const SymmetricTensor<2, 3> eps = k.strain(q, u);
+              energy += bonefusion::mechanics::stress(e, eps) * eps * cell.fe_values->JxW(q);
+            }
+          EXPECT_NEAR(u * Ku, energy, 1e-12 * std::abs(energy));
+          // Simple shear across the plane (u_x = gamma z) is almost free.
+          const dealii::Vector<double> shear = cell.interpolate([](const Point<3> &x) {
+            return Tensor<1, 3>({0.01 * x[2], 0, 0});
+          });
+          const dealii::FullMatrix<double> K0 = stiffness(cell, elasticity(3600, 0.3, b_bar));
+          dealii::Vector<double> Ks(u.size()), K0s(u.size());
+          K.vmult(Ks, shear);
+          K0.vmult(K0s, shear);
+          if (!distorted)
+            EXPECT_NEAR(shear * Ks, 1e-3 * (shear * K0s), 1e-9 * (shear * K0s));
+          else
+            EXPECT_LT(shear * Ks, 0.5 * (shear * K0s));
+          for (const auto &mode : rigid_modes(cell))
+            {
+              dealii::Vector<double> r(mode.size());
+              K.vmult(r, mode);
+              EXPECT_LT(r.linfty_norm(), 1e-12 * K.linfty_norm());
+            }
+        }
+}

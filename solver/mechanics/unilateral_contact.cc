@@ -1,14 +1,14 @@
-#include "mechanics/facet_contact.h"
+#include "mechanics/unilateral_contact.h"
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/fe/fe_values.h>
 
 namespace bonefusion::mechanics
 {
-  unsigned long update_open_joint_cells(const ElasticSystem &system, const Vector &ghosted_solution,
-                                        const unsigned int joint_id,
-                                        const MaterialFunction &closed_material,
-                                        std::vector<unsigned char> &open, const bool allow_closing)
+  unsigned long update_open_cells(const ElasticSystem &system, const Vector &ghosted_solution,
+                                  const std::function<bool(const CellIterator &)> &in_layer,
+                                  const MaterialFunction &closed_material,
+                                  std::vector<unsigned char> &open, const bool allow_closing)
   {
     const auto &fe = system.element();
     dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),
@@ -17,7 +17,7 @@ namespace bonefusion::mechanics
     dealii::Vector<double> u(fe.n_dofs_per_cell());
     unsigned long changed = 0;
     for (const auto &cell : system.dofs().active_cell_iterators())
-      if (cell->is_locally_owned() && cell->material_id() == joint_id)
+      if (cell->is_locally_owned() && in_layer(cell))
         {
           const CellElasticity c = closed_material(cell);
           fe_values.reinit(cell);
