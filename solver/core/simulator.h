@@ -18,6 +18,7 @@
 #include "postprocess/cell_mechanics.h"
 #include "postprocess/field_statistics.h"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -140,6 +141,8 @@ namespace bonefusion::core
     /** c for a layer cell that is open (softened) or closed (the cage slides along z = const). */
     mechanics::CellElasticity with_contact_state(const mechanics::CellIterator &cell,
                                                  mechanics::CellElasticity c, bool open) const;
+    /** A hash of the open layer cells, equal on any number of ranks (cycle detection). */
+    std::uint64_t active_set_hash(const std::vector<unsigned char> &open) const;
     /** Assembles base + contact state `open` and builds the AMG preconditioner. */
     void assemble_for_contact_state(const mechanics::MaterialFunction &base,
                                     const std::vector<unsigned char> &open);

@@ -8,6 +8,9 @@
 #include "mechanics/unilateral_contact.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <set>
 
 namespace bonefusion::core
 {
@@ -98,6 +101,24 @@ namespace bonefusion::core
     matrix_is_current = true;
   }
 
+  std::uint64_t Simulator::active_set_hash(const std::vector<unsigned char> &open) const
+  {
+    // Sum of a mixed hash of each open cell's centre: independent of the partition.
+    std::uint64_t h = 0;
+    for (const auto &cell : triangulation->active_cell_iterators())
+      if (cell->is_locally_owned() && open[cell->active_cell_index()])
+        {
+          std::uint64_t x = 1469598103934665603ull;
+          for (unsigned int d = 0; d < 3; ++d)
+            {
+              x ^= static_cast<std::uint64_t>(std::llround(cell->center()[d] * 1e3));
+              x *= 1099511628211ull;
+            }
+          h += x;
+        }
+    return dealii::Utilities::MPI::sum(h, mpi);
+  }
+
   Simulator::ContactSolve Simulator::solve_with_contact(const mechanics::MaterialFunction &base,
                                                         const mechanics::Vector &rhs,
                                                         mechanics::Vector &solution,
@@ -122,6 +143,11 @@ namespace bonefusion::core
     const auto in_layer = [this](const mechanics::CellIterator &cell) {
       return in_contact_layer(cell->active_cell_index());
     };
+    // Active sets seen so far (a hash of the open cells' positions, the same on any number of
+    // ranks). A cell-wise active set can cycle (a few cells opening and closing in turn); once
+    // a set repeats, cells may only open, so the iteration ends with the cycle's cells open.
+    std::set<std::uint64_t> seen;
+    bool cycling = false;
     for (unsigned int it = 0;; ++it)
       {
         // Each rank knows only its own cells' states; assembly is collective.
@@ -139,8 +165,10 @@ namespace bonefusion::core
         if (!any_layers)
           break;
         ++result.iterations;
-        const unsigned long changed = mechanics::update_open_cells(
-          *system, solution, in_layer, closed, open, 2 * (it + 1) < prm.facets.max_iterations);
+        cycling = cycling || !seen.insert(active_set_hash(open)).second;
+        const unsigned long changed =
+          mechanics::update_open_cells(*system, solution, in_layer, closed, open,
+                                       !cycling && 2 * (it + 1) < prm.facets.max_iterations);
         if (changed == 0)
           break;
         if (it + 1 >= prm.facets.max_iterations)
