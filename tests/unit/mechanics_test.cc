@@ -372,6 +372,43 @@ namespace
   }
 } // namespace
 
+namespace
+{
+  /** Checks u.K.u = integral of sigma(e, eps(u)) : eps(u) for u = G x; returns u. */
+  dealii::Vector<double> expect_energy_consistent_with_stress(const OneCell &cell,
+                                                              const CellElasticity &e,
+                                                              const dealii::FullMatrix<double> &K,
+                                                              const Tensor<2, 3> &G,
+                                                              const bool b_bar)
+  {
+    const dealii::Vector<double> u =
+      cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(G * x); });
+    dealii::Vector<double> Ku(u.size());
+    K.vmult(Ku, u);
+    CellKinematics k;
+    k.reinit(*cell.fe_values, b_bar);
+    double energy = 0;
+    for (unsigned int q = 0; q < k.n_quadrature_points(); ++q)
+      {
+        const SymmetricTensor<2, 3> eps = k.strain(q, u);
+        energy += bonefusion::mechanics::stress(e, eps) * eps * cell.fe_values->JxW(q);
+      }
+    EXPECT_NEAR(u * Ku, energy, 1e-12 * std::abs(energy));
+    return u;
+  }
+
+  /** Checks that the six rigid-body modes produce no nodal forces. */
+  void expect_rigid_modes_in_null_space(const OneCell &cell, const dealii::FullMatrix<double> &K)
+  {
+    for (const auto &mode : rigid_modes(cell))
+      {
+        dealii::Vector<double> r(mode.size());
+        K.vmult(r, mode);
+        EXPECT_LT(r.linfty_norm(), 1e-12 * K.linfty_norm());
+      }
+  }
+} // namespace
+
 // Requirement: a fibre family adds stress k (A:eps) A only, the element matrix with fibres stays
 // consistent with stress() (u.K.u = integral of sigma:eps for a linear field, standard and
 // B-bar, Q1 and Q2, distorted cells) and still has the six rigid-body modes as its null space.
@@ -404,29 +441,14 @@ TEST(FibreFamily, ElementMatrixMatchesStressEnergyAndKeepsRigidModes)
           const CellElasticity e = fibre_reinforced(b_bar);
           const dealii::FullMatrix<double> K = stiffness(cell, e);
           const dealii::Vector<double> u =
-            cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(G * x); });
-          dealii::Vector<double> Ku(u.size());
-          K.vmult(Ku, u);
-          CellKinematics k;
-          k.reinit(*cell.fe_values, b_bar);
-          double energy = 0;
-          for (unsigned int q = 0; q < k.n_quadrature_points(); ++q)
-            {
-              const SymmetricTensor<2, 3> eps = k.strain(q, u);
-              energy += bonefusion::mechanics::stress(e, eps) * eps * cell.fe_values->JxW(q);
-            }
-          EXPECT_NEAR(u * Ku, energy, 1e-12 * std::abs(energy));
+            expect_energy_consistent_with_stress(cell, e, K, G, b_bar);
           // The fibres must add stiffness: the same field stores more energy than without.
           const dealii::FullMatrix<double> K0 = stiffness(cell, elasticity(4.2, 0.45, b_bar));
-          dealii::Vector<double> K0u(u.size());
+          dealii::Vector<double> Ku(u.size()), K0u(u.size());
+          K.vmult(Ku, u);
           K0.vmult(K0u, u);
           EXPECT_GT(u * Ku, 1.01 * (u * K0u));
-          for (const auto &mode : rigid_modes(cell))
-            {
-              dealii::Vector<double> r(mode.size());
-              K.vmult(r, mode);
-              EXPECT_LT(r.linfty_norm(), 1e-12 * K.linfty_norm());
-            }
+          expect_rigid_modes_in_null_space(cell, K);
         }
 }
 
@@ -480,36 +502,19 @@ TEST(SlidingPlane, ElementMatrixMatchesStressEnergyAndKeepsRigidModes)
           const OneCell cell(distorted, degree);
           const CellElasticity e = sliding_on_z(b_bar, 1e-3);
           const dealii::FullMatrix<double> K = stiffness(cell, e);
-          const dealii::Vector<double> u =
-            cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(G * x); });
-          dealii::Vector<double> Ku(u.size());
-          K.vmult(Ku, u);
-          CellKinematics k;
-          k.reinit(*cell.fe_values, b_bar);
-          double energy = 0;
-          for (unsigned int q = 0; q < k.n_quadrature_points(); ++q)
-            {
-              const SymmetricTensor<2, 3> eps = k.strain(q, u);
-              energy += bonefusion::mechanics::stress(e, eps) * eps * cell.fe_values->JxW(q);
-            }
-          EXPECT_NEAR(u * Ku, energy, 1e-12 * std::abs(energy));
+          expect_energy_consistent_with_stress(cell, e, K, G, b_bar);
           // Simple shear across the plane (u_x = gamma z) is almost free.
           const dealii::Vector<double> shear = cell.interpolate([](const Point<3> &x) {
             return Tensor<1, 3>({0.01 * x[2], 0, 0});
           });
           const dealii::FullMatrix<double> K0 = stiffness(cell, elasticity(3600, 0.3, b_bar));
-          dealii::Vector<double> Ks(u.size()), K0s(u.size());
+          dealii::Vector<double> Ks(shear.size()), K0s(shear.size());
           K.vmult(Ks, shear);
           K0.vmult(K0s, shear);
           if (!distorted)
             EXPECT_NEAR(shear * Ks, 1e-3 * (shear * K0s), 1e-9 * (shear * K0s));
           else
             EXPECT_LT(shear * Ks, 0.5 * (shear * K0s));
-          for (const auto &mode : rigid_modes(cell))
-            {
-              dealii::Vector<double> r(mode.size());
-              K.vmult(r, mode);
-              EXPECT_LT(r.linfty_norm(), 1e-12 * K.linfty_norm());
-            }
+          expect_rigid_modes_in_null_space(cell, K);
         }
 }
