@@ -185,6 +185,16 @@ namespace bonefusion::adaptation
                       "Graft material: sets the starting tissue fractions (all about 100 MPa as "
                       "placed) and the healing-rate factor; autograft is the clinical gold "
                       "standard (spine-data.md section 7). [-]");
+    prm.declare_entry(
+      "Junction gap width", "0.5", Double(0),
+      "Width g of the healing gap where the graft meets the host bone (the endplates for an "
+      "interbody graft, the posterior elements for a posterolateral graft): it starts as "
+      "granulation tissue and differentiates with its own strain, the relative motion across "
+      "it over g (Perren's interfragmentary strain), in series with the graft in the graft "
+      "cells that touch bone; bridging needs bone in the gap too. 0 = no gap: the graft is "
+      "tied to the bone as a continuum. The default is an assumption (no measured value): "
+      "with it, early loading without a brace fuses a TLIF with Ti rods and not a stand-alone "
+      "cage; 0.4-0.6 mm give the same picture (docs/healing.md). [mm]");
     prm.declare_entry("Differentiation time constant", "10", Double(0),
                       "tau_d: time over which the tissue follows a soft-tissue target (fibrous, "
                       "cartilage, resorption); Lacroix & Prendergast 2002 smooth the tissue "
@@ -225,6 +235,7 @@ namespace bonefusion::adaptation
     prm.enter_subsection("Graft healing");
     s.law = prm.get("Law");
     s.graft_type = graft_type_from_name(prm.get("Graft type"));
+    s.junction = HealingJunction(prm.get_double("Junction gap width"));
     GraftHealingParameters &p = s.parameters;
     p.differentiation_time = prm.get_double("Differentiation time constant");
     p.osteogenesis_time = prm.get_double("Osteogenesis time constant");

@@ -33,6 +33,7 @@
  * cells. The ranking autograft > allograft > synthetic follows the graft's osteogenic and
  * osteoinductive potential; the factors themselves are not measured values.
  */
+#include "adaptation/healing_junction.h"
 #include "adaptation/tissue.h"
 
 #include <array>
@@ -107,6 +108,8 @@ namespace bonefusion::adaptation
     std::string law = "Prendergast-Lacroix";
     GraftType graft_type = GraftType::autograft;
     GraftHealingParameters parameters;
+    /** The healing gap between the graft and the host bone (healing_junction.h). */
+    HealingJunction junction;
   };
 
   /** Name of a graft type ("autograft", "allograft", "synthetic"). */

@@ -118,6 +118,17 @@ namespace bonefusion::core
     /** Elastic constants from the state (bone density, graft tissue) or the pre-op model. */
     mechanics::CellElasticity adapted_elasticity(const mechanics::CellIterator &cell) const;
     mechanics::CellElasticity bone_elasticity(double density) const;
+    /** Graft cell i: effective Young's modulus [MPa] and Poisson's ratio [-] of its tissue,
+     *  with the healing gap in series where the cell touches bone. */
+    double graft_modulus(unsigned int i) const;
+    double graft_poissons_ratio(unsigned int i) const;
+    /** Graft cell i: bone volume fraction [-] (gap and graft by volume). */
+    double graft_bone_fraction(unsigned int i) const;
+    /** Graft cell i: bone fraction that counts for bridging [-]: a junction cell bridges only
+     *  when both its gap and its graft are bone (the smaller of the two). */
+    double graft_bridging_bone_fraction(unsigned int i) const;
+    /** Marks the graft cells that touch bone and their gap fraction (junction_fraction). */
+    void identify_healing_junctions();
     /** Rotation of the upper body relative to the lower one [deg]. */
     dealii::Tensor<1, 3> relative_rotation(const mechanics::Vector &u,
                                            const dealii::Point<3> &reference) const;
@@ -179,6 +190,10 @@ namespace bonefusion::core
     std::vector<double> bone_density, reference_stimulus, stimulus;
     std::vector<double> smooth_bone_indicator; ///< filtered bone indicator (fixed per run)
     std::vector<adaptation::GraftState> graft_state;
+    /** Healing gap between graft and bone: tissue of the gap and its volume fraction of the
+     *  cell (0 for cells that are not at a junction). */
+    std::vector<adaptation::GraftState> junction_state;
+    std::vector<double> junction_fraction;
     std::vector<unsigned char> near_screws, under_endplates;
     std::map<std::string, mechanics::Vector> previous_solutions; ///< warm starts per activity
     bool pre_operative = false;

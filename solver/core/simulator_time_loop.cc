@@ -7,6 +7,7 @@
 
 #include "adaptation/differentiation_law.h"
 #include "adaptation/graft_healing.h"
+#include "adaptation/healing_junction.h"
 #include "adaptation/remodeling_law.h"
 #include "adaptation/stimulus_filter.h"
 #include "core/simulator.h"
@@ -19,6 +20,7 @@
 #include "postprocess/load_sharing.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -93,8 +95,8 @@ namespace bonefusion::core
       return bone_elasticity(bone_density[index]);
     if (cell_role[index] == graft_role)
       {
-        const double E = prm.healing->modulus(graft_state[index]);
-        const double nu = prm.healing->poissons_ratio(graft_state[index]);
+        const double E = graft_modulus(index);
+        const double nu = graft_poissons_ratio(index);
         return mechanics::CellElasticity{E / (2 * (1 + nu)), E / (3 * (1 - 2 * nu)),
                                          region_materials.b_bar[id]};
       }
@@ -106,6 +108,64 @@ namespace bonefusion::core
     const double E = prm.remodeling_settings.modulus_law.modulus(density);
     const double nu = prm.materials.get("cancellous bone").poissons_ratio;
     return mechanics::CellElasticity{E / (2 * (1 + nu)), E / (3 * (1 - 2 * nu)), false};
+  }
+
+  double Simulator::graft_modulus(const unsigned int i) const
+  {
+    const double graft = prm.healing->modulus(graft_state[i]);
+    if (junction_fraction[i] == 0)
+      return graft;
+    return adaptation::HealingJunction::series_modulus(prm.healing->modulus(junction_state[i]),
+                                                       graft, junction_fraction[i]);
+  }
+
+  double Simulator::graft_poissons_ratio(const unsigned int i) const
+  {
+    const double phi = junction_fraction[i];
+    return phi * prm.healing->poissons_ratio(junction_state[i]) +
+           (1 - phi) * prm.healing->poissons_ratio(graft_state[i]);
+  }
+
+  double Simulator::graft_bone_fraction(const unsigned int i) const
+  {
+    const double phi = junction_fraction[i];
+    return phi * adaptation::GraftHealing::bone_fraction(junction_state[i]) +
+           (1 - phi) * adaptation::GraftHealing::bone_fraction(graft_state[i]);
+  }
+
+  double Simulator::graft_bridging_bone_fraction(const unsigned int i) const
+  {
+    const double graft = adaptation::GraftHealing::bone_fraction(graft_state[i]);
+    if (junction_fraction[i] == 0)
+      return graft;
+    return std::min(graft, adaptation::GraftHealing::bone_fraction(junction_state[i]));
+  }
+
+  void Simulator::identify_healing_junctions()
+  {
+    const adaptation::HealingJunction &junction = prm.graft_settings.junction;
+    if (!junction.active())
+      return;
+    // The host bone a graft heals onto: the bodies' endplates (and shell or core, should a
+    // graft cell touch them) for the interbody graft, the posterior elements for the
+    // posterolateral graft.
+    const auto is_host = [](const unsigned int graft, const unsigned int id) {
+      if (graft == static_cast<unsigned int>(Region::posterolateral_graft))
+        return id == static_cast<unsigned int>(Region::posterior);
+      return id == static_cast<unsigned int>(Region::endplate) ||
+             id == static_cast<unsigned int>(Region::cortical) ||
+             id == static_cast<unsigned int>(Region::cancellous);
+    };
+    for (const auto &cell : triangulation->active_cell_iterators())
+      if (cell->is_locally_owned() && cell_role[cell->active_cell_index()] == graft_role)
+        for (const unsigned int f : cell->face_indices())
+          if (!cell->at_boundary(f) &&
+              is_host(cell->material_id(), cell->neighbor(f)->material_id()))
+            {
+              // Voxel cells: faces 2k and 2k+1 are normal to axis k.
+              double &phi = junction_fraction[cell->active_cell_index()];
+              phi = std::max(phi, junction.gap_fraction(cell->extent_in_direction(f / 2)));
+            }
   }
 
   dealii::Tensor<1, 3> Simulator::relative_rotation(const mechanics::Vector &u,
@@ -139,6 +199,9 @@ namespace bonefusion::core
     reference_stimulus.assign(n, 0.0);
     stimulus.assign(n, 0.0);
     graft_state.assign(n, prm.healing->initial_state(prm.graft_settings.graft_type));
+    // The gap between graft and bone holds haematoma / granulation tissue at surgery.
+    junction_state.assign(n, adaptation::GraftState{});
+    junction_fraction.assign(n, 0.0);
     for (const auto &cell : triangulation->active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -151,6 +214,7 @@ namespace bonefusion::core
           else if (is_graft(cell->material_id()))
             cell_role[i] = graft_role;
         }
+    identify_healing_junctions();
 
     // Bone near the screws and under the endplates that face the disc space: cancellous cells
     // within `reach` of a screw cell or of such an endplate cell (stress-shielding statistics).
@@ -196,9 +260,9 @@ namespace bonefusion::core
   std::vector<std::string> Simulator::state_field_names() const
   {
     std::vector<std::string> names = {"bone_density", "reference_stimulus"};
-    for (unsigned int k = 0; k < adaptation::n_tissues; ++k)
-      names.push_back("graft_fraction_" +
-                      adaptation::tissue_name(static_cast<adaptation::Tissue>(k)));
+    for (const std::string prefix : {"graft_fraction_", "junction_fraction_"})
+      for (unsigned int k = 0; k < adaptation::n_tissues; ++k)
+        names.push_back(prefix + adaptation::tissue_name(static_cast<adaptation::Tissue>(k)));
     return names;
   }
 
@@ -206,13 +270,14 @@ namespace bonefusion::core
   {
     const unsigned int n = triangulation->n_active_cells();
     std::vector<std::vector<double>> fields = {bone_density, reference_stimulus};
-    for (unsigned int k = 0; k < adaptation::n_tissues; ++k)
-      {
-        std::vector<double> f(n);
-        for (unsigned int i = 0; i < n; ++i)
-          f[i] = graft_state[i].fraction[k];
-        fields.push_back(f);
-      }
+    for (const auto *state : {&graft_state, &junction_state})
+      for (unsigned int k = 0; k < adaptation::n_tissues; ++k)
+        {
+          std::vector<double> f(n);
+          for (unsigned int i = 0; i < n; ++i)
+            f[i] = (*state)[i].fraction[k];
+          fields.push_back(f);
+        }
     return fields;
   }
 
@@ -226,7 +291,10 @@ namespace bonefusion::core
         bone_density[i] = fields[0][i];
         reference_stimulus[i] = fields[1][i];
         for (unsigned int k = 0; k < adaptation::n_tissues; ++k)
-          graft_state[i].fraction[k] = fields[2 + k][i];
+          {
+            graft_state[i].fraction[k] = fields[2 + k][i];
+            junction_state[i].fraction[k] = fields[2 + adaptation::n_tissues + k][i];
+          }
       }
   }
 
@@ -235,7 +303,12 @@ namespace bonefusion::core
     const unsigned int n = triangulation->n_active_cells();
     // graft_tissue and graft_bone_fraction are -1 outside the graft, so that views can tell
     // the graft's granulation tissue (0) from the rest of the model.
-    std::vector<float> density(n), tissue(n, -1.0f), bone(n, -1.0f), modulus(n), stim(n), change(n);
+    std::vector<float> density(n), tissue(n, -1.0f), gap_tissue(n, -1.0f), bone(n, -1.0f),
+      modulus(n), stim(n), change(n);
+    const auto dominant = [](const adaptation::GraftState &state) {
+      return static_cast<float>(std::max_element(state.fraction.begin(), state.fraction.end()) -
+                                state.fraction.begin());
+    };
     const double rho0 = prm.materials.cancellous_density();
     for (unsigned int i = 0; i < n; ++i)
       if (cell_role[i] == bone_role)
@@ -247,15 +320,17 @@ namespace bonefusion::core
       else if (cell_role[i] == graft_role)
         {
           // The dominant tissue, numbered as adaptation::Tissue (0 granulation ... 4 mature
-          // bone, 5 resorption).
-          const auto &f = graft_state[i].fraction;
-          tissue[i] = std::max_element(f.begin(), f.end()) - f.begin();
-          bone[i] = prm.healing->bone_fraction(graft_state[i]);
-          modulus[i] = prm.healing->modulus(graft_state[i]);
+          // bone, 5 resorption); the healing gap's where the graft touches bone.
+          tissue[i] = dominant(graft_state[i]);
+          if (junction_fraction[i] > 0)
+            gap_tissue[i] = dominant(junction_state[i]);
+          bone[i] = graft_bone_fraction(i);
+          modulus[i] = graft_modulus(i);
         }
-    return {{"bone_density", density},     {"density_change_percent", change},
-            {"remodeling_stimulus", stim}, {"graft_tissue", tissue},
-            {"graft_bone_fraction", bone}, {"graft_modulus", modulus}};
+    return {{"bone_density", density},       {"density_change_percent", change},
+            {"remodeling_stimulus", stim},   {"graft_tissue", tissue},
+            {"junction_tissue", gap_tissue}, {"graft_bone_fraction", bone},
+            {"graft_modulus", modulus}};
   }
 
   std::string Simulator::case_signature() const
@@ -266,7 +341,8 @@ namespace bonefusion::core
     s << triangulation->n_global_active_cells() << ' ' << system->dofs().n_dofs() << ' '
       << prm.remodeling->name() << ' ' << prm.differentiation->name() << ' '
       << prm.materials.cancellous_density() << ' ' << prm.remodeling_settings.nonlocal_length << ' '
-      << adaptation::graft_type_name(prm.graft_settings.graft_type);
+      << adaptation::graft_type_name(prm.graft_settings.graft_type) << ' '
+      << prm.graft_settings.junction.gap_width();
     return s.str();
   }
 
@@ -528,10 +604,26 @@ namespace bonefusion::core
                   worst = &r.cells[i];
               const adaptation::TissueMechanics m{worst->octahedral_shear_strain,
                                                   worst->max_principal_strain, worst->pressure};
-              const double E = prm.healing->modulus(graft_state[i]);
-              prm.healing->advance(graft_state[i], prm.differentiation->target(m), dt,
-                                   prm.graft_settings.graft_type);
-              change = std::max(change, std::abs(prm.healing->modulus(graft_state[i]) - E) / E);
+              const double E = graft_modulus(i);
+              const adaptation::GraftType type = prm.graft_settings.graft_type;
+              if (junction_fraction[i] > 0)
+                {
+                  // Gap and graft each differentiate with their own strain (same stress).
+                  using adaptation::HealingJunction;
+                  const double E_gap = prm.healing->modulus(junction_state[i]);
+                  const double E_graft = prm.healing->modulus(graft_state[i]);
+                  prm.healing->advance(
+                    junction_state[i],
+                    prm.differentiation->target(HealingJunction::layer_mechanics(m, E, E_gap)), dt,
+                    type);
+                  prm.healing->advance(
+                    graft_state[i],
+                    prm.differentiation->target(HealingJunction::layer_mechanics(m, E, E_graft)),
+                    dt, type);
+                }
+              else
+                prm.healing->advance(graft_state[i], prm.differentiation->target(m), dt, type);
+              change = std::max(change, std::abs(graft_modulus(i) - E) / E);
             }
         }
     return dealii::Utilities::MPI::max(change, mpi);
@@ -548,8 +640,8 @@ namespace bonefusion::core
           cell->material_id() == static_cast<unsigned int>(Region::graft))
         {
           const auto c = cell->center();
-          mine.push_back({{c[0], c[1], c[2],
-                           prm.healing->bone_fraction(graft_state[cell->active_cell_index()])}});
+          mine.push_back(
+            {{c[0], c[1], c[2], graft_bridging_bone_fraction(cell->active_cell_index())}});
           h = std::max(h, cell->extent_in_direction(0));
         }
     h = dealii::Utilities::MPI::max(h, mpi);
@@ -593,6 +685,9 @@ namespace bonefusion::core
     // Graft: modulus, bone fraction (volume means) and bridging.
     double volume = 0, modulus = 0, bone = 0, pl_volume = 0, pl_bone = 0;
     double density_all = 0, volume_bone = 0, strain = 0, pl_strain = 0;
+    // Healing gaps (where a graft touches bone): gap volume, its bone and its strain, for the
+    // interbody [0..2] and the posterolateral graft [3..5].
+    std::array<double, 6> gap = {};
     // The day's largest octahedral shear strain of a cell (what the differentiation sees).
     const auto peak_strain = [&](const unsigned int i) {
       double g = 0;
@@ -605,17 +700,28 @@ namespace bonefusion::core
         {
           const unsigned int i = cell->active_cell_index();
           const double v = cell->measure();
+          if (cell_role[i] == graft_role && junction_fraction[i] > 0)
+            {
+              const unsigned int k =
+                cell->material_id() == static_cast<unsigned int>(Region::graft) ? 0 : 3;
+              const double v_gap = v * junction_fraction[i];
+              const double amplification =
+                graft_modulus(i) / prm.healing->modulus(junction_state[i]);
+              gap[k] += v_gap;
+              gap[k + 1] += v_gap * adaptation::GraftHealing::bone_fraction(junction_state[i]);
+              gap[k + 2] += v_gap * amplification * peak_strain(i);
+            }
           if (cell->material_id() == static_cast<unsigned int>(Region::graft))
             {
               volume += v;
-              modulus += v * prm.healing->modulus(graft_state[i]);
-              bone += v * prm.healing->bone_fraction(graft_state[i]);
+              modulus += v * graft_modulus(i);
+              bone += v * graft_bone_fraction(i);
               strain += v * peak_strain(i);
             }
           else if (cell->material_id() == static_cast<unsigned int>(Region::posterolateral_graft))
             {
               pl_volume += v;
-              pl_bone += v * prm.healing->bone_fraction(graft_state[i]);
+              pl_bone += v * graft_bone_fraction(i);
               pl_strain += v * peak_strain(i);
             }
           else if (cell_role[i] == bone_role)
@@ -626,6 +732,7 @@ namespace bonefusion::core
         }
     std::vector<double> sums = {volume,      modulus,     bone,   pl_volume, pl_bone,
                                 volume_bone, density_all, strain, pl_strain};
+    sums.insert(sums.end(), gap.begin(), gap.end());
     dealii::Utilities::MPI::sum(sums, mpi, sums);
     const double nan = std::nan("");
     table.add("graft_mean_modulus_MPa", sums[0] > 0 ? sums[1] / sums[0] : nan);
@@ -638,6 +745,15 @@ namespace bonefusion::core
     table.add("posterolateral_graft_bone_fraction", sums[3] > 0 ? sums[4] / sums[3] : nan);
     table.add("posterolateral_graft_mean_octahedral_shear_strain",
               sums[3] > 0 ? sums[8] / sums[3] : nan);
+    // The healing gaps: bone fraction of the gap tissue and the day's largest octahedral shear
+    // strain in it (what its differentiation sees); NaN without a gap.
+    for (const auto &[name, k] : {std::pair<std::string, unsigned int>{"graft_junction", 9},
+                                  {"posterolateral_graft_junction", 12}})
+      {
+        table.add(name + "_bone_fraction", sums[k] > 0 ? sums[k + 1] / sums[k] : nan);
+        table.add(name + "_mean_octahedral_shear_strain",
+                  sums[k] > 0 ? sums[k + 2] / sums[k] : nan);
+      }
 
     // Load sharing of the first activity of the day (standing by default): fractions of the
     // axial force through the disc mid-plane.

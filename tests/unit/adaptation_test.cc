@@ -2,13 +2,16 @@
 // K))^(1/(gamma+1)); Beaupré: psi = psi*) with a first-order (0.9-1.1), unconditionally stable
 // update that never overshoots or leaves [rho_min, rho_max]; graft healing maps the thresholds to
 // tissues, ossifies under low strain (6000 MPa), stays fibrous (2 MPa) under high strain, is exact
-// for any step (1e-12) and ranks autograft > allograft > synthetic.
+// for any step (1e-12) and ranks autograft > allograft > synthetic; the healing gap at a
+// graft-bone junction obeys series-layer compatibility (1e-12) and its strain is the relative
+// motion over the gap width whatever the voxel size (within 2 %).
 #include <deal.II/base/parameter_handler.h>
 
 #include "adaptation/claes_heigele.h"
 #include "adaptation/daily_stress_remodeling.h"
 #include "adaptation/differentiation_law.h"
 #include "adaptation/graft_healing.h"
+#include "adaptation/healing_junction.h"
 #include "adaptation/prendergast_lacroix.h"
 #include "adaptation/remodeling_law.h"
 #include "adaptation/strain_energy_remodeling.h"
@@ -487,4 +490,69 @@ TEST(GraftHealing, AutograftHealsFasterThanAllograftFasterThanSynthetic)
   EXPECT_LT(days_to_solid[0], 210);
   EXPECT_LT(days_to_solid[1], 365);
   EXPECT_THROW(graft_type_from_name("xenograft"), std::invalid_argument);
+}
+
+// ----------------------------------------------------------------------------------------
+// Healing gap at a graft-bone junction
+
+TEST(HealingJunction, GapFractionAndSeriesModulus)
+{
+  const HealingJunction none, gap(0.5);
+  EXPECT_FALSE(none.active());
+  EXPECT_EQ(none.gap_fraction(3.0), 0.0);
+  EXPECT_DOUBLE_EQ(gap.gap_fraction(2.0), 0.25);
+  EXPECT_DOUBLE_EQ(gap.gap_fraction(0.25), 1.0); // a gap wider than the cell fills it
+  EXPECT_DOUBLE_EQ(HealingJunction::series_modulus(0.2, 100, 0.0), 100);
+  EXPECT_DOUBLE_EQ(HealingJunction::series_modulus(0.2, 100, 1.0), 0.2);
+  // Two layers in series: 1 / E = phi / E_gap + (1 - phi) / E_graft.
+  EXPECT_NEAR(HealingJunction::series_modulus(2, 100, 0.25), 1 / (0.25 / 2 + 0.75 / 100), 1e-12);
+  EXPECT_THROW(HealingJunction(-0.1), std::invalid_argument);
+}
+
+TEST(HealingJunction, LayerStrainsAddUpToTheCellStrain)
+{
+  // Same stress in gap and graft: phi eps_gap + (1 - phi) eps_graft = eps_cell (compatibility
+  // of layers in series), and the pressure passes unchanged.
+  for (const double E_gap : {0.2, 2.0, 10.0, 1000.0})
+    for (const double phi : {0.1, 0.25, 0.7})
+      {
+        const double E_graft = 100, E = HealingJunction::series_modulus(E_gap, E_graft, phi);
+        const TissueMechanics cell{0.004, 0.003, 0.2};
+        const TissueMechanics gap = HealingJunction::layer_mechanics(cell, E, E_gap);
+        const TissueMechanics graft = HealingJunction::layer_mechanics(cell, E, E_graft);
+        EXPECT_NEAR(phi * gap.octahedral_shear_strain + (1 - phi) * graft.octahedral_shear_strain,
+                    cell.octahedral_shear_strain, 1e-12);
+        EXPECT_NEAR(phi * gap.principal_strain_max_abs + (1 - phi) * graft.principal_strain_max_abs,
+                    cell.principal_strain_max_abs, 1e-12);
+        EXPECT_DOUBLE_EQ(gap.hydrostatic_pressure, cell.hydrostatic_pressure);
+      }
+}
+
+TEST(HealingJunction, GapStrainIsMotionOverGapWidthForAnyVoxelSize)
+{
+  // A 12 mm graft column between two endplates that move towards each other by delta: one
+  // junction cell at each end (granulation gap of 0.5 mm in series with 100 MPa graft), the
+  // rest graft. The gap's strain must be close to (share of delta taken by the gaps) / g for
+  // 3, 1.5 and 0.75 mm voxels; without the gap model (the whole junction cell soft) it would
+  // scale with the voxel size instead.
+  const double H = 12, delta = 0.01, E_gap = 0.2, E_graft = 100;
+  const HealingJunction junction(0.5);
+  std::vector<double> gap_strain, cell_strain;
+  for (const double h : {3.0, 1.5, 0.75})
+    {
+      const double phi = junction.gap_fraction(h);
+      const double E = HealingJunction::series_modulus(E_gap, E_graft, phi);
+      const double sigma = delta / (2 * h / E + (H - 2 * h) / E_graft);
+      const TissueMechanics cell{sigma / E, sigma / E, 0};
+      gap_strain.push_back(
+        HealingJunction::layer_mechanics(cell, E, E_gap).octahedral_shear_strain);
+      // The whole junction cell as gap tissue instead (no gap model).
+      const double sigma_cell = delta / (2 * h / E_gap + (H - 2 * h) / E_graft);
+      cell_strain.push_back(sigma_cell / E_gap);
+      // Most of delta goes into the two gaps: strain close to delta / (2 g).
+      EXPECT_NEAR(gap_strain.back(), delta / (2 * 0.5), 0.03 * delta / (2 * 0.5)) << "h " << h;
+    }
+  EXPECT_NEAR(gap_strain[0], gap_strain[2], 0.02 * gap_strain[2]);
+  // Without the gap, the cell strain changes by the voxel ratio (4x here).
+  EXPECT_GT(cell_strain[2] / cell_strain[0], 3.5);
 }
