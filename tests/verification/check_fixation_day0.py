@@ -15,13 +15,12 @@ flexion-extension radiograph.
 Runs on the 3 mm TLIF (cases/l4l5_tlif_ti.prm), about 30-60 s per run.
 """
 import argparse
-import csv
-import math
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_common import Checks, add_run_arguments, run_bonefusion  # noqa: E402
+from verification_common import (Checks, add_run_arguments, number, run_bonefusion,  # noqa: E402
+                                 statistics_rows)
 
 STATIC = {"Discretization/Voxel size": "3", "Output/Write visualization": "false",
           "Facet joints/Contact": "compression only", "Cage interface/Contact": "sliding",
@@ -33,15 +32,7 @@ AXIS = {"flexion": "x", "left lateral bending": "y", "left axial rotation": "z"}
 
 
 def rows_of(directory):
-    with open(os.path.join(directory, "statistics.csv"), newline="") as f:
-        return {r["load_case"]: r for r in csv.DictReader(f)}
-
-
-def number(row, column):
-    try:
-        return float(row[column])
-    except (KeyError, ValueError):
-        return math.nan
+    return {r["load_case"]: r for r in statistics_rows(directory)}
 
 
 def rotation(row, case):
@@ -102,9 +93,7 @@ def main():
         args.case = os.path.join(os.path.dirname(args.case), "l4l5_tlif_healing.prm")
         series = {}
         for name, extra in (("healing_rods", {}), ("healing_stand_alone", STAND_ALONE)):
-            with open(os.path.join(run(args, base, name, {**healing, **extra}),
-                                   "statistics.csv"), newline="") as f:
-                series[name] = list(csv.DictReader(f))
+            series[name] = statistics_rows(run(args, base, name, {**healing, **extra}))
         for name, rows in series.items():
             checks.check(len(rows) == 3, f"{name}: three time rows (days 0, 10, 20): {len(rows)}")
             checks.check(all(number(r, "contact_iterations") > 0 for r in rows),

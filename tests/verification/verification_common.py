@@ -1,4 +1,6 @@
 # Helpers shared by the end-to-end verification scripts: run bonefusion, collect failures.
+import csv
+import math
 import os
 import shlex
 import shutil
@@ -61,3 +63,17 @@ class Checks:
         for f in self.failures:
             print("  -", f)
         sys.exit(1 if self.failures else 0)
+
+
+def statistics_rows(directory):
+    """The rows of directory/statistics.csv, as dicts keyed by column name."""
+    with open(os.path.join(directory, "statistics.csv"), newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def number(row, column):
+    """A table cell as a float; NaN when the column is missing or the cell is empty."""
+    try:
+        return float(row[column])
+    except (KeyError, ValueError):
+        return math.nan
