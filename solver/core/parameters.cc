@@ -43,6 +43,17 @@ namespace bonefusion::core
                       "ML); larger values coarsen less aggressively across material jumps. [-]");
     prm.declare_entry("AMG smoother sweeps", "2", Patterns::Integer(1, 10),
                       "Chebyshev smoother degree on each AMG level. [-]");
+    prm.declare_entry(
+      "Stiffness operator", "assembled", Patterns::Selection("assembled|matrix-free"),
+      "assembled: the stiffness matrix is stored and CG is preconditioned by AMG with the six "
+      "rigid-body modes (Q1 or Q2, any mesh). matrix-free: Q2 on hexahedra without hanging "
+      "nodes; the stiffness is applied cell by cell and CG is preconditioned by a two-level "
+      "p-multigrid (Chebyshev smoothing on Q2, AMG on the assembled Q1 stiffness of the same "
+      "mesh). Same answer to the solver tolerance with a fifth of the memory per DoF "
+      "(docs/benchmarks.md). With 'Polynomial degree = auto' it selects Q2. [-]");
+    prm.declare_entry("Chebyshev degree", "4", Patterns::Integer(1, 12),
+                      "matrix-free: degree of the Chebyshev polynomial that smooths on Q2 "
+                      "before and after the Q1 correction (point-Jacobi inside). [-]");
     prm.leave_subsection();
 
     prm.enter_subsection("Facet joints");
@@ -118,6 +129,12 @@ namespace bonefusion::core
     solver.max_iterations = prm.get_integer("Maximum iterations");
     solver.amg.aggregation_threshold = prm.get_double("AMG aggregation threshold");
     solver.amg.smoother_sweeps = prm.get_integer("AMG smoother sweeps");
+    solver.matrix_free = prm.get("Stiffness operator") == "matrix-free";
+    solver.chebyshev_degree = prm.get_integer("Chebyshev degree");
+    if (solver.matrix_free && discretization.degree == 1)
+      throw std::invalid_argument(
+        "'Solver/Stiffness operator = matrix-free' needs Q2 elements, but 'Discretization/"
+        "Polynomial degree' is 1: set it to 2 or auto, or use the assembled operator");
     prm.leave_subsection();
 
     prm.enter_subsection("Facet joints");

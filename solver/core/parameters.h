@@ -41,6 +41,9 @@ namespace bonefusion::core
     double tolerance = 1e-8; ///< relative residual reduction
     unsigned int max_iterations = 3000;
     mechanics::AmgSettings amg;
+    /** Stiffness applied cell by cell (Q2, p-multigrid) instead of assembled (AMG). */
+    bool matrix_free = false;
+    unsigned int chebyshev_degree = 4; ///< matrix-free smoother's polynomial degree
   };
 
   /** How the facet joints transmit load. */

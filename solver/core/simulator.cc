@@ -91,7 +91,8 @@ namespace bonefusion::core
   {
     geometry = std::make_unique<geometry::SegmentGeometry>(prm.segment);
     geometry->set_resolution(prm.discretization.voxel_size);
-    degree = prm.discretization.degree > 0 ? prm.discretization.degree : 1;
+    degree = prm.discretization.degree > 0 ? prm.discretization.degree
+                                           : (prm.solver.matrix_free ? 2 : 1);
     auto voxels = std::make_unique<dealii::parallel::distributed::Triangulation<3>>(mpi);
     geometry::build_voxel_mesh(*geometry, prm.discretization.voxel_size, *voxels);
     if (prm.discretization.refinements > 0)
@@ -119,7 +120,10 @@ namespace bonefusion::core
   void Simulator::setup_system()
   {
     dealii::Timer timer;
-    system = std::make_unique<mechanics::ElasticSystem>(*triangulation, degree);
+    mechanics::MatrixFreeSettings matrix_free;
+    matrix_free.chebyshev_degree = prm.solver.chebyshev_degree;
+    system = std::make_unique<mechanics::ElasticSystem>(
+      *triangulation, degree, prm.solver.matrix_free ? &matrix_free : nullptr);
     std::set<dealii::types::boundary_id> clamped;
     if (prm.geometry.from_mesh_file)
       for (unsigned int k = 0; k < prm.mesh_model.clamped_boundaries.size(); ++k)
@@ -129,8 +133,11 @@ namespace bonefusion::core
     system->setup(clamped);
     setup_seconds += timer.wall_time();
     log << "System: " << system->dofs().n_dofs() << " DoFs (" << (system->simplex() ? "P" : "Q")
-        << degree << "), " << dealii::Utilities::MPI::n_mpi_processes(mpi) << " MPI rank(s)"
-        << std::endl;
+        << degree << "), " << dealii::Utilities::MPI::n_mpi_processes(mpi) << " MPI rank(s)";
+    if (system->matrix_free())
+      log << ", matrix-free with a Q1 correction space of " << system->n_coarse_dofs()
+          << " DoFs";
+    log << std::endl;
   }
 
   ModelSize Simulator::dry_run()
@@ -142,8 +149,8 @@ namespace bonefusion::core
     size.dofs = system->dofs().n_dofs();
     // Fitted to scripts/bench on the TLIF model (docs/benchmarks.md): about 250 MB of
     // libraries per rank plus 4.5 KB per DoF (Q1) or 5 KB per DoF (Q2) for mesh, matrix and
-    // AMG hierarchy.
-    const double kb_per_dof = degree == 1 ? 4.5 : 5.0;
+    // AMG hierarchy; matrix-free Q2 about 0.8 KB per DoF (vectors, Q1 matrix and its AMG).
+    const double kb_per_dof = system->matrix_free() ? 0.8 : degree == 1 ? 4.5 : 5.0;
     size.estimated_memory_mb =
       250.0 * dealii::Utilities::MPI::n_mpi_processes(mpi) + size.dofs * kb_per_dof / 1024.0;
     log << "Dry run: " << size.cells << " cells, " << size.dofs << " DoFs, estimated memory "

@@ -54,7 +54,8 @@ namespace bonefusion::core
   {
     const geometry::ExternalMesh mesh = geometry::read_mesh_file(prm.geometry.mesh_file);
     const bool hex = mesh.shape == geometry::CellShape::hexahedron;
-    degree = prm.discretization.degree > 0 ? prm.discretization.degree : mesh.order;
+    degree = prm.discretization.degree > 0 ? prm.discretization.degree
+                                           : (prm.solver.matrix_free ? 2 : mesh.order);
     std::vector<std::string> region_sets, boundary_sets = prm.mesh_model.clamped_boundaries;
     for (const RegionMaterial &r : prm.mesh_model.regions)
       region_sets.push_back(r.region);

@@ -29,13 +29,29 @@ namespace bonefusion::mechanics
         return p->get_communicator();
       return MPI_COMM_SELF;
     }
+
+    /** The matrix-free operator and its preconditioner as SolverCG sees them. */
+    struct MatrixFreeStiffness
+    {
+      const MatrixFreeElasticity &op;
+      void vmult(Vector &dst, const Vector &src) const { op.vmult(dst, src); }
+    };
+    struct MatrixFreePreconditioner
+    {
+      const MatrixFreeElasticity &op;
+      void vmult(Vector &dst, const Vector &src) const { op.precondition(dst, src); }
+    };
   } // namespace
 
-  ElasticSystem::ElasticSystem(const dealii::Triangulation<3> &tria, const unsigned int degree)
+  ElasticSystem::ElasticSystem(const dealii::Triangulation<3> &tria, const unsigned int degree,
+                               const MatrixFreeSettings *matrix_free)
     : mpi(communicator_of(tria))
     , is_simplex(!tria.all_reference_cells_are_hyper_cube())
     , dof_handler(tria)
+    , use_matrix_free(matrix_free != nullptr)
   {
+    if (matrix_free)
+      matrix_free_settings = *matrix_free;
     if (is_simplex)
       {
         if (!tria.all_reference_cells_are_simplex())
@@ -58,7 +74,8 @@ namespace bonefusion::mechanics
 
   ElasticSystem::~ElasticSystem()
   {
-    // The DoFHandler refers to the finite element: release it first.
+    // The operator refers to the DoFHandler, the DoFHandler to the finite element.
+    operator_without_matrix.reset();
     dof_handler.clear();
   }
 
@@ -76,6 +93,12 @@ namespace bonefusion::mechanics
         *mapping, dof_handler, id, dealii::Functions::ZeroFunction<3>(3), hanging_and_clamped);
     hanging_and_clamped.close();
 
+    if (use_matrix_free)
+      {
+        operator_without_matrix = std::make_unique<MatrixFreeElasticity>(
+          dof_handler, *mapping, hanging_and_clamped, clamped, matrix_free_settings);
+        return;
+      }
     dealii::TrilinosWrappers::SparsityPattern sp(owned, owned, relevant, mpi);
     dealii::DoFTools::make_sparsity_pattern(dof_handler, sp, hanging_and_clamped, false,
                                             dealii::Utilities::MPI::this_mpi_process(mpi));
@@ -86,6 +109,11 @@ namespace bonefusion::mechanics
   void ElasticSystem::assemble(const MaterialFunction &material)
   {
     material_of_cell = material;
+    if (operator_without_matrix)
+      {
+        operator_without_matrix->set_material(material);
+        return;
+      }
     stiffness = 0;
     dealii::FEValues<3> fe_values(*mapping, *fe, quadrature,
                                   dealii::update_gradients | dealii::update_JxW_values);
@@ -107,6 +135,8 @@ namespace bonefusion::mechanics
 
   double ElasticSystem::build_preconditioner(const AmgSettings &settings)
   {
+    if (operator_without_matrix)
+      return operator_without_matrix->build_preconditioner(settings);
     dealii::Timer timer;
     amg.initialize(stiffness, dof_handler, *mapping, fe->degree > 1, settings);
     return timer.wall_time();
@@ -237,7 +267,11 @@ namespace bonefusion::mechanics
     dealii::SolverCG<Vector> cg(control);
     try
       {
-        cg.solve(stiffness, x, rhs, amg.preconditioner());
+        if (operator_without_matrix)
+          cg.solve(MatrixFreeStiffness{*operator_without_matrix}, x, rhs,
+                   MatrixFreePreconditioner{*operator_without_matrix});
+        else
+          cg.solve(stiffness, x, rhs, amg.preconditioner());
       }
     catch (const dealii::SolverControl::NoConvergence &e)
       {
@@ -251,7 +285,10 @@ namespace bonefusion::mechanics
     hanging_and_clamped.distribute(x);
     report.iterations = control.last_step();
     Vector r = make_owned_vector();
-    stiffness.vmult(r, x);
+    if (operator_without_matrix)
+      operator_without_matrix->vmult(r, x);
+    else
+      stiffness.vmult(r, x);
     r.sadd(-1.0, 1.0, rhs);
     // Constrained rows hold no equation: their residual entries are set to zero.
     for (const auto &line : hanging_and_clamped.get_lines())

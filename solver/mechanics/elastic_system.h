@@ -15,6 +15,7 @@
 
 #include "loads/surface_traction.h"
 #include "mechanics/cell_stiffness.h"
+#include "mechanics/matrix_free_elasticity.h"
 #include "mechanics/rigid_body_modes.h"
 
 #include <functional>
@@ -40,11 +41,15 @@ namespace bonefusion::mechanics
   /**
    * Linear elasticity on a (distributed) triangulation: Q_degree Lagrange elements on
    * hexahedra, P_degree (FE_SimplexP) on tetrahedra. The cell shape is taken from the mesh.
+   * The stiffness is either assembled (CG + AMG) or, for Q2 on hexahedra, applied without a
+   * matrix (CG + p-multigrid, matrix_free_elasticity.h): same bilinear form, same answer.
    */
   class ElasticSystem
   {
   public:
-    ElasticSystem(const dealii::Triangulation<3> &tria, unsigned int degree);
+    /** `matrix_free`: null = assembled stiffness, else the matrix-free operator's settings. */
+    ElasticSystem(const dealii::Triangulation<3> &tria, unsigned int degree,
+                  const MatrixFreeSettings *matrix_free = nullptr);
     ~ElasticSystem();
 
     /** Distributes DoFs, clamps every DoF on the `clamped` boundary ids, builds sparsity. */
@@ -104,7 +109,16 @@ namespace bonefusion::mechanics
     bool simplex() const { return is_simplex; }
     const MaterialFunction &material() const { return material_of_cell; }
     const dealii::AffineConstraints<double> &constraints() const { return hanging_and_clamped; }
+    /** The assembled stiffness (empty with the matrix-free operator). */
     const dealii::TrilinosWrappers::SparseMatrix &matrix() const { return stiffness; }
+    const ElasticityAMG &amg_preconditioner() const { return amg; }
+    /** True when the stiffness is applied without a matrix. */
+    bool matrix_free() const { return use_matrix_free; }
+    /** DoFs of the Q1 correction space of the matrix-free preconditioner (0 if assembled). */
+    dealii::types::global_dof_index n_coarse_dofs() const
+    {
+      return operator_without_matrix ? operator_without_matrix->n_coarse_dofs() : 0;
+    }
     MPI_Comm communicator() const { return mpi; }
 
   private:
@@ -120,5 +134,8 @@ namespace bonefusion::mechanics
     dealii::TrilinosWrappers::SparseMatrix stiffness;
     ElasticityAMG amg;
     MaterialFunction material_of_cell;
+    bool use_matrix_free = false;
+    MatrixFreeSettings matrix_free_settings;
+    std::unique_ptr<MatrixFreeElasticity> operator_without_matrix;
   };
 } // namespace bonefusion::mechanics
