@@ -58,13 +58,28 @@ namespace bonefusion::core
 
     prm.enter_subsection("Facet joints");
     prm.declare_entry(
-      "Contact", "bonded", Patterns::Selection("compression only|bonded"),
-      "compression only: a facet cartilage cell that would carry tension across "
-      "the joint opens (its stiffness drops to the fraction below) and the load "
-      "case is solved again until no cell changes (active set); bonded: the pads "
-      "are tied and also carry tension (one linear solve). Measured on intact L4-L5 "
-      "with ligaments and annulus fibres at 7.5 N m (docs/model.md): flexion 0.89 deg bonded, "
-      "2.55 deg compression only (in vitro 3.7 +- 1.5, Niosi 2006). [-]");
+      "Contact", "bonded", Patterns::Selection("compression only|sliding joint|bonded"),
+      "How the facet cartilage pads (horizontal layers between the articular processes) "
+      "transmit load. bonded: the pads are tied and also carry tension (one linear solve). "
+      "compression only: a pad cell that would carry tension across the horizontal pad "
+      "opens (its stiffness drops to 'Open stiffness fraction') and the load case is solved "
+      "again until no cell changes (active set). sliding joint: each pad holds the real, "
+      "near-vertical joint surface (facing posteromedially at 'Joint angle' to the sagittal "
+      "plane): it resists only the relative motion of the articular processes along that "
+      "surface's normal, and only while they are pressed together, and slides freely "
+      "along it; the rest of the pad (the capsule) keeps 'Capsule stiffness fraction' of the "
+      "cartilage's stiffness. The choice for range-of-motion questions. Measured on intact "
+      "L4-L5 with ligaments and annulus fibres at 7.5 N m (docs/model.md). [-]");
+    prm.declare_entry("Joint angle", "45", Patterns::Double(0, 90),
+                      "sliding joint: angle between the facet joint surface and the sagittal "
+                      "plane (0 = sagittal, the joint faces medially; 90 = coronal, it faces "
+                      "posteriorly); 40-56 deg at L3-L5 (Masharawi 2004). [deg]");
+    prm.declare_entry("Capsule stiffness fraction", "8e-4", Patterns::Double(0, 1),
+                      "sliding joint: stiffness of the pad apart from the joint's normal "
+                      "contact (the capsule holding the joint together, in every direction), "
+                      "as a fraction of the facet cartilage's. Calibrated on intact L4-L5 "
+                      "(docs/model.md): 8e-4 keeps flexion inside 3.7 +- 1.5 deg (Niosi "
+                      "2006) with the least lateral bending; 2e-3 stiffens flexion to 1.9 deg. [-]");
     prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
                       "Stiffness of an open facet cartilage cell relative to a closed one. [-]");
     prm.declare_entry("Maximum contact iterations", "20", Patterns::Integer(1, 200),
@@ -138,7 +153,10 @@ namespace bonefusion::core
     prm.leave_subsection();
 
     prm.enter_subsection("Facet joints");
-    facets.compression_only = prm.get("Contact") == "compression only";
+    facets.sliding_joint = prm.get("Contact") == "sliding joint";
+    facets.compression_only = facets.sliding_joint || prm.get("Contact") == "compression only";
+    facets.joint_angle = prm.get_double("Joint angle");
+    facets.capsule_fraction = prm.get_double("Capsule stiffness fraction");
     facets.open_stiffness_fraction = prm.get_double("Open stiffness fraction");
     facets.max_iterations = prm.get_integer("Maximum contact iterations");
     prm.leave_subsection();

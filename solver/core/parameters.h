@@ -49,7 +49,12 @@ namespace bonefusion::core
   /** How the facet joints transmit load. */
   struct FacetParameters
   {
-    bool compression_only = false;         ///< false = bonded pads (carry tension too)
+    bool compression_only = false; ///< the pads open in tension (false = bonded pads)
+    /** The joint surface is oriented as in the spine (near-vertical) inside the horizontal
+     *  pad: it closes along its own normal only and slides freely (implies compression_only). */
+    bool sliding_joint = false;
+    double joint_angle = 45;               ///< joint surface to the sagittal plane [deg]
+    double capsule_fraction = 8e-4;        ///< pad stiffness besides the joint / cartilage [-]
     double open_stiffness_fraction = 1e-3; ///< stiffness of an open joint cell / closed
     unsigned int max_iterations = 20;      ///< active-set iterations per load case
   };

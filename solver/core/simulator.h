@@ -64,6 +64,8 @@ namespace bonefusion::core
       mechanics::SolveReport report; ///< CG iterations and seconds summed over the active set
       unsigned int iterations = 0;   ///< active-set iterations (0 without contact layers)
       unsigned long open_facet_cells = 0, open_cage_cells = 0;
+      /** An active set repeated (a cycle), so that cells were only opened afterwards. */
+      bool cycled = false;
     };
     void prepare_output_directory();
     void make_model();
@@ -149,6 +151,9 @@ namespace bonefusion::core
     /** Marks the compression-only facet cells and the cage cells resting on bone. */
     void identify_contact_layers();
     bool in_contact_layer(unsigned int cell_index) const;
+    /** A facet pad cell as a sliding joint (Facet joints/Contact = sliding joint). */
+    mechanics::CellElasticity as_sliding_joint(const mechanics::CellIterator &cell,
+                                               mechanics::CellElasticity c, bool open) const;
     /** c for a layer cell that is open (softened) or closed (the cage slides along z = const). */
     mechanics::CellElasticity with_contact_state(const mechanics::CellIterator &cell,
                                                  mechanics::CellElasticity c, bool open) const;

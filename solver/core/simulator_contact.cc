@@ -5,6 +5,7 @@
 #include <deal.II/base/timer.h>
 
 #include "core/simulator.h"
+#include "geometry/segment_geometry.h"
 #include "mechanics/unilateral_contact.h"
 
 #include <algorithm>
@@ -39,7 +40,14 @@ namespace bonefusion::core
   {
     contact_layer.assign(triangulation->n_active_cells(), no_layer);
     if (prm.geometry.from_mesh_file)
-      return;
+      {
+        // Imported meshes name no facet pads or cage seats: say so rather than ignore it.
+        if (prm.facets.compression_only || prm.cage_interface.sliding)
+          log << "Note: 'Facet joints/Contact' and 'Cage interface/Contact' act on the "
+                 "parametric segment only; the imported mesh's regions stay bonded."
+              << std::endl;
+        return;
+      }
     // The cage's cells that touch bone across a face: where the cage rests on an endplate.
     for (const auto &cell : triangulation->active_cell_iterators())
       if (cell->is_locally_owned())
@@ -71,6 +79,8 @@ namespace bonefusion::core
     if (!in_contact_layer(cell->active_cell_index()))
       return c;
     const bool cage = contact_layer[cell->active_cell_index()] == cage_layer;
+    if (!cage && prm.facets.sliding_joint)
+      return as_sliding_joint(cell, c, open);
     if (open)
       {
         const double fraction =
@@ -84,6 +94,30 @@ namespace bonefusion::core
         c.sliding.normal = dealii::Tensor<1, 3>({0.0, 0.0, 1.0});
         c.sliding.shear_fraction = prm.cage_interface.shear_fraction;
       }
+    return c;
+  }
+
+  mechanics::CellElasticity Simulator::as_sliding_joint(const mechanics::CellIterator &cell,
+                                                        mechanics::CellElasticity c,
+                                                        const bool open) const
+  {
+    // The pad is drawn thicker than the cartilage (at least two voxels): scale its moduli so
+    // that its stiffness per area, modulus / thickness, is the real layer's at any voxel size.
+    const double scale =
+      geometry->facet_cartilage_thickness_used() / prm.segment.facet_cartilage_thickness;
+    // Closure g = A : eps is the motion of the upper (inferior articular) process relative to
+    // the lower (superior articular) one along n, per pad thickness: with n the normal of the
+    // lower process' joint surface, which faces posteromedially, g < 0 presses them together.
+    const double side = cell->center()[0] < 0 ? -1.0 : 1.0; // x: left -> right
+    const double angle = prm.facets.joint_angle * dealii::numbers::PI / 180;
+    const dealii::Tensor<1, 3> n({-side * std::cos(angle), -std::sin(angle), 0.0});
+    const dealii::Tensor<1, 3> e({0.0, 0.0, 1.0}); // the pad is horizontal
+    // The cartilage's constrained modulus resists the closure: a thin layer pressed across.
+    const double constrained_modulus = c.kappa + 4.0 / 3.0 * c.mu;
+    c.joint.opening = 2.0 * dealii::symmetrize(dealii::outer_product(n, e));
+    c.joint.stiffness = open ? 0.0 : scale * constrained_modulus;
+    c.mu *= scale * prm.facets.capsule_fraction;
+    c.kappa *= scale * prm.facets.capsule_fraction;
     return c;
   }
 
@@ -188,6 +222,7 @@ namespace bonefusion::core
         (contact_layer[cell->active_cell_index()] == cage_layer ? cage : facet) += 1;
     result.open_facet_cells = dealii::Utilities::MPI::sum(facet, mpi);
     result.open_cage_cells = dealii::Utilities::MPI::sum(cage, mpi);
+    result.cycled = cycling;
     return result;
   }
 } // namespace bonefusion::core

@@ -50,8 +50,14 @@ namespace bonefusion::io
                   0.5 * (inputs.solution_gradients[p][i][j] + inputs.solution_gradients[p][j][i]);
             mean_theta += dealii::trace(eps[p]) / n;
           }
+        // A joint's closure is a cell mean too (mechanics/cell_stiffness.h).
+        const dealii::SymmetricTensor<2, 3> joint = c.joint.direction();
+        double mean_closure = 0;
+        for (unsigned int p = 0; p < n; ++p)
+          mean_closure += (joint * eps[p]) / n;
         for (unsigned int p = 0; p < n; ++p)
           {
+            eps[p] += (mean_closure - joint * eps[p]) * joint;
             // For trilinear fields on parallelepipeds the vertex mean of div u is the cell mean.
             if (c.b_bar)
               eps[p] =

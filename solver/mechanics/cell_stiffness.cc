@@ -14,6 +14,36 @@ namespace bonefusion::mechanics
            2.0 * (normal * t) * dealii::symmetrize(dealii::outer_product(normal, normal));
   }
 
+  SymmetricTensor<2, 3> JointPlane::direction() const
+  {
+    const double norm = opening.norm();
+    return norm > 0 ? opening / norm : SymmetricTensor<2, 3>();
+  }
+
+  void CellKinematics::reinit(const dealii::FEValues<3> &fe_values, const CellElasticity &c)
+  {
+    reinit(fe_values, c.b_bar);
+    if (!c.joint.present())
+      return;
+    // Replace the joint closure of each shape function's strain by its cell mean. Ahat is
+    // traceless (n is normal to e), so the dilatation table stays as it is.
+    const SymmetricTensor<2, 3> a = c.joint.direction();
+    double volume = 0;
+    std::vector<double> mean(n_dofs, 0.0);
+    for (unsigned int q = 0; q < n_q; ++q)
+      {
+        volume += fe_values.JxW(q);
+        for (unsigned int i = 0; i < n_dofs; ++i)
+          mean[i] += (a * sym_grad[q * n_dofs + i]) * fe_values.JxW(q);
+      }
+    for (unsigned int q = 0; q < n_q; ++q)
+      for (unsigned int i = 0; i < n_dofs; ++i)
+        {
+          SymmetricTensor<2, 3> &g = sym_grad[q * n_dofs + i];
+          g += (mean[i] / volume - a * g) * a;
+        }
+  }
+
   void CellKinematics::reinit(const dealii::FEValues<3> &fe_values, const bool b_bar)
   {
     const dealii::FEValuesExtractors::Vector u(0);
@@ -93,6 +123,17 @@ namespace bonefusion::mechanics
                 matrix(i, j) -= factor * (shear[i] * shear[j]);
           }
       }
+    if (c.joint.stiffness > 0)
+      for (unsigned int q = 0; q < n_q; ++q)
+        {
+          // A : eps of each shape function is its cell mean here (reinit() averaged it).
+          for (unsigned int i = 0; i < n_dofs; ++i)
+            along[i] = c.joint.opening * sym_grad[q * n_dofs + i];
+          const double kJxW = c.joint.stiffness * fe_values.JxW(q);
+          for (unsigned int i = 0; i < n_dofs; ++i)
+            for (unsigned int j = 0; j <= i; ++j)
+              matrix(i, j) += kJxW * along[i] * along[j];
+        }
     for (unsigned int i = 0; i < n_dofs; ++i)
       for (unsigned int j = i + 1; j < n_dofs; ++j)
         matrix(i, j) = matrix(j, i);
@@ -121,6 +162,8 @@ namespace bonefusion::mechanics
         sigma += f.stiffness * (f.projector * eps) * f.projector;
     if (c.sliding.active())
       sigma -= (1 - c.sliding.shear_fraction) * 2 * c.mu * c.sliding.transverse_shear(eps);
+    if (c.joint.stiffness > 0)
+      sigma += c.joint.stiffness * (c.joint.opening * eps) * c.joint.opening;
     return sigma;
   }
 

@@ -16,6 +16,15 @@
  * across it, eps_nt for in-plane t, by a small fraction f: it subtracts
  * int (1 - f) 2 mu S(eps(u)) : S(eps(v)) with S(eps) = P eps Q + Q eps P, P = n (x) n,
  * Q = I - P. S does not see the volumetric part, so B-bar and standard strain agree there.
+ * A joint plane (a synovial joint drawn inside a layer of cells whose orientation differs
+ * from the joint's, e.g. the near-vertical lumbar facet joints inside a horizontal pad)
+ * measures the closure of the joint by g = A : eps with A = n (x) e + e (x) n (n: joint
+ * normal, e: the layer's normal), the relative displacement of the layer's faces along n
+ * per layer thickness. Like the dilatation under B-bar, g is replaced by its cell mean
+ * (epsbar += (Ahat : epsmean - Ahat : eps) Ahat, Ahat = A / |A|), so that a closed joint adds
+ * the energy k V gbar^2 / 2 of the whole cell: the contact state of a cell is then decided by
+ * the same number its energy depends on, which makes the contact problem a convex one with a
+ * continuous stress (no cycling of the active set between states of a cell).
  */
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/fe/fe_values.h>
@@ -51,6 +60,22 @@ namespace bonefusion::mechanics
     dealii::SymmetricTensor<2, 3> transverse_shear(const dealii::SymmetricTensor<2, 3> &eps) const;
   };
 
+  /**
+   * An oriented joint inside the cell: a closed joint adds sigma_j = k (A : eps) A, i.e. a
+   * normal stress k g across the joint for a closure g = A : eps (negative when the joint is
+   * pressed together). The cell's strain uses the cell mean of A : eps (see the file comment)
+   * whenever `opening` is non-zero, open or closed.
+   */
+  struct JointPlane
+  {
+    dealii::SymmetricTensor<2, 3> opening; ///< A = n (x) e + e (x) n [-]; 0 = no joint
+    double stiffness = 0;                  ///< k [MPa] while closed, 0 while open
+
+    bool present() const { return opening.norm() > 0; }
+    /** Ahat = A / |A| (0 for no joint). */
+    dealii::SymmetricTensor<2, 3> direction() const;
+  };
+
   /** Elastic constants of one cell as the assembly needs them. */
   struct CellElasticity
   {
@@ -61,6 +86,8 @@ namespace bonefusion::mechanics
     std::array<FibreFamily, 2> fibres = {};
     /** Optional sliding plane (a frictionless contact layer). */
     SlidingPlane sliding = {};
+    /** Optional oriented joint (a facet joint drawn in a horizontal pad). */
+    JointPlane joint = {};
   };
 
   /**
@@ -72,6 +99,8 @@ namespace bonefusion::mechanics
   public:
     /** Fills the tables for the cell fe_values was reinit()ed on. */
     void reinit(const dealii::FEValues<3> &fe_values, bool b_bar);
+    /** The same with the cell's own averaging: B-bar and the mean joint closure. */
+    void reinit(const dealii::FEValues<3> &fe_values, const CellElasticity &c);
 
     /** Local stiffness matrix (dofs_per_cell squared) [N/mm]. */
     void stiffness(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
@@ -89,7 +118,7 @@ namespace bonefusion::mechanics
   };
 
   /** Stress [MPa] from strain: sigma = 2 mu dev eps + K tr(eps) I + sum_f k_f (A_f : eps) A_f
-   *  - (1 - f) 2 mu S(eps) for a sliding plane. */
+   *  - (1 - f) 2 mu S(eps) for a sliding plane + k_j (A_j : eps) A_j for a closed joint. */
   dealii::SymmetricTensor<2, 3> stress(const CellElasticity &c,
                                        const dealii::SymmetricTensor<2, 3> &eps);
 

@@ -125,7 +125,7 @@ namespace bonefusion::mechanics
         {
           fe_values.reinit(cell);
           const CellElasticity c = material(cell);
-          kinematics.reinit(fe_values, c.b_bar);
+          kinematics.reinit(fe_values, c);
           kinematics.stiffness(fe_values, c, cell_matrix);
           cell->get_dof_indices(dof_indices);
           hanging_and_clamped.distribute_local_to_global(cell_matrix, dof_indices, stiffness);
@@ -233,7 +233,7 @@ namespace bonefusion::mechanics
         {
           fe_values.reinit(cell);
           const CellElasticity c = material_of_cell(cell);
-          kinematics.reinit(fe_values, c.b_bar);
+          kinematics.reinit(fe_values, c);
           kinematics.stiffness(fe_values, c, k);
           cell->get_dof_values(ghosted_solution, u);
           k.vmult(f, u);

@@ -61,6 +61,8 @@ namespace bonefusion::mechanics
     dealii::MatrixFree<3, Number> data;
     std::vector<dealii::SymmetricTensor<4, 3, VA>> tensors; // per cell batch
     std::vector<VA> b_bar;                                  // 1 in B-bar cells, else 0
+    /** Ahat of a cell's joint (its closure is averaged over the cell), 0 without one. */
+    std::vector<dealii::SymmetricTensor<2, 3, VA>> joint;
     std::vector<unsigned int> constrained;                  // local indices (owned)
 
     void vmult(MFVector &dst, const MFVector &src) const
@@ -87,33 +89,44 @@ namespace bonefusion::mechanics
       const VA b = b_bar[batch];
       const unsigned int n_q = phi.n_q_points;
 
-      // Cell means of the dilatation (B-bar strain) ...
-      VA volume = 0, dilatation = 0;
+      // Cell means of the dilatation (B-bar strain) and of the joint closure ...
+      const dealii::SymmetricTensor<2, 3, VA> &a = joint[batch];
+      VA volume = 0, dilatation = 0, closure = 0;
       for (unsigned int q = 0; q < n_q; ++q)
         {
+          const dealii::SymmetricTensor<2, 3, VA> eps = phi.get_symmetric_gradient(q);
           volume += phi.JxW(q);
-          dilatation += dealii::trace(phi.get_symmetric_gradient(q)) * phi.JxW(q);
+          dilatation += dealii::trace(eps) * phi.JxW(q);
+          closure += (a * eps) * phi.JxW(q);
         }
       dilatation /= volume;
-      // ... and of the stress trace (the B-bar test function).
+      closure /= volume;
+      // ... and of the stress trace and the joint's normal stress (the averaged test
+      // function).
       std::array<dealii::SymmetricTensor<2, 3, VA>, n_q_points_1d * n_q_points_1d * n_q_points_1d>
         sigma;
-      VA mean_trace = 0;
+      VA mean_trace = 0, mean_joint_stress = 0;
       for (unsigned int q = 0; q < n_q; ++q)
         {
           dealii::SymmetricTensor<2, 3, VA> eps = phi.get_symmetric_gradient(q);
           const VA shift = b * (dilatation - dealii::trace(eps)) / 3.0;
           for (unsigned int d = 0; d < 3; ++d)
             eps[d][d] += shift;
+          // The joint closure Ahat : eps by its cell mean (Ahat is traceless: no effect on
+          // the dilatation; Ahat = 0 outside joint cells).
+          eps += (closure - a * eps) * a;
           sigma[q] = C * eps;
           mean_trace += dealii::trace(sigma[q]) * phi.JxW(q);
+          mean_joint_stress += (a * sigma[q]) * phi.JxW(q);
         }
       mean_trace /= volume;
+      mean_joint_stress /= volume;
       for (unsigned int q = 0; q < n_q; ++q)
         {
           const VA shift = b * (mean_trace - dealii::trace(sigma[q])) / 3.0;
           for (unsigned int d = 0; d < 3; ++d)
             sigma[q][d][d] += shift;
+          sigma[q] += (mean_joint_stress - a * sigma[q]) * a;
           phi.submit_symmetric_gradient(sigma[q], q);
         }
     }
@@ -266,6 +279,7 @@ namespace bonefusion::mechanics
     const unsigned int n_batches = op.data.n_cell_batches();
     op.tensors.resize(n_batches);
     op.b_bar.resize(n_batches);
+    op.joint.resize(n_batches);
     for (unsigned int batch = 0; batch < n_batches; ++batch)
       {
         const unsigned int filled = op.data.n_active_entries_per_cell_batch(batch);
@@ -281,6 +295,10 @@ namespace bonefusion::mechanics
                   for (unsigned int l = k; l < 3; ++l)
                     op.tensors[batch][i][j][k][l][lane] = C[i][j][k][l];
             op.b_bar[batch][lane] = c.b_bar ? 1.0 : 0.0;
+            const dealii::SymmetricTensor<2, 3> a = c.joint.direction();
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = i; j < 3; ++j)
+                op.joint[batch][i][j][lane] = a[i][j];
           }
       }
     impl->coarse->assemble(material);

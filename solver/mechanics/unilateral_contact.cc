@@ -21,21 +21,30 @@ namespace bonefusion::mechanics
         {
           const CellElasticity c = closed_material(cell);
           fe_values.reinit(cell);
-          kinematics.reinit(fe_values, c.b_bar);
+          kinematics.reinit(fe_values, c);
           cell->get_dof_values(ghosted_solution, u);
           double mean_strain = 0, mean_stress = 0, volume = 0;
           for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
             {
               const auto eps = kinematics.strain(q, u);
-              mean_strain += eps[2][2] * fe_values.JxW(q);
-              mean_stress += stress(c, eps)[2][2] * fe_values.JxW(q);
+              if (c.joint.present())
+                // The joint's closure (the same cell mean at every point): the joint's
+                // energy depends on this number only, so its sign decides the state.
+                mean_strain += (c.joint.opening * eps) * fe_values.JxW(q);
+              else
+                {
+                  mean_strain += eps[2][2] * fe_values.JxW(q);
+                  mean_stress += stress(c, eps)[2][2] * fe_values.JxW(q);
+                }
               volume += fe_values.JxW(q);
             }
           mean_strain /= volume;
           mean_stress /= volume;
           unsigned char &state = open[cell->active_cell_index()];
           const unsigned char next =
-            state ? (mean_strain >= 0 || !allow_closing) : (mean_stress > 0);
+            c.joint.present() ? (mean_strain > 0 || (state && !allow_closing)) :
+            state             ? (mean_strain >= 0 || !allow_closing) :
+                                (mean_stress > 0);
           changed += (next != state);
           state = next;
         }

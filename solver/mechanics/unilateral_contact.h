@@ -11,6 +11,9 @@
  * the endplates are horizontal in the voxel model) is tensile is marked open and its
  * stiffness is scaled down; an open cell closes again when it is compressed (eps_zz < 0).
  * The caller solves again until no cell changes state.
+ * A cell with an oriented joint (mechanics::JointPlane, the facet joints' `sliding joint`
+ * contact) is instead closed while its mean joint closure A : eps is negative: for those
+ * cells the active-set iteration is a semismooth Newton method on a convex energy.
  */
 #include "mechanics/elastic_system.h"
 

@@ -23,7 +23,7 @@ namespace bonefusion::postprocess
         {
           fe_values.reinit(cell);
           const mechanics::CellElasticity c = system.material()(cell);
-          kinematics.reinit(fe_values, c.b_bar);
+          kinematics.reinit(fe_values, c);
           cell->get_dof_values(ghosted_solution, u);
           CellMechanics m;
           double volume = 0;

@@ -39,7 +39,7 @@ namespace bonefusion::postprocess
           continue;
         fe_values.reinit(cell);
         const mechanics::CellElasticity c = system.material()(cell);
-        kinematics.reinit(fe_values, c.b_bar);
+        kinematics.reinit(fe_values, c);
         kinematics.stiffness(fe_values, c, k);
         cell->get_dof_values(ghosted_solution, u);
         k.vmult(f, u);

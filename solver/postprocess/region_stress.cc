@@ -25,7 +25,7 @@ namespace bonefusion::postprocess
             continue;
           fe_values.reinit(cell);
           const mechanics::CellElasticity c = system.material()(cell);
-          kinematics.reinit(fe_values, c.b_bar);
+          kinematics.reinit(fe_values, c);
           cell->get_dof_values(ghosted_solution, u);
           for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
             stats[id - 1].add(mechanics::von_mises(mechanics::stress(c, kinematics.strain(q, u))),

@@ -100,7 +100,7 @@ namespace
   dealii::FullMatrix<double> stiffness(const OneCell &c, const CellElasticity &e)
   {
     CellKinematics k;
-    k.reinit(*c.fe_values, e.b_bar);
+    k.reinit(*c.fe_values, e);
     dealii::FullMatrix<double> K;
     k.stiffness(*c.fe_values, e, K);
     return K;
@@ -386,7 +386,8 @@ namespace
     dealii::Vector<double> Ku(u.size());
     K.vmult(Ku, u);
     CellKinematics k;
-    k.reinit(*cell.fe_values, b_bar);
+    k.reinit(*cell.fe_values, e);
+    EXPECT_EQ(e.b_bar, b_bar);
     double energy = 0;
     for (unsigned int q = 0; q < k.n_quadrature_points(); ++q)
       {
@@ -516,5 +517,96 @@ TEST(SlidingPlane, ElementMatrixMatchesStressEnergyAndKeepsRigidModes)
           else
             EXPECT_LT(shear * Ks, 0.5 * (shear * K0s));
           expect_rigid_modes_in_null_space(cell, K);
+        }
+}
+
+namespace
+{
+  /** A soft pad (the capsule) holding an oblique joint: normal n at 50 deg to the sagittal
+   *  plane in the horizontal plane, the pad's normal z; closed joint stiffness k. */
+  CellElasticity joint_pad(const bool b_bar, const double k, Tensor<1, 3> &n)
+  {
+    CellElasticity e = elasticity(1.2, 0.4, b_bar);
+    const double angle = 50 * dealii::numbers::PI / 180;
+    n = Tensor<1, 3>({-std::cos(angle), -std::sin(angle), 0.0});
+    e.joint.opening =
+      2.0 * dealii::symmetrize(dealii::outer_product(n, Tensor<1, 3>({0.0, 0.0, 1.0})));
+    e.joint.stiffness = k;
+    return e;
+  }
+} // namespace
+
+// Requirement: a closed joint resists the relative motion of the pad's faces along its normal
+// with stiffness k per unit closure (energy (k + mu) Delta^2 V / 2 for u = Delta z n, the mu
+// from the capsule's shear), and lets them slide along the joint surface (u = Delta z t costs
+// the capsule's shear only); an open joint (k = 0) leaves the capsule alone. The closure is a
+// cell mean at every quadrature point; the element matrix stays consistent with stress()
+// and keeps the rigid-body modes as its null space (Q1 and Q2, distorted, B-bar).
+TEST(JointPlane, ClosedJointResistsOnlyClosureAlongItsNormal)
+{
+  const double k = 154, delta = 0.02;
+  for (const unsigned int degree : {1u, 2u})
+    {
+      SCOPED_TRACE("Q" + std::to_string(degree));
+      const OneCell cell(false, degree);
+      Tensor<1, 3> n;
+      const CellElasticity closed = joint_pad(false, k, n);
+      CellElasticity open = closed;
+      open.joint.stiffness = 0;
+      const Tensor<1, 3> t = dealii::cross_product_3d(Tensor<1, 3>({0.0, 0.0, 1.0}), n);
+      const auto energy = [&](const CellElasticity &e, const Tensor<1, 3> &direction) {
+        const dealii::Vector<double> u =
+          cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(delta * x[2] * direction); });
+        const dealii::FullMatrix<double> K = stiffness(cell, e);
+        dealii::Vector<double> Ku(u.size());
+        K.vmult(Ku, u);
+        return 0.5 * (u * Ku);
+      };
+      const double mu = closed.mu, volume = 1;
+      EXPECT_NEAR(energy(closed, n), 0.5 * (k + mu) * delta * delta * volume, 1e-12);
+      EXPECT_NEAR(energy(open, n), 0.5 * mu * delta * delta * volume, 1e-12);
+      EXPECT_NEAR(energy(closed, t), 0.5 * mu * delta * delta * volume, 1e-12);
+      // The normal stress across the joint: k times the closure.
+      SymmetricTensor<2, 3> eps = delta * dealii::symmetrize(
+                                            dealii::outer_product(n, Tensor<1, 3>({0.0, 0.0, 1.0})));
+      const SymmetricTensor<2, 3> s = bonefusion::mechanics::stress(closed, eps);
+      EXPECT_NEAR(n * (s * Tensor<1, 3>({0.0, 0.0, 1.0})), (k + mu) * delta, 1e-12);
+    }
+}
+
+TEST(JointPlane, ClosureIsACellMeanAndMatrixMatchesStressEnergy)
+{
+  const Tensor<2, 3> G = general_gradient();
+  for (const unsigned int degree : {1u, 2u})
+    for (const bool distorted : {false, true})
+      for (const bool b_bar : {false, true})
+        {
+          SCOPED_TRACE(label(distorted, b_bar, degree));
+          const OneCell cell(distorted, degree);
+          Tensor<1, 3> n;
+          const CellElasticity e = joint_pad(b_bar, 154, n);
+          const dealii::FullMatrix<double> K = stiffness(cell, e);
+          expect_energy_consistent_with_stress(cell, e, K, G, b_bar);
+          expect_rigid_modes_in_null_space(cell, K);
+          // A field whose closure varies through the cell (u = z^2 n): A : eps is the same
+          // at every quadrature point, and equal to the cell mean of the raw closure 2 z.
+          const dealii::Vector<double> u =
+            cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(x[2] * x[2] * n); });
+          CellKinematics kin;
+          kin.reinit(*cell.fe_values, e);
+          double volume = 0, raw = 0;
+          for (unsigned int q = 0; q < kin.n_quadrature_points(); ++q)
+            {
+              volume += cell.fe_values->JxW(q);
+              raw += 2 * cell.fe_values->quadrature_point(q)[2] * cell.fe_values->JxW(q);
+            }
+          if (!distorted && degree == 2) // z^2 is interpolated exactly by Q2 only
+            {
+              for (unsigned int q = 0; q < kin.n_quadrature_points(); ++q)
+                EXPECT_NEAR(e.joint.opening * kin.strain(q, u), raw / volume, 1e-12);
+            }
+          const double first = e.joint.opening * kin.strain(0, u);
+          for (unsigned int q = 1; q < kin.n_quadrature_points(); ++q)
+            EXPECT_NEAR(e.joint.opening * kin.strain(q, u), first, 1e-12);
         }
 }

@@ -1,49 +1,71 @@
-# Requirement: with ligaments, compression-only facets and annulus fibres, the intact L4-L5 segment's flexion, lateral bending and axial rotation ROM at 7.5 N m lie inside the published in-vitro range (Niosi et al. 2006, Eur Spine J 15:913: flexion 3.7 +- 1.5 deg, lateral bending 3.8 +- 1.4 deg, axial rotation 2.1 +- 0.9 deg, mean +- 1 SD), and left and right axial rotation are equal and opposite.
-"""Runs the intact case (2.5 mm voxels, compression-only facets, annulus fibres) and checks the
-primary rotation against the published mean +- one standard deviation.
+# Requirement: with ligaments and annulus fibres, the intact L4-L5 segment's ROM at 7.5 N m lies inside the published in-vitro range (Niosi et al. 2006, Eur Spine J 15:913, mean +- 1 SD: flexion 3.7 +- 1.5, extension 3.3 +- 1.5, lateral bending 3.8 +- 1.4, axial rotation 2.1 +- 0.9 deg) for the motions each facet model can represent (compression-only pads: flexion, lateral bending, axial rotation; sliding joints: flexion, extension, axial rotation), left and right axial rotation are equal and opposite, and the sliding joints' contact settles without a cycling active set.
+"""Runs the intact case (2.5 mm voxels, annulus fibres, ligaments) with the chosen facet
+model and checks the primary rotation against the published mean +- one standard deviation.
 
-Extension (3.3 +- 1.5) is printed but not asserted: with horizontal facet pads the facets act
-as a posterior strut in extension and the model is too stiff there (about 0.9 deg;
-docs/model.md); tighten this test when oriented facet joints land.
+Not every motion is asserted for every facet model (docs/model.md, "Not represented yet"):
+- compression only: the horizontal pads act as a posterior strut in extension (about 0.9 deg);
+- sliding joint: the near-vertical joints no longer brace lateral bending, which the disc then
+  carries almost alone (about 5.8 deg, 1.4 SD above the mean).
+Those are printed, not asserted.
 """
 import argparse
 import csv
 import os
+import re
 
 from verification_common import Checks, add_run_arguments, run_bonefusion
 
-# Niosi et al. 2006, intact L3-L4, 7.5 N m, no preload: mean and one SD, degrees.
-PUBLISHED = {"flexion": (3.7, 1.5), "left lateral bending": (3.8, 1.4),
-             "left axial rotation": (2.1, 0.9), "right axial rotation": (2.1, 0.9)}
-REPORTED_ONLY = {"extension": (3.3, 1.5)}
+PUBLISHED = {"flexion": (3.7, 1.5), "extension": (3.3, 1.5),
+             "left lateral bending": (3.8, 1.4), "left axial rotation": (2.1, 0.9),
+             "right axial rotation": (2.1, 0.9)}
+NOT_ASSERTED = {"compression only": {"extension"}, "sliding joint": {"left lateral bending"}}
+# Active-set iterations per load case: the sliding joints' contact is a convex problem and
+# settled in 2-4 iterations at 2.5 and 1.5 mm (docs/model.md).
+MAX_SLIDING_JOINT_ITERATIONS = 6
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     add_run_arguments(parser)
+    parser.add_argument("--contact", default="compression only", choices=sorted(NOT_ASSERTED))
     args = parser.parse_args()
-    cases = list(PUBLISHED) + list(REPORTED_ONLY)
     run_bonefusion(args, {"Discretization/Voxel size": "2.5",
-                          "Facet joints/Contact": "compression only",
+                          "Facet joints/Contact": args.contact,
                           "Geometry/Ligaments": "true",
                           "Annulus fibres/Present": "true",
                           "Loads/Moment": "7.5",
-                          "Loads/Load cases": ", ".join(cases),
+                          "Loads/Load cases": ", ".join(PUBLISHED),
                           "Output/Write visualization": "false"})
-    with open(os.path.join(os.path.abspath(args.output), "statistics.csv")) as f:
-        rows = {r["load_case"]: float(r["primary_rotation_deg"]) for r in csv.DictReader(f)}
+    output = os.path.abspath(args.output)
+    with open(os.path.join(output, "statistics.csv")) as f:
+        rows = {r["load_case"]: r for r in csv.DictReader(f)}
+    rotation = {case: float(r["primary_rotation_deg"]) for case, r in rows.items()}
     checks = Checks()
     for case, (mean, sd) in PUBLISHED.items():
-        value = rows[case]
+        value = rotation[case]
+        if case in NOT_ASSERTED[args.contact]:
+            print(f"{case}: {value:.3f} deg (published {mean} +- {sd}; not asserted with "
+                  f"'{args.contact}', see the docstring)")
+            continue
         print(f"{case}: {value:.3f} deg (published {mean} +- {sd})")
         checks.check(mean - sd <= value <= mean + sd,
                      f"{case}: {value:.3f} deg outside the published {mean} +- {sd} deg")
-    left, right = rows["left axial rotation"], rows["right axial rotation"]
+    left, right = rotation["left axial rotation"], rotation["right axial rotation"]
     checks.check(abs(left - right) <= 1e-6 * abs(left),
                  f"left and right axial rotation differ: {left:.6f} vs {right:.6f} deg "
                  "(the model is symmetric)")
-    for case, (mean, sd) in REPORTED_ONLY.items():
-        print(f"{case}: {rows[case]:.3f} deg (published {mean} +- {sd}; not asserted, see docstring)")
+    if args.contact == "sliding joint":
+        with open(os.path.join(output, "log.txt")) as f:
+            log = f.read()
+        checks.check("active set cycled" not in log,
+                     "the sliding joints' active set cycled:\n" +
+                     "\n".join(re.findall(r".*cycled.*", log)))
+        for case, r in rows.items():
+            iterations = int(float(r["contact_iterations"]))
+            print(f"{case}: {iterations} contact iterations")
+            checks.check(1 <= iterations <= MAX_SLIDING_JOINT_ITERATIONS,
+                         f"{case}: {iterations} contact iterations (expected 1 to "
+                         f"{MAX_SLIDING_JOINT_ITERATIONS})")
     checks.finish()
 
 

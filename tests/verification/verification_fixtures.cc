@@ -203,7 +203,7 @@ namespace bonefusion::verification
         {
           fe_values.reinit(cell);
           const mechanics::CellElasticity c = material(cell);
-          kinematics.reinit(fe_values, c.b_bar);
+          kinematics.reinit(fe_values, c);
           kinematics.stiffness(fe_values, c, cell_matrix);
           cell_rhs = 0;
           if (body_force)
@@ -274,7 +274,7 @@ namespace bonefusion::verification
         {
           fe_values.reinit(cell);
           const mechanics::CellElasticity c = material_of_cell(cell);
-          kinematics.reinit(fe_values, c.b_bar);
+          kinematics.reinit(fe_values, c);
           kinematics.stiffness(fe_values, c, k);
           cell->get_dof_values(ghosted, u);
           k.vmult(r_cell, u);

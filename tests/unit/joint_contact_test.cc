@@ -1,0 +1,153 @@
+// Requirement: a pad holding an oblique joint (Facet joints/Contact = sliding joint) between
+// two stiff blocks, clamped below and sheared on top, closes when its upper face is pushed
+// against the joint (along -n: its faces slip by tau h / (k + mu), k the joint's stiffness,
+// mu the capsule's shear modulus), opens when pulled away from it (+n: tau h / mu), and lets
+// the faces slide along the joint surface (t = z x n: tau h / mu, whatever the state); the
+// active set (update_open_cells) settles in two solves. Runs serially and on two ranks.
+#include <deal.II/base/mpi.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/grid/grid_generator.h>
+
+#include "mechanics/elastic_system.h"
+#include "mechanics/unilateral_contact.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace
+{
+  using namespace bonefusion::mechanics;
+  using dealii::Point;
+  using dealii::Tensor;
+
+  constexpr dealii::types::boundary_id bottom = 4, top = 5; // colorized hyper-rectangle
+  constexpr double pad_lo = 0.4, pad_hi = 0.6;               // the pad: one layer of cells
+  constexpr double joint_stiffness = 154, tau = 0.01;        // MPa
+
+  Tensor<1, 3> joint_normal()
+  {
+    const double angle = 45 * dealii::numbers::PI / 180;
+    return Tensor<1, 3>({-std::cos(angle), -std::sin(angle), 0.0});
+  }
+
+  bool in_pad(const CellIterator &cell)
+  {
+    return cell->center()[2] > pad_lo && cell->center()[2] < pad_hi;
+  }
+
+  CellElasticity isotropic(const double E, const double nu)
+  {
+    CellElasticity e;
+    e.mu = E / (2 * (1 + nu));
+    e.kappa = E / (3 * (1 - 2 * nu));
+    return e;
+  }
+
+  /** The pad with its joint, closed or open; near-rigid blocks around it. */
+  CellElasticity material(const CellIterator &cell, const bool open)
+  {
+    if (!in_pad(cell))
+      return isotropic(1e6, 0.3);
+    // A nearly incompressible capsule (B-bar): the upper block barely tilts on the pad. A
+    // tilt by w would add w / 2 to the symmetric closure 2 eps_nz (the vertical motion of
+    // the pad's upper face varies along n), 2 % of the closed slip with nu = 0.499.
+    CellElasticity e = isotropic(1.2, 0.499);
+    e.b_bar = true;
+    e.joint.opening = 2.0 * dealii::symmetrize(
+                              dealii::outer_product(joint_normal(), Tensor<1, 3>({0.0, 0.0, 1.0})));
+    e.joint.stiffness = open ? 0.0 : joint_stiffness;
+    return e;
+  }
+
+  struct Outcome
+  {
+    double displacement = 0; ///< mean slip across the pad along the traction [mm]
+    unsigned long open_cells = 0, pad_cells = 0;
+    unsigned int solves = 0;
+  };
+
+  Outcome shear_top(const Tensor<1, 3> &direction)
+  {
+    dealii::parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD);
+    dealii::GridGenerator::subdivided_hyper_rectangle(tria, {8, 8, 4}, Point<3>(0, 0, 0),
+                                                      Point<3>(4, 4, 0.8), true);
+    ElasticSystem system(tria, 1);
+    system.setup({bottom});
+    const Vector rhs = system.traction_rhs(top, [&](const Point<3> &) { return tau * direction; });
+    std::vector<unsigned char> open(tria.n_active_cells(), 0);
+    Vector u = system.make_ghosted_vector();
+    Outcome outcome;
+    for (unsigned long changed = 1; changed > 0 && outcome.solves < 10;)
+      {
+        system.assemble([&open](const CellIterator &cell) {
+          return material(cell, open[cell->active_cell_index()]);
+        });
+        system.build_preconditioner();
+        system.solve(rhs, u, 1e-12, 2000);
+        ++outcome.solves;
+        changed = update_open_cells(
+          system, u, in_pad, [](const CellIterator &cell) { return material(cell, false); }, open,
+          true);
+      }
+    // Mean slip of the pad's upper face relative to its lower one along the traction (the
+    // upper block also tilts on the soft pad, which moves the top of the model but not the
+    // pad's upper face: the tilt's axis lies in it).
+    dealii::FEFaceValues<3> fv(system.map(), system.element(), system.face_quadrature_rule(),
+                               dealii::update_values | dealii::update_JxW_values);
+    std::vector<Tensor<1, 3>> values(fv.n_quadrature_points);
+    const dealii::FEValuesExtractors::Vector displacement(0);
+    double integral = 0, area = 0;
+    for (const auto &cell : system.dofs().active_cell_iterators())
+      if (cell->is_locally_owned() && in_pad(cell))
+        {
+          outcome.pad_cells += 1;
+          outcome.open_cells += open[cell->active_cell_index()];
+          for (const unsigned int f : {4u, 5u}) // the faces z = pad_lo and z = pad_hi
+            {
+              fv.reinit(cell, f);
+              fv[displacement].get_function_values(u, values);
+              for (unsigned int q = 0; q < fv.n_quadrature_points; ++q)
+                {
+                  integral += (f == 5 ? 1 : -1) * (values[q] * direction) * fv.JxW(q);
+                  area += (f == 5) * fv.JxW(q);
+                }
+            }
+        }
+    const MPI_Comm mpi = MPI_COMM_WORLD;
+    outcome.displacement = dealii::Utilities::MPI::sum(integral, mpi) /
+                           dealii::Utilities::MPI::sum(area, mpi);
+    outcome.open_cells = dealii::Utilities::MPI::sum(outcome.open_cells, mpi);
+    outcome.pad_cells = dealii::Utilities::MPI::sum(outcome.pad_cells, mpi);
+    return outcome;
+  }
+
+  const double h = pad_hi - pad_lo, capsule_mu = 1.2 / (2 * 1.499);
+} // namespace
+
+TEST(JointContact, PushedAgainstTheJointItCloses)
+{
+  const Outcome o = shear_top(-joint_normal());
+  EXPECT_EQ(o.pad_cells, 64u);
+  EXPECT_EQ(o.open_cells, 0u);
+  EXPECT_LE(o.solves, 2u);
+  // Simple shear of the pad; measured 1.8 % more (the tilt, see material()).
+  EXPECT_NEAR(o.displacement, tau * h / (joint_stiffness + capsule_mu),
+              0.03 * tau * h / (joint_stiffness + capsule_mu));
+}
+
+TEST(JointContact, PulledAwayItOpens)
+{
+  const Outcome o = shear_top(joint_normal());
+  EXPECT_EQ(o.open_cells, 64u);
+  EXPECT_LE(o.solves, 2u);
+  EXPECT_NEAR(o.displacement, tau * h / capsule_mu, 1e-3 * tau * h / capsule_mu);
+}
+
+TEST(JointContact, ItSlidesAlongTheJointSurface)
+{
+  const Tensor<1, 3> t = dealii::cross_product_3d(Tensor<1, 3>({0.0, 0.0, 1.0}), joint_normal());
+  const Outcome o = shear_top(t);
+  EXPECT_NEAR(o.displacement, tau * h / capsule_mu, 1e-3 * tau * h / capsule_mu);
+}
