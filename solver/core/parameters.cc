@@ -70,21 +70,46 @@ namespace bonefusion::core
       "along it; the rest of the pad (the capsule) keeps 'Capsule stiffness fraction' of the "
       "cartilage's stiffness. The choice for range-of-motion questions. Measured on intact "
       "L4-L5 with ligaments and annulus fibres at 7.5 N m (docs/model.md). [-]");
-    prm.declare_entry("Joint angle", "45", Patterns::Double(0, 90),
+    prm.declare_entry("Joint angle", "55", Patterns::Double(0, 90),
                       "sliding joint: angle between the facet joint surface and the sagittal "
                       "plane (0 = sagittal, the joint faces medially; 90 = coronal, it faces "
-                      "posteriorly); 40-56 deg at L3-L5 (Masharawi 2004). [deg]");
+                      "posteriorly); 40-56 deg at L3-L5 (Masharawi 2004). The default is "
+                      "calibrated with the two below (docs/model.md). [deg]");
+    prm.declare_entry("Joint inclination", "50", Patterns::Double(0, 90),
+                      "sliding joint: angle of the joint normal above the horizontal plane "
+                      "(0 = a vertical joint surface that extension cannot press; 90 = the "
+                      "horizontal pad, pressed by vertical compression only). An effective, "
+                      "calibrated angle: it stands for the curved joint surface and the "
+                      "inferior articular process' tip bearing on the lower vertebra in "
+                      "extension and lateral bending. With tension-only ligaments on intact "
+                      "L4-L5 (2.5 mm, 7.5 N m, joint angle 45 deg) extension / lateral bending "
+                      "are 5.1 / 6.1 deg at 0, 3.6 / 5.9 at 25, 1.8 / 5.1 at 50 (Niosi 2006: "
+                      "3.3 +- 1.5 / 3.8 +- 1.4). [deg]");
     prm.declare_entry("Capsule stiffness fraction", "8e-4", Patterns::Double(0, 1),
                       "sliding joint: stiffness of the pad apart from the joint's normal "
                       "contact (the capsule holding the joint together, in every direction), "
                       "as a fraction of the facet cartilage's. Calibrated on intact L4-L5 "
-                      "(docs/model.md): 8e-4 keeps flexion inside 3.7 +- 1.5 deg (Niosi "
-                      "2006) with the least lateral bending; 2e-3 stiffens flexion to 1.9 deg. [-]");
+                      "(docs/model.md): flexion 2.6 deg at 8e-4 (Niosi 2006: 3.7 +- 1.5), "
+                      "1.9 deg at 2e-3. [-]");
     prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
                       "Stiffness of an open facet cartilage cell relative to a closed one. [-]");
     prm.declare_entry("Maximum contact iterations", "20", Patterns::Integer(1, 200),
                       "Active-set iterations per load case before the run fails (facet joints "
                       "and cage interface together). [-]");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Ligaments");
+    prm.declare_entry(
+      "Behaviour", "linear", Patterns::Selection("linear|tension only"),
+      "How the ligament bands (Geometry/Ligaments) carry load. linear: isotropic solids, "
+      "one linear solve, but they also carry compression, which real ligaments do not (in "
+      "extension the flavum and interspinous bands then brace the segment). tension only: "
+      "each band is a family of fibres along its axis (z) with the band's modulus while its "
+      "mean axial strain is tensile, slack when compressed; solved as an active set together "
+      "with the facet and cage contact. Parametric segment only. [-]");
+    prm.declare_entry("Slack stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
+                      "tension only: stiffness of a band apart from its fibres (all that is "
+                      "left when it is slack), as a fraction of its isotropic stiffness. [-]");
     prm.leave_subsection();
 
     prm.enter_subsection("Cage interface");
@@ -156,9 +181,15 @@ namespace bonefusion::core
     facets.sliding_joint = prm.get("Contact") == "sliding joint";
     facets.compression_only = facets.sliding_joint || prm.get("Contact") == "compression only";
     facets.joint_angle = prm.get_double("Joint angle");
+    facets.joint_inclination = prm.get_double("Joint inclination");
     facets.capsule_fraction = prm.get_double("Capsule stiffness fraction");
     facets.open_stiffness_fraction = prm.get_double("Open stiffness fraction");
     facets.max_iterations = prm.get_integer("Maximum contact iterations");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Ligaments");
+    ligaments.tension_only = prm.get("Behaviour") == "tension only";
+    ligaments.slack_fraction = prm.get_double("Slack stiffness fraction");
     prm.leave_subsection();
 
     prm.enter_subsection("Cage interface");

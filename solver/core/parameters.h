@@ -53,7 +53,8 @@ namespace bonefusion::core
     /** The joint surface is oriented as in the spine (near-vertical) inside the horizontal
      *  pad: it closes along its own normal only and slides freely (implies compression_only). */
     bool sliding_joint = false;
-    double joint_angle = 45;               ///< joint surface to the sagittal plane [deg]
+    double joint_angle = 55;               ///< joint surface to the sagittal plane [deg]
+    double joint_inclination = 50;         ///< joint normal above the horizontal plane [deg]
     double capsule_fraction = 8e-4;        ///< pad stiffness besides the joint / cartilage [-]
     double open_stiffness_fraction = 1e-3; ///< stiffness of an open joint cell / closed
     unsigned int max_iterations = 20;      ///< active-set iterations per load case
@@ -73,6 +74,19 @@ namespace bonefusion::core
     double open_stiffness_fraction = 1e-3; ///< stiffness of an open layer cell / closed
   };
 
+  /**
+   * How the ligament bands carry load. Linear: isotropic solids (they also carry compression).
+   * Tension only: each band is a family of fibres along z (its axis: all four bands run
+   * between the vertebrae) that carries its modulus while the band's mean axial strain is
+   * tensile and goes slack when compressed, solved in the same active set as the contact
+   * layers; the rest of the band keeps slack_fraction of its isotropic stiffness.
+   */
+  struct LigamentParameters
+  {
+    bool tension_only = false;
+    double slack_fraction = 1e-3; ///< isotropic stiffness besides the fibres / the band's [-]
+  };
+
   /** Output settings. */
   struct OutputParameters
   {
@@ -89,6 +103,7 @@ namespace bonefusion::core
     SolverParameters solver;
     FacetParameters facets;
     CageInterfaceParameters cage_interface;
+    LigamentParameters ligaments;
     OutputParameters output;
     GeometryParameters geometry;
     MeshModelParameters mesh_model;

@@ -319,6 +319,8 @@ namespace bonefusion::core
               log << ", " << contact.open_facet_cells << " open facet cells";
             if (prm.cage_interface.sliding)
               log << ", " << contact.open_cage_cells << " open cage interface cells";
+            if (prm.ligaments.tension_only)
+              log << ", " << contact.slack_ligament_cells << " slack ligament cells";
             if (contact.cycled)
               log << ", the active set cycled (cells could only open after the repeat)";
           }

@@ -63,7 +63,7 @@ namespace bonefusion::core
     {
       mechanics::SolveReport report; ///< CG iterations and seconds summed over the active set
       unsigned int iterations = 0;   ///< active-set iterations (0 without contact layers)
-      unsigned long open_facet_cells = 0, open_cage_cells = 0;
+      unsigned long open_facet_cells = 0, open_cage_cells = 0, slack_ligament_cells = 0;
       /** An active set repeated (a cycle), so that cells were only opened afterwards. */
       bool cycled = false;
     };
@@ -154,6 +154,8 @@ namespace bonefusion::core
     /** A facet pad cell as a sliding joint (Facet joints/Contact = sliding joint). */
     mechanics::CellElasticity as_sliding_joint(const mechanics::CellIterator &cell,
                                                mechanics::CellElasticity c, bool open) const;
+    /** A ligament band cell as tension-only fibres along z (Ligaments/Behaviour). */
+    mechanics::CellElasticity as_tension_only_band(mechanics::CellElasticity c, bool slack) const;
     /** c for a layer cell that is open (softened) or closed (the cage slides along z = const). */
     mechanics::CellElasticity with_contact_state(const mechanics::CellIterator &cell,
                                                  mechanics::CellElasticity c, bool open) const;

@@ -1,5 +1,5 @@
-// The Simulator's unilateral contact layers: compression-only facet joints and the sliding
-// cage-endplate interface. Both are layers of cells whose stiffness depends on whether they
+// The Simulator's unilateral contact layers: compression-only or sliding facet joints, the
+// sliding cage-endplate interface and tension-only ligament bands. Both are layers of cells whose stiffness depends on whether they
 // are open (tension across the layer) or closed; each load (a static load case, or one
 // activity of one day in a healing run) is solved with its own active set of open cells.
 #include <deal.II/base/timer.h>
@@ -19,7 +19,7 @@ namespace bonefusion::core
 
   namespace
   {
-    constexpr unsigned char no_layer = 0, facet_layer = 1, cage_layer = 2;
+    constexpr unsigned char no_layer = 0, facet_layer = 1, cage_layer = 2, ligament_layer = 3;
 
     bool is_bone(const unsigned int id)
     {
@@ -42,9 +42,11 @@ namespace bonefusion::core
     if (prm.geometry.from_mesh_file)
       {
         // Imported meshes name no facet pads or cage seats: say so rather than ignore it.
-        if (prm.facets.compression_only || prm.cage_interface.sliding)
-          log << "Note: 'Facet joints/Contact' and 'Cage interface/Contact' act on the "
-                 "parametric segment only; the imported mesh's regions stay bonded."
+        if (prm.facets.compression_only || prm.cage_interface.sliding ||
+            prm.ligaments.tension_only)
+          log << "Note: 'Facet joints/Contact', 'Cage interface/Contact' and 'Ligaments/"
+                 "Behaviour' act on the parametric segment only; the imported mesh's regions "
+                 "stay bonded and linear."
               << std::endl;
         return;
       }
@@ -57,6 +59,8 @@ namespace bonefusion::core
           if (id == static_cast<unsigned int>(Region::facet_cartilage) &&
               prm.facets.compression_only)
             layer = facet_layer;
+          else if (geometry::is_ligament(static_cast<Region>(id)) && prm.ligaments.tension_only)
+            layer = ligament_layer;
           else if (id == static_cast<unsigned int>(Region::cage) && prm.cage_interface.sliding)
             for (const unsigned int f : cell->face_indices())
               if (!cell->at_boundary(f) && is_bone(cell->neighbor(f)->material_id()) &&
@@ -69,7 +73,8 @@ namespace bonefusion::core
   {
     // Before surgery the cage's place is disc: no interface there (the facets stay).
     const unsigned char layer = contact_layer[cell_index];
-    return layer == facet_layer || (layer == cage_layer && !pre_operative);
+    return layer == facet_layer || layer == ligament_layer ||
+           (layer == cage_layer && !pre_operative);
   }
 
   mechanics::CellElasticity Simulator::with_contact_state(const mechanics::CellIterator &cell,
@@ -79,6 +84,8 @@ namespace bonefusion::core
     if (!in_contact_layer(cell->active_cell_index()))
       return c;
     const bool cage = contact_layer[cell->active_cell_index()] == cage_layer;
+    if (contact_layer[cell->active_cell_index()] == ligament_layer)
+      return as_tension_only_band(c, open);
     if (!cage && prm.facets.sliding_joint)
       return as_sliding_joint(cell, c, open);
     if (open)
@@ -109,15 +116,38 @@ namespace bonefusion::core
     // the lower (superior articular) one along n, per pad thickness: with n the normal of the
     // lower process' joint surface, which faces posteromedially, g < 0 presses them together.
     const double side = cell->center()[0] < 0 ? -1.0 : 1.0; // x: left -> right
-    const double angle = prm.facets.joint_angle * dealii::numbers::PI / 180;
-    const dealii::Tensor<1, 3> n({-side * std::cos(angle), -std::sin(angle), 0.0});
+    const double degree = dealii::numbers::PI / 180;
+    const double angle = prm.facets.joint_angle * degree;
+    const double tilt = prm.facets.joint_inclination * degree;
     const dealii::Tensor<1, 3> e({0.0, 0.0, 1.0}); // the pad is horizontal
+    // The joint normal: horizontal, posteromedial, tilted up by the inclination.
+    const dealii::Tensor<1, 3> n({-side * std::cos(angle) * std::cos(tilt),
+                                  -std::sin(angle) * std::cos(tilt), std::sin(tilt)});
     // The cartilage's constrained modulus resists the closure: a thin layer pressed across.
     const double constrained_modulus = c.kappa + 4.0 / 3.0 * c.mu;
-    c.joint.opening = 2.0 * dealii::symmetrize(dealii::outer_product(n, e));
+    // g = n . du/dz with the symmetric strain: 2 eps_nz for the horizontal part of n (the
+    // relative sliding of the pad's faces), eps_zz for the vertical part (their approach).
+    const dealii::Tensor<1, 3> horizontal({n[0], n[1], 0.0});
+    c.joint.opening = 2.0 * dealii::symmetrize(dealii::outer_product(horizontal, e)) +
+                      n[2] * dealii::symmetrize(dealii::outer_product(e, e));
     c.joint.stiffness = open ? 0.0 : scale * constrained_modulus;
     c.mu *= scale * prm.facets.capsule_fraction;
     c.kappa *= scale * prm.facets.capsule_fraction;
+    return c;
+  }
+
+  mechanics::CellElasticity Simulator::as_tension_only_band(mechanics::CellElasticity c,
+                                                            const bool slack) const
+  {
+    // Fibres along z with the band's Young's modulus (its E A was matched to the real
+    // ligament's at the disc mid-plane, core/region_materials.cc), engaged while stretched.
+    const double young = 9 * c.kappa * c.mu / (3 * c.kappa + c.mu);
+    const dealii::Tensor<1, 3> z({0.0, 0.0, 1.0});
+    c.joint.opening = dealii::symmetrize(dealii::outer_product(z, z));
+    c.joint.engaged_in_tension = true;
+    c.joint.stiffness = slack ? 0.0 : young;
+    c.mu *= prm.ligaments.slack_fraction;
+    c.kappa *= prm.ligaments.slack_fraction;
     return c;
   }
 
@@ -215,13 +245,14 @@ namespace bonefusion::core
         // hierarchy was measured at 5-15x more CG iterations (690-2260 instead of ~130) once
         // facet joints open.
       }
-    unsigned long facet = 0, cage = 0;
+    unsigned long counts[4] = {0, 0, 0, 0}; // open cells per layer kind
     for (const auto &cell : triangulation->active_cell_iterators())
       if (cell->is_locally_owned() && open[cell->active_cell_index()] &&
           in_contact_layer(cell->active_cell_index()))
-        (contact_layer[cell->active_cell_index()] == cage_layer ? cage : facet) += 1;
-    result.open_facet_cells = dealii::Utilities::MPI::sum(facet, mpi);
-    result.open_cage_cells = dealii::Utilities::MPI::sum(cage, mpi);
+        counts[contact_layer[cell->active_cell_index()]] += 1;
+    result.open_facet_cells = dealii::Utilities::MPI::sum(counts[facet_layer], mpi);
+    result.open_cage_cells = dealii::Utilities::MPI::sum(counts[cage_layer], mpi);
+    result.slack_ligament_cells = dealii::Utilities::MPI::sum(counts[ligament_layer], mpi);
     result.cycled = cycling;
     return result;
   }

@@ -1,6 +1,7 @@
 #include "mechanics/cell_stiffness.h"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace bonefusion::mechanics
 {
@@ -25,9 +26,13 @@ namespace bonefusion::mechanics
     reinit(fe_values, c.b_bar);
     if (!c.joint.present())
       return;
-    // Replace the joint closure of each shape function's strain by its cell mean. Ahat is
-    // traceless (n is normal to e), so the dilatation table stays as it is.
+    // Replace the joint closure of each shape function's strain by its cell mean. For a joint
+    // Ahat is traceless (n is normal to e) and the dilatation table stays as it is; a band's
+    // Ahat = e (x) e changes the dilatation, which is then recomputed (not under B-bar).
     const SymmetricTensor<2, 3> a = c.joint.direction();
+    const bool traceless = std::abs(dealii::trace(a)) < 1e-12;
+    if (!traceless && c.b_bar)
+      throw std::logic_error("a tension-only band (joint term with a trace) in a B-bar cell");
     double volume = 0;
     std::vector<double> mean(n_dofs, 0.0);
     for (unsigned int q = 0; q < n_q; ++q)
@@ -41,6 +46,8 @@ namespace bonefusion::mechanics
         {
           SymmetricTensor<2, 3> &g = sym_grad[q * n_dofs + i];
           g += (mean[i] / volume - a * g) * a;
+          if (!traceless)
+            dilatation[q * n_dofs + i] = dealii::trace(g);
         }
   }
 

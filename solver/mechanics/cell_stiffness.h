@@ -24,7 +24,9 @@
  * (epsbar += (Ahat : epsmean - Ahat : eps) Ahat, Ahat = A / |A|), so that a closed joint adds
  * the energy k V gbar^2 / 2 of the whole cell: the contact state of a cell is then decided by
  * the same number its energy depends on, which makes the contact problem a convex one with a
- * continuous stress (no cycling of the active set between states of a cell).
+ * continuous stress (no cycling of the active set between states of a cell). The same term
+ * with A = e (x) e, engaged in tension, is a tension-only band (a ligament that goes slack
+ * in compression); such an A has a trace, which B-bar cells do not support.
  */
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/fe/fe_values.h>
@@ -70,6 +72,9 @@ namespace bonefusion::mechanics
   {
     dealii::SymmetricTensor<2, 3> opening; ///< A = n (x) e + e (x) n [-]; 0 = no joint
     double stiffness = 0;                  ///< k [MPa] while closed, 0 while open
+    /** false: engaged while A : eps < 0 (a joint pressed together); true: while A : eps > 0
+     *  (a tension-only band, e.g. a ligament with A = e (x) e along its fibres). */
+    bool engaged_in_tension = false;
 
     bool present() const { return opening.norm() > 0; }
     /** Ahat = A / |A| (0 for no joint). */

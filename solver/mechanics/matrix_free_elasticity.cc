@@ -16,6 +16,7 @@
 
 #include "mechanics/elastic_system.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace bonefusion::mechanics
@@ -296,6 +297,9 @@ namespace bonefusion::mechanics
                     op.tensors[batch][i][j][k][l][lane] = C[i][j][k][l];
             op.b_bar[batch][lane] = c.b_bar ? 1.0 : 0.0;
             const dealii::SymmetricTensor<2, 3> a = c.joint.direction();
+            // The B-bar shift below assumes a traceless joint term in B-bar cells.
+            if (c.b_bar && std::abs(dealii::trace(a)) > 1e-12)
+              throw std::logic_error("a tension-only band in a B-bar cell");
             for (unsigned int i = 0; i < 3; ++i)
               for (unsigned int j = i; j < 3; ++j)
                 op.joint[batch][i][j][lane] = a[i][j];

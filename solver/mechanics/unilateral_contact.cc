@@ -41,10 +41,11 @@ namespace bonefusion::mechanics
           mean_strain /= volume;
           mean_stress /= volume;
           unsigned char &state = open[cell->active_cell_index()];
-          const unsigned char next =
-            c.joint.present() ? (mean_strain > 0 || (state && !allow_closing)) :
-            state             ? (mean_strain >= 0 || !allow_closing) :
-                                (mean_stress > 0);
+          // A joint opens when pulled apart, a tension-only band goes slack when compressed.
+          const double away = c.joint.engaged_in_tension ? -mean_strain : mean_strain;
+          const unsigned char next = c.joint.present() ? (away > 0 || (state && !allow_closing)) :
+                                     state             ? (mean_strain >= 0 || !allow_closing) :
+                                                         (mean_stress > 0);
           changed += (next != state);
           state = next;
         }

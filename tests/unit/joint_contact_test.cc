@@ -3,7 +3,8 @@
 // against the joint (along -n: its faces slip by tau h / (k + mu), k the joint's stiffness,
 // mu the capsule's shear modulus), opens when pulled away from it (+n: tau h / mu), and lets
 // the faces slide along the joint surface (t = z x n: tau h / mu, whatever the state); the
-// active set (update_open_cells) settles in two solves. Runs serially and on two ranks.
+// active set (update_open_cells) settles in two solves. The same machinery makes a
+// tension-only band (a ligament): see the last test. Runs serially and on two ranks.
 #include <deal.II/base/mpi.h>
 #include <deal.II/distributed/tria.h>
 #include <deal.II/fe/fe_values.h>
@@ -150,4 +151,83 @@ TEST(JointContact, ItSlidesAlongTheJointSurface)
   const Tensor<1, 3> t = dealii::cross_product_3d(Tensor<1, 3>({0.0, 0.0, 1.0}), joint_normal());
   const Outcome o = shear_top(t);
   EXPECT_NEAR(o.displacement, tau * h / capsule_mu, 1e-3 * tau * h / capsule_mu);
+}
+
+namespace
+{
+  /** A ligament-like band in the middle layer: fibres along z, engaged in tension. */
+  CellElasticity band(const CellIterator &cell, const bool slack)
+  {
+    if (!in_pad(cell))
+      return isotropic(1e6, 0.3);
+    CellElasticity e = isotropic(0.01, 0.3);
+    const Tensor<1, 3> z({0.0, 0.0, 1.0});
+    e.joint.opening = dealii::symmetrize(dealii::outer_product(z, z));
+    e.joint.engaged_in_tension = true;
+    e.joint.stiffness = slack ? 0.0 : 10.0;
+    return e;
+  }
+
+  /** Mean stretch of the band (upper minus lower face, along z) under a uniform traction
+   *  tau_z on the top, iterating the active set from all engaged; returns slack cells too. */
+  std::pair<double, unsigned long> pull_band(const double tau_z)
+  {
+    dealii::parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD);
+    dealii::GridGenerator::subdivided_hyper_rectangle(tria, {4, 4, 4}, Point<3>(0, 0, 0),
+                                                      Point<3>(4, 4, 0.8), true);
+    ElasticSystem system(tria, 1);
+    system.setup({bottom});
+    const Vector rhs = system.traction_rhs(
+      top, [&](const Point<3> &) { return Tensor<1, 3>({0.0, 0.0, tau_z}); });
+    std::vector<unsigned char> slack(tria.n_active_cells(), 0);
+    Vector u = system.make_ghosted_vector();
+    for (unsigned int solves = 0; solves < 5; ++solves)
+      {
+        system.assemble(
+          [&slack](const CellIterator &cell) { return band(cell, slack[cell->active_cell_index()]); });
+        system.build_preconditioner();
+        system.solve(rhs, u, 1e-12, 2000);
+        if (update_open_cells(
+              system, u, in_pad, [](const CellIterator &cell) { return band(cell, false); }, slack,
+              true) == 0)
+          break;
+      }
+    dealii::FEFaceValues<3> fv(system.map(), system.element(), system.face_quadrature_rule(),
+                               dealii::update_values | dealii::update_JxW_values);
+    std::vector<Tensor<1, 3>> values(fv.n_quadrature_points);
+    double integral = 0, area = 0;
+    unsigned long n_slack = 0;
+    for (const auto &cell : system.dofs().active_cell_iterators())
+      if (cell->is_locally_owned() && in_pad(cell))
+        {
+          n_slack += slack[cell->active_cell_index()];
+          for (const unsigned int f : {4u, 5u})
+            {
+              fv.reinit(cell, f);
+              fv[dealii::FEValuesExtractors::Vector(0)].get_function_values(u, values);
+              for (unsigned int q = 0; q < fv.n_quadrature_points; ++q)
+                {
+                  integral += (f == 5 ? 1 : -1) * values[q][2] * fv.JxW(q);
+                  area += (f == 5) * fv.JxW(q);
+                }
+            }
+        }
+    const MPI_Comm mpi = MPI_COMM_WORLD;
+    return {dealii::Utilities::MPI::sum(integral, mpi) / dealii::Utilities::MPI::sum(area, mpi),
+            dealii::Utilities::MPI::sum(n_slack, mpi)};
+  }
+} // namespace
+
+// Requirement: a tension-only band (Ligaments/Behaviour = tension only) between two blocks
+// stretches by tau h / (k + M) when pulled (M = E(1-nu)/((1+nu)(1-2nu)) of the rest of the
+// band, laterally held by the blocks) and goes slack when pushed (tau h / M, 16 slack cells).
+TEST(JointContact, TensionOnlyBandCarriesTensionAndGoesSlack)
+{
+  const double M = 0.01 * 0.7 / (1.3 * 0.4), k = 10, tau = 1e-3;
+  const auto pulled = pull_band(tau);
+  EXPECT_EQ(pulled.second, 0u);
+  EXPECT_NEAR(pulled.first, tau * h / (k + M), 1e-3 * tau * h / (k + M));
+  const auto pushed = pull_band(-tau);
+  EXPECT_EQ(pushed.second, 16u);
+  EXPECT_NEAR(pushed.first, -tau * h / M, 1e-3 * tau * h / M);
 }

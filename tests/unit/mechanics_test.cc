@@ -610,3 +610,39 @@ TEST(JointPlane, ClosureIsACellMeanAndMatrixMatchesStressEnergy)
             EXPECT_NEAR(e.joint.opening * kin.strain(q, u), first, 1e-12);
         }
 }
+
+// Requirement: a tension-only band (joint term A = e (x) e, engaged in tension) adds k eps_zz
+// on the cell mean: for u = Delta z e_z the energy is (k + M) Delta^2 V / 2 with M = kappa +
+// 4 mu / 3 of the rest of the cell; the element matrix stays consistent with stress() and
+// keeps the rigid modes (Q1, Q2, distorted); a B-bar cell refuses such a term.
+TEST(JointPlane, TensionOnlyBandIsAFibreOnTheCellMean)
+{
+  const double k = 40, delta = 0.01;
+  const Tensor<2, 3> G = general_gradient();
+  for (const unsigned int degree : {1u, 2u})
+    for (const bool distorted : {false, true})
+      {
+        SCOPED_TRACE(label(distorted, false, degree));
+        const OneCell cell(distorted, degree);
+        CellElasticity e = elasticity(0.04, 0.3, false);
+        const Tensor<1, 3> z({0.0, 0.0, 1.0});
+        e.joint.opening = dealii::symmetrize(dealii::outer_product(z, z));
+        e.joint.engaged_in_tension = true;
+        e.joint.stiffness = k;
+        const dealii::FullMatrix<double> K = stiffness(cell, e);
+        expect_energy_consistent_with_stress(cell, e, K, G, false);
+        expect_rigid_modes_in_null_space(cell, K);
+        if (!distorted)
+          {
+            const dealii::Vector<double> u =
+              cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(delta * x[2] * z); });
+            dealii::Vector<double> Ku(u.size());
+            K.vmult(Ku, u);
+            EXPECT_NEAR(0.5 * (u * Ku), 0.5 * (k + e.kappa + 4.0 / 3.0 * e.mu) * delta * delta,
+                        1e-12);
+          }
+        e.b_bar = true;
+        CellKinematics kin;
+        EXPECT_THROW(kin.reinit(*cell.fe_values, e), std::logic_error);
+      }
+}
