@@ -1,7 +1,7 @@
 // The Simulator's unilateral contact layers: compression-only or sliding facet joints, the
-// sliding cage-endplate interface and tension-only ligament bands. Both are layers of cells whose stiffness depends on whether they
-// are open (tension across the layer) or closed; each load (a static load case, or one
-// activity of one day in a healing run) is solved with its own active set of open cells.
+// sliding cage-endplate interface and tension-only ligament bands. All are layers of cells whose
+// stiffness depends on their state (open or closed, slack or taut); each load (a static load
+// case, or one activity of one day in a healing run) is solved with its own active set.
 #include <deal.II/base/timer.h>
 
 #include "core/simulator.h"
@@ -42,8 +42,7 @@ namespace bonefusion::core
     if (prm.geometry.from_mesh_file)
       {
         // Imported meshes name no facet pads or cage seats: say so rather than ignore it.
-        if (prm.facets.compression_only || prm.cage_interface.sliding ||
-            prm.ligaments.tension_only)
+        if (prm.facets.compression_only || prm.cage_interface.sliding || prm.ligaments.tension_only)
           log << "Note: 'Facet joints/Contact', 'Cage interface/Contact' and 'Ligaments/"
                  "Behaviour' act on the parametric segment only; the imported mesh's regions "
                  "stay bonded and linear."

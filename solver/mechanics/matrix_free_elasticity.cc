@@ -64,7 +64,7 @@ namespace bonefusion::mechanics
     std::vector<VA> b_bar;                                  // 1 in B-bar cells, else 0
     /** Ahat of a cell's joint (its closure is averaged over the cell), 0 without one. */
     std::vector<dealii::SymmetricTensor<2, 3, VA>> joint;
-    std::vector<unsigned int> constrained;                  // local indices (owned)
+    std::vector<unsigned int> constrained; // local indices (owned)
 
     void vmult(MFVector &dst, const MFVector &src) const
     {

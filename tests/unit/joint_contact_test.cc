@@ -24,8 +24,8 @@ namespace
   using dealii::Tensor;
 
   constexpr dealii::types::boundary_id bottom = 4, top = 5; // colorized hyper-rectangle
-  constexpr double pad_lo = 0.4, pad_hi = 0.6;               // the pad: one layer of cells
-  constexpr double joint_stiffness = 154, tau = 0.01;        // MPa
+  constexpr double pad_lo = 0.4, pad_hi = 0.6;              // the pad: one layer of cells
+  constexpr double joint_stiffness = 154, tau = 0.01;       // MPa
 
   Tensor<1, 3> joint_normal()
   {
@@ -117,8 +117,8 @@ namespace
             }
         }
     const MPI_Comm mpi = MPI_COMM_WORLD;
-    outcome.displacement = dealii::Utilities::MPI::sum(integral, mpi) /
-                           dealii::Utilities::MPI::sum(area, mpi);
+    outcome.displacement =
+      dealii::Utilities::MPI::sum(integral, mpi) / dealii::Utilities::MPI::sum(area, mpi);
     outcome.open_cells = dealii::Utilities::MPI::sum(outcome.open_cells, mpi);
     outcome.pad_cells = dealii::Utilities::MPI::sum(outcome.pad_cells, mpi);
     return outcome;
@@ -177,14 +177,16 @@ namespace
                                                       Point<3>(4, 4, 0.8), true);
     ElasticSystem system(tria, 1);
     system.setup({bottom});
-    const Vector rhs = system.traction_rhs(
-      top, [&](const Point<3> &) { return Tensor<1, 3>({0.0, 0.0, tau_z}); });
+    const Vector rhs = system.traction_rhs(top, [&](const Point<3> &) {
+      return Tensor<1, 3>({0.0, 0.0, tau_z});
+    });
     std::vector<unsigned char> slack(tria.n_active_cells(), 0);
     Vector u = system.make_ghosted_vector();
     for (unsigned int solves = 0; solves < 5; ++solves)
       {
-        system.assemble(
-          [&slack](const CellIterator &cell) { return band(cell, slack[cell->active_cell_index()]); });
+        system.assemble([&slack](const CellIterator &cell) {
+          return band(cell, slack[cell->active_cell_index()]);
+        });
         system.build_preconditioner();
         system.solve(rhs, u, 1e-12, 2000);
         if (update_open_cells(

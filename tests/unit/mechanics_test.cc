@@ -19,6 +19,7 @@
 #include <Eigen/Dense>
 
 #include <cmath>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,27 @@ namespace
   {
     return std::string(distorted ? "distorted" : "unit cube") + (b_bar ? ", B-bar" : ", standard") +
            ", Q" + std::to_string(degree);
+  }
+
+  /** One element variant of for_each_element_variant(). */
+  struct ElementVariant
+  {
+    const OneCell &cell;
+    bool b_bar, distorted;
+    unsigned int degree;
+  };
+
+  /** Runs check on Q1 and Q2, unit and distorted cells, standard and B-bar. */
+  void for_each_element_variant(const std::function<void(const ElementVariant &)> &check)
+  {
+    for (const unsigned int degree : {1u, 2u})
+      for (const bool distorted : {false, true})
+        for (const bool b_bar : {false, true})
+          {
+            SCOPED_TRACE(label(distorted, b_bar, degree));
+            const OneCell cell(distorted, degree);
+            check({cell, b_bar, distorted, degree});
+          }
   }
 } // namespace
 
@@ -280,40 +302,37 @@ TEST(CellStiffness, PatchTestLinearFieldGivesExactConstantStress)
   const SymmetricTensor<2, 3> sigma_exact =
     m.lambda() * dealii::trace(eps_exact) * dealii::unit_symmetric_tensor<3>() +
     2 * m.mu() * eps_exact;
-  for (const unsigned int degree : {1u, 2u})
-    for (const bool distorted : {false, true})
-      for (const bool b_bar : {false, true})
-        {
-          SCOPED_TRACE(label(distorted, b_bar, degree));
-          const OneCell cell(distorted, degree);
-          const dealii::Vector<double> u =
-            cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(a + G * x); });
-          CellKinematics k;
-          k.reinit(*cell.fe_values, b_bar);
-          ASSERT_EQ(k.n_quadrature_points(), cell.quadrature.size());
-          const CellElasticity e = elasticity(1000, 0.3, b_bar);
-          for (unsigned int q = 0; q < k.n_quadrature_points(); ++q)
+  for_each_element_variant([&](const ElementVariant &v) {
+    const OneCell &cell = v.cell;
+    const bool b_bar = v.b_bar;
+    const dealii::Vector<double> u =
+      cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(a + G * x); });
+    CellKinematics k;
+    k.reinit(*cell.fe_values, b_bar);
+    ASSERT_EQ(k.n_quadrature_points(), cell.quadrature.size());
+    const CellElasticity e = elasticity(1000, 0.3, b_bar);
+    for (unsigned int q = 0; q < k.n_quadrature_points(); ++q)
+      {
+        const SymmetricTensor<2, 3> eps = k.strain(q, u);
+        const SymmetricTensor<2, 3> sigma = bonefusion::mechanics::stress(e, eps);
+        for (unsigned int i = 0; i < 3; ++i)
+          for (unsigned int j = 0; j < 3; ++j)
             {
-              const SymmetricTensor<2, 3> eps = k.strain(q, u);
-              const SymmetricTensor<2, 3> sigma = bonefusion::mechanics::stress(e, eps);
-              for (unsigned int i = 0; i < 3; ++i)
-                for (unsigned int j = 0; j < 3; ++j)
-                  {
-                    EXPECT_NEAR(eps[i][j], eps_exact[i][j], 1e-14) << "q " << q;
-                    EXPECT_NEAR(sigma[i][j], sigma_exact[i][j], 1e-11) << "q " << q;
-                  }
+              EXPECT_NEAR(eps[i][j], eps_exact[i][j], 1e-14) << "q " << q;
+              EXPECT_NEAR(sigma[i][j], sigma_exact[i][j], 1e-11) << "q " << q;
             }
-          // A rigid rotation added to the field changes no strain.
-          const dealii::Vector<double> r = cell.interpolate([&](const Point<3> &x) {
-            Tensor<1, 3> w;
-            w[0] = 0.01;
-            w[1] = -0.02;
-            w[2] = 0.03;
-            return Tensor<1, 3>(dealii::cross_product_3d(w, x));
-          });
-          for (unsigned int q = 0; q < k.n_quadrature_points(); ++q)
-            EXPECT_LT(k.strain(q, r).norm(), 1e-14);
-        }
+      }
+    // A rigid rotation added to the field changes no strain.
+    const dealii::Vector<double> r = cell.interpolate([&](const Point<3> &x) {
+      Tensor<1, 3> w;
+      w[0] = 0.01;
+      w[1] = -0.02;
+      w[2] = 0.03;
+      return Tensor<1, 3>(dealii::cross_product_3d(w, x));
+    });
+    for (unsigned int q = 0; q < k.n_quadrature_points(); ++q)
+      EXPECT_LT(k.strain(q, r).norm(), 1e-14);
+  });
 }
 
 TEST(Stress, HookesLawFromMuAndKappa)
@@ -433,24 +452,20 @@ TEST(FibreFamily, StressIsUniaxialAlongTheFibre)
 TEST(FibreFamily, ElementMatrixMatchesStressEnergyAndKeepsRigidModes)
 {
   const Tensor<2, 3> G = general_gradient();
-  for (const unsigned int degree : {1u, 2u})
-    for (const bool distorted : {false, true})
-      for (const bool b_bar : {false, true})
-        {
-          SCOPED_TRACE(label(distorted, b_bar, degree));
-          const OneCell cell(distorted, degree);
-          const CellElasticity e = fibre_reinforced(b_bar);
-          const dealii::FullMatrix<double> K = stiffness(cell, e);
-          const dealii::Vector<double> u =
-            expect_energy_consistent_with_stress(cell, e, K, G, b_bar);
-          // The fibres must add stiffness: the same field stores more energy than without.
-          const dealii::FullMatrix<double> K0 = stiffness(cell, elasticity(4.2, 0.45, b_bar));
-          dealii::Vector<double> Ku(u.size()), K0u(u.size());
-          K.vmult(Ku, u);
-          K0.vmult(K0u, u);
-          EXPECT_GT(u * Ku, 1.01 * (u * K0u));
-          expect_rigid_modes_in_null_space(cell, K);
-        }
+  for_each_element_variant([&](const ElementVariant &v) {
+    const OneCell &cell = v.cell;
+    const bool b_bar = v.b_bar;
+    const CellElasticity e = fibre_reinforced(b_bar);
+    const dealii::FullMatrix<double> K = stiffness(cell, e);
+    const dealii::Vector<double> u = expect_energy_consistent_with_stress(cell, e, K, G, b_bar);
+    // The fibres must add stiffness: the same field stores more energy than without.
+    const dealii::FullMatrix<double> K0 = stiffness(cell, elasticity(4.2, 0.45, b_bar));
+    dealii::Vector<double> Ku(u.size()), K0u(u.size());
+    K.vmult(Ku, u);
+    K0.vmult(K0u, u);
+    EXPECT_GT(u * Ku, 1.01 * (u * K0u));
+    expect_rigid_modes_in_null_space(cell, K);
+  });
 }
 
 namespace
@@ -495,29 +510,26 @@ TEST(SlidingPlane, ScalesOnlyTheShearAcrossThePlane)
 TEST(SlidingPlane, ElementMatrixMatchesStressEnergyAndKeepsRigidModes)
 {
   const Tensor<2, 3> G = general_gradient();
-  for (const unsigned int degree : {1u, 2u})
-    for (const bool distorted : {false, true})
-      for (const bool b_bar : {false, true})
-        {
-          SCOPED_TRACE(label(distorted, b_bar, degree));
-          const OneCell cell(distorted, degree);
-          const CellElasticity e = sliding_on_z(b_bar, 1e-3);
-          const dealii::FullMatrix<double> K = stiffness(cell, e);
-          expect_energy_consistent_with_stress(cell, e, K, G, b_bar);
-          // Simple shear across the plane (u_x = gamma z) is almost free.
-          const dealii::Vector<double> shear = cell.interpolate([](const Point<3> &x) {
-            return Tensor<1, 3>({0.01 * x[2], 0, 0});
-          });
-          const dealii::FullMatrix<double> K0 = stiffness(cell, elasticity(3600, 0.3, b_bar));
-          dealii::Vector<double> Ks(shear.size()), K0s(shear.size());
-          K.vmult(Ks, shear);
-          K0.vmult(K0s, shear);
-          if (!distorted)
-            EXPECT_NEAR(shear * Ks, 1e-3 * (shear * K0s), 1e-9 * (shear * K0s));
-          else
-            EXPECT_LT(shear * Ks, 0.5 * (shear * K0s));
-          expect_rigid_modes_in_null_space(cell, K);
-        }
+  for_each_element_variant([&](const ElementVariant &v) {
+    const OneCell &cell = v.cell;
+    const bool b_bar = v.b_bar, distorted = v.distorted;
+    const CellElasticity e = sliding_on_z(b_bar, 1e-3);
+    const dealii::FullMatrix<double> K = stiffness(cell, e);
+    expect_energy_consistent_with_stress(cell, e, K, G, b_bar);
+    // Simple shear across the plane (u_x = gamma z) is almost free.
+    const dealii::Vector<double> shear = cell.interpolate([](const Point<3> &x) {
+      return Tensor<1, 3>({0.01 * x[2], 0, 0});
+    });
+    const dealii::FullMatrix<double> K0 = stiffness(cell, elasticity(3600, 0.3, b_bar));
+    dealii::Vector<double> Ks(shear.size()), K0s(shear.size());
+    K.vmult(Ks, shear);
+    K0.vmult(K0s, shear);
+    if (!distorted)
+      EXPECT_NEAR(shear * Ks, 1e-3 * (shear * K0s), 1e-9 * (shear * K0s));
+    else
+      EXPECT_LT(shear * Ks, 0.5 * (shear * K0s));
+    expect_rigid_modes_in_null_space(cell, K);
+  });
 }
 
 namespace
@@ -555,8 +567,8 @@ TEST(JointPlane, ClosedJointResistsOnlyClosureAlongItsNormal)
       open.joint.stiffness = 0;
       const Tensor<1, 3> t = dealii::cross_product_3d(Tensor<1, 3>({0.0, 0.0, 1.0}), n);
       const auto energy = [&](const CellElasticity &e, const Tensor<1, 3> &direction) {
-        const dealii::Vector<double> u =
-          cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(delta * x[2] * direction); });
+        const dealii::Vector<double> u = cell.interpolate(
+          [&](const Point<3> &x) { return Tensor<1, 3>(delta * x[2] * direction); });
         const dealii::FullMatrix<double> K = stiffness(cell, e);
         dealii::Vector<double> Ku(u.size());
         K.vmult(Ku, u);
@@ -567,8 +579,8 @@ TEST(JointPlane, ClosedJointResistsOnlyClosureAlongItsNormal)
       EXPECT_NEAR(energy(open, n), 0.5 * mu * delta * delta * volume, 1e-12);
       EXPECT_NEAR(energy(closed, t), 0.5 * mu * delta * delta * volume, 1e-12);
       // The normal stress across the joint: k times the closure.
-      SymmetricTensor<2, 3> eps = delta * dealii::symmetrize(
-                                            dealii::outer_product(n, Tensor<1, 3>({0.0, 0.0, 1.0})));
+      SymmetricTensor<2, 3> eps =
+        delta * dealii::symmetrize(dealii::outer_product(n, Tensor<1, 3>({0.0, 0.0, 1.0})));
       const SymmetricTensor<2, 3> s = bonefusion::mechanics::stress(closed, eps);
       EXPECT_NEAR(n * (s * Tensor<1, 3>({0.0, 0.0, 1.0})), (k + mu) * delta, 1e-12);
     }
@@ -577,38 +589,36 @@ TEST(JointPlane, ClosedJointResistsOnlyClosureAlongItsNormal)
 TEST(JointPlane, ClosureIsACellMeanAndMatrixMatchesStressEnergy)
 {
   const Tensor<2, 3> G = general_gradient();
-  for (const unsigned int degree : {1u, 2u})
-    for (const bool distorted : {false, true})
-      for (const bool b_bar : {false, true})
-        {
-          SCOPED_TRACE(label(distorted, b_bar, degree));
-          const OneCell cell(distorted, degree);
-          Tensor<1, 3> n;
-          const CellElasticity e = joint_pad(b_bar, 154, n);
-          const dealii::FullMatrix<double> K = stiffness(cell, e);
-          expect_energy_consistent_with_stress(cell, e, K, G, b_bar);
-          expect_rigid_modes_in_null_space(cell, K);
-          // A field whose closure varies through the cell (u = z^2 n): A : eps is the same
-          // at every quadrature point, and equal to the cell mean of the raw closure 2 z.
-          const dealii::Vector<double> u =
-            cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(x[2] * x[2] * n); });
-          CellKinematics kin;
-          kin.reinit(*cell.fe_values, e);
-          double volume = 0, raw = 0;
-          for (unsigned int q = 0; q < kin.n_quadrature_points(); ++q)
-            {
-              volume += cell.fe_values->JxW(q);
-              raw += 2 * cell.fe_values->quadrature_point(q)[2] * cell.fe_values->JxW(q);
-            }
-          if (!distorted && degree == 2) // z^2 is interpolated exactly by Q2 only
-            {
-              for (unsigned int q = 0; q < kin.n_quadrature_points(); ++q)
-                EXPECT_NEAR(e.joint.opening * kin.strain(q, u), raw / volume, 1e-12);
-            }
-          const double first = e.joint.opening * kin.strain(0, u);
-          for (unsigned int q = 1; q < kin.n_quadrature_points(); ++q)
-            EXPECT_NEAR(e.joint.opening * kin.strain(q, u), first, 1e-12);
-        }
+  for_each_element_variant([&](const ElementVariant &v) {
+    const OneCell &cell = v.cell;
+    const bool b_bar = v.b_bar, distorted = v.distorted;
+    const unsigned int degree = v.degree;
+    Tensor<1, 3> n;
+    const CellElasticity e = joint_pad(b_bar, 154, n);
+    const dealii::FullMatrix<double> K = stiffness(cell, e);
+    expect_energy_consistent_with_stress(cell, e, K, G, b_bar);
+    expect_rigid_modes_in_null_space(cell, K);
+    // A field whose closure varies through the cell (u = z^2 n): A : eps is the same
+    // at every quadrature point, and equal to the cell mean of the raw closure 2 z.
+    const dealii::Vector<double> u =
+      cell.interpolate([&](const Point<3> &x) { return Tensor<1, 3>(x[2] * x[2] * n); });
+    CellKinematics kin;
+    kin.reinit(*cell.fe_values, e);
+    double volume = 0, raw = 0;
+    for (unsigned int q = 0; q < kin.n_quadrature_points(); ++q)
+      {
+        volume += cell.fe_values->JxW(q);
+        raw += 2 * cell.fe_values->quadrature_point(q)[2] * cell.fe_values->JxW(q);
+      }
+    if (!distorted && degree == 2) // z^2 is interpolated exactly by Q2 only
+      {
+        for (unsigned int q = 0; q < kin.n_quadrature_points(); ++q)
+          EXPECT_NEAR(e.joint.opening * kin.strain(q, u), raw / volume, 1e-12);
+      }
+    const double first = e.joint.opening * kin.strain(0, u);
+    for (unsigned int q = 1; q < kin.n_quadrature_points(); ++q)
+      EXPECT_NEAR(e.joint.opening * kin.strain(q, u), first, 1e-12);
+  });
 }
 
 // Requirement: a tension-only band (joint term A = e (x) e, engaged in tension) adds k eps_zz
