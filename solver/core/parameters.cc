@@ -75,22 +75,23 @@ namespace bonefusion::core
                       "plane (0 = sagittal, the joint faces medially; 90 = coronal, it faces "
                       "posteriorly); 40-56 deg at L3-L5 (Masharawi 2004). The default is "
                       "calibrated with the two below (docs/model.md). [deg]");
-    prm.declare_entry("Joint inclination", "50", Patterns::Double(0, 90),
+    prm.declare_entry("Joint inclination", "40", Patterns::Double(0, 90),
                       "sliding joint: angle of the joint normal above the horizontal plane "
                       "(0 = a vertical joint surface that extension cannot press; 90 = the "
                       "horizontal pad, pressed by vertical compression only). An effective, "
                       "calibrated angle: it stands for the curved joint surface and the "
                       "inferior articular process' tip bearing on the lower vertebra in "
-                      "extension and lateral bending. With tension-only ligaments on intact "
-                      "L4-L5 (2.5 mm, 7.5 N m, joint angle 45 deg) extension / lateral bending "
-                      "are 5.1 / 6.1 deg at 0, 3.6 / 5.9 at 25, 1.8 / 5.1 at 50 (Niosi 2006: "
-                      "3.3 +- 1.5 / 3.8 +- 1.4). [deg]");
+                      "extension and lateral bending. On cases/l4l5_intact_rom.prm (2.5 mm, "
+                      "7.5 N m, joint angle 55 deg) extension / lateral bending are 2.24 / "
+                      "4.40 deg at 40 and 1.69 / 4.13 at 50 (Niosi 2006: 3.3 +- 1.5 / 3.8 +- "
+                      "1.4; docs/model.md). [deg]");
     prm.declare_entry("Capsule stiffness fraction", "8e-4", Patterns::Double(0, 1),
                       "sliding joint: stiffness of the pad apart from the joint's normal "
                       "contact (the capsule holding the joint together, in every direction), "
                       "as a fraction of the facet cartilage's. Calibrated on intact L4-L5 "
-                      "(docs/model.md): flexion 2.6 deg at 8e-4 (Niosi 2006: 3.7 +- 1.5), "
-                      "1.9 deg at 2e-3. [-]");
+                      "(docs/model.md): flexion 2.4 deg at 8e-4 and 2.5 mm voxels (Niosi "
+                      "2006: 3.7 +- 1.5); a stiffer capsule stiffens flexion about four "
+                      "times more than lateral bending. [-]");
     prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
                       "Stiffness of an open facet cartilage cell relative to a closed one. [-]");
     prm.declare_entry("Maximum contact iterations", "20", Patterns::Integer(1, 200),

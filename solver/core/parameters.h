@@ -54,7 +54,7 @@ namespace bonefusion::core
      *  pad: it closes along its own normal only and slides freely (implies compression_only). */
     bool sliding_joint = false;
     double joint_angle = 55;               ///< joint surface to the sagittal plane [deg]
-    double joint_inclination = 50;         ///< joint normal above the horizontal plane [deg]
+    double joint_inclination = 40;         ///< joint normal above the horizontal plane [deg]
     double capsule_fraction = 8e-4;        ///< pad stiffness besides the joint / cartilage [-]
     double open_stiffness_fraction = 1e-3; ///< stiffness of an open joint cell / closed
     unsigned int max_iterations = 20;      ///< active-set iterations per load case

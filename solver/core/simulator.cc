@@ -91,8 +91,8 @@ namespace bonefusion::core
   {
     geometry = std::make_unique<geometry::SegmentGeometry>(prm.segment);
     geometry->set_resolution(prm.discretization.voxel_size);
-    degree = prm.discretization.degree > 0 ? prm.discretization.degree
-                                           : (prm.solver.matrix_free ? 2 : 1);
+    degree =
+      prm.discretization.degree > 0 ? prm.discretization.degree : (prm.solver.matrix_free ? 2 : 1);
     auto voxels = std::make_unique<dealii::parallel::distributed::Triangulation<3>>(mpi);
     geometry::build_voxel_mesh(*geometry, prm.discretization.voxel_size, *voxels);
     if (prm.discretization.refinements > 0)
@@ -135,8 +135,7 @@ namespace bonefusion::core
     log << "System: " << system->dofs().n_dofs() << " DoFs (" << (system->simplex() ? "P" : "Q")
         << degree << "), " << dealii::Utilities::MPI::n_mpi_processes(mpi) << " MPI rank(s)";
     if (system->matrix_free())
-      log << ", matrix-free with a Q1 correction space of " << system->n_coarse_dofs()
-          << " DoFs";
+      log << ", matrix-free with a Q1 correction space of " << system->n_coarse_dofs() << " DoFs";
     log << std::endl;
   }
 
@@ -274,7 +273,8 @@ namespace bonefusion::core
         const dealii::Point<3> p = cell->center();
         double a, b;
         geometry->disc_semi_axes(p[2], a, b);
-        const auto directions = prm.annulus_fibres.directions(p, a, b);
+        const auto directions =
+          prm.annulus_fibres.directions(p, a, b, geometry->outline_exponent());
         for (unsigned int f = 0; f < 2; ++f)
           {
             c.fibres[f].projector =

@@ -141,13 +141,21 @@ namespace bonefusion::geometry
       }
     };
 
-    /** Body cross-section: ellipse with a flat posterior wall, shrunk by `inset`. */
-    bool inside_section(double x, double y, double a, double b, double inset)
+    /**
+     * Body and disc cross-section: the superellipse |x/A|^n + |y/B|^n <= 1 with a flat
+     * posterior wall, its semi-axes shrunk by `inset`. For n >= 3 the shrunk outline stays at
+     * least `inset` inside the outer one everywhere (closest at the axes, up to 14 % farther
+     * at the rounded corners for n = 3), so the shell test below holds for any n >= 2.
+     */
+    bool inside_section(double x, double y, double a, double b, double inset, double n)
     {
       const double A = a - inset, B = b - inset;
       if (A <= 0 || B <= 0 || y < -posterior_cut * b + inset)
         return false;
-      return x * x / (A * A) + y * y / (B * B) <= 1;
+      const double u = std::abs(x) / A, v = std::abs(y) / B;
+      if (n == 2)
+        return u * u + v * v <= 1;
+      return u <= 1 && v <= 1 && std::pow(u, n) + std::pow(v, n) <= 1;
     }
 
     /** One pedicle screw: shank cylinder plus a head cylinder going straight back (-y). */
@@ -256,6 +264,12 @@ namespace bonefusion::geometry
     return 10. * (it->second.first + it->second.second * age_years);
   }
 
+  double superellipse_area_factor(const double n)
+  {
+    const double g = std::tgamma(1 + 1 / n);
+    return 4 * g * g / std::tgamma(1 + 2 / n);
+  }
+
   // ------------------------------------------------------------------------------------------
   void SegmentParameters::declare_parameters(dealii::ParameterHandler &prm)
   {
@@ -279,9 +293,18 @@ namespace bonefusion::geometry
                       "mesh uses at least one voxel. [mm]");
     prm.declare_entry("Endplate thickness", str(d.endplate_thickness), length,
                       "Thickness of the bony endplates; the mesh uses at least one voxel. [mm]");
+    prm.declare_entry(
+      "Outline exponent", str(d.outline_exponent), Patterns::Double(2, 10),
+      "Exponent n of the superellipse |x/a|^n + |y/b|^n = 1 that outlines the cross-section "
+      "of the vertebral bodies and the disc (a, b: half the endplate width and depth of the "
+      "dimension table; the posterior wall is flat). 2 is an ellipse; larger values give the "
+      "fuller, kidney-like outline of real endplates. The default 3 gives the L4-L5 disc "
+      "1 429 mm^2 (ellipse: 1 283 mm^2; in vitro 1 500-1 800 mm^2, spine-data.md "
+      "section 4); the disc's bending and torsional stiffness grow with it (docs/model.md). "
+      "[-]");
     prm.declare_entry("Nucleus area fraction", str(d.nucleus_area_fraction), Patterns::Double(0, 1),
-                      "Cross-section of the nucleus pulposus as a fraction of the disc's "
-                      "elliptic cross-section. [-]");
+                      "Cross-section of the (elliptic) nucleus pulposus as a fraction of the "
+                      "disc's cross-section. [-]");
     prm.declare_entry("Facet cartilage thickness", str(d.facet_cartilage_thickness), length,
                       "Thickness of the cartilage layer of each facet joint; the mesh uses at "
                       "least two voxels. [mm]");
@@ -390,6 +413,7 @@ namespace bonefusion::geometry
     disc_height = prm.get_double("Disc height");
     cortical_thickness = prm.get_double("Cortical shell thickness");
     endplate_thickness = prm.get_double("Endplate thickness");
+    outline_exponent = prm.get_double("Outline exponent");
     nucleus_area_fraction = prm.get_double("Nucleus area fraction");
     facet_cartilage_thickness = prm.get_double("Facet cartilage thickness");
     ligaments = prm.get_bool("Ligaments");
@@ -454,6 +478,10 @@ namespace bonefusion::geometry
       if (p.disc_height < 0)
         fail("Geometry/Disc height",
              "must be positive or 0 (from age), got " + str(p.disc_height) + " [mm]");
+      if (!(p.outline_exponent >= 2 && p.outline_exponent <= 10))
+        fail("Geometry/Outline exponent",
+             "must lie between 2 (ellipse) and 10 (almost a rectangle), got " +
+               str(p.outline_exponent));
       if (!(p.nucleus_area_fraction > 0 && p.nucleus_area_fraction < 1))
         fail("Geometry/Nucleus area fraction",
              "must lie strictly between 0 and 1, got " + str(p.nucleus_area_fraction));
@@ -528,6 +556,7 @@ namespace bonefusion::geometry
       double a_lo, b_lo, a_hi, b_hi; // semi-axes at z_lo and z_hi
       double x_pedicle, z_pedicle, y_wall, y_canal_back, y_lamina_back;
       double z_clip = 0;       // posterior elements only where side * z > z_clip
+      double n_outline = 2;    // superellipse exponent of the body's cross-section
       std::vector<Box> blocks; // lamina, spinous, transverse, articular processes
       std::array<EllipticY, 2> pedicles;
       Box posterior_bounds;
@@ -544,7 +573,7 @@ namespace bonefusion::geometry
           return false;
         double a, b;
         semi_axes(p[2], a, b);
-        return inside_section(p[0], p[1], a, b, inset);
+        return inside_section(p[0], p[1], a, b, inset, n_outline);
       }
       bool in_posterior(const Point<3> &p) const
       {
@@ -605,6 +634,7 @@ namespace bonefusion::geometry
       Vertebra v;
       v.dim = dim;
       v.side = side;
+      v.n_outline = prm.outline_exponent;
       const double H = dim.body_height;
       v.z_lo = side > 0 ? hd / 2 : -hd / 2 - H;
       v.z_hi = v.z_lo + H;
@@ -713,7 +743,7 @@ namespace bonefusion::geometry
                 double a, b;
                 disc_semi_axes(z, a, b);
                 const Point<3> c = f.corner(i, j);
-                if (!inside_section(c[0], c[1], a, b, 0))
+                if (!inside_section(c[0], c[1], a, b, 0, prm.outline_exponent))
                   fail("Instrumentation/Cage/Length",
                        "the " + prm.cage.type + " cage footprint (" + str(prm.cage.length) + " x " +
                          str(prm.cage.width) + " mm) does not fit inside the " + prm.level +
@@ -747,9 +777,11 @@ namespace bonefusion::geometry
             }
           double a, b;
           disc_semi_axes(z, a, b);
-          if (inside_section(p[0], p[1], a, b, 0))
+          if (inside_section(p[0], p[1], a, b, 0, prm.outline_exponent))
             {
-              const double f = std::sqrt(prm.nucleus_area_fraction);
+              // Elliptic nucleus whose area is the given fraction of the disc outline's.
+              const double f = std::sqrt(prm.nucleus_area_fraction *
+                                         superellipse_area_factor(prm.outline_exponent) / pi);
               const double u = p[0] / (f * a), w = (p[1] + nucleus_shift * 2 * b) / (f * b);
               if (u * u + w * w > 1)
                 return Region::annulus;
@@ -769,7 +801,8 @@ namespace bonefusion::geometry
                 return Region::endplate;
               double a, b;
               v.semi_axes(z, a, b);
-              return inside_section(p[0], p[1], a, b, shell_margin * t_cortical) ?
+              return inside_section(p[0], p[1], a, b, shell_margin * t_cortical,
+                                    prm.outline_exponent) ?
                        Region::cancellous :
                        Region::cortical;
             }
@@ -802,7 +835,7 @@ namespace bonefusion::geometry
         return std::nullopt;
       double a, b;
       disc_semi_axes(std::clamp(p[2], -hd / 2, hd / 2), a, b);
-      if (!inside_section(p[0], p[1], a + t_ligament, b + t_ligament, 0))
+      if (!inside_section(p[0], p[1], a + t_ligament, b + t_ligament, 0, prm.outline_exponent))
         return std::nullopt;
       if (p[1] > 0 && std::abs(p[0]) <= prm.anterior_ligament_width / 2)
         return Region::anterior_ligament;
@@ -1011,6 +1044,10 @@ namespace bonefusion::geometry
   double SegmentGeometry::disc_height() const
   {
     return impl->hd;
+  }
+  double SegmentGeometry::outline_exponent() const
+  {
+    return impl->prm.outline_exponent;
   }
   void SegmentGeometry::disc_semi_axes(const double z, double &a, double &b) const
   {

@@ -51,6 +51,12 @@ namespace bonefusion::geometry
    */
   double disc_height_from_age(const std::string &level, double age_years);
 
+  /**
+   * Area of the superellipse |x/a|^n + |y/b|^n <= 1 divided by a*b:
+   * 4 Gamma(1 + 1/n)^2 / Gamma(1 + 2/n); pi for the ellipse (n = 2), 4 for the rectangle.
+   */
+  double superellipse_area_factor(double n);
+
   /** Geometry and instrumentation parameters (all lengths mm, angles degrees). */
   struct SegmentParameters
   {
@@ -60,6 +66,7 @@ namespace bonefusion::geometry
     double disc_height = 0;                 ///< mm; 0 = from the age regression
     double cortical_thickness = 0.5;        ///< mm, physical shell thickness
     double endplate_thickness = 1.0;        ///< mm
+    double outline_exponent = 3;            ///< n of the superellipse outline of bodies and disc
     double nucleus_area_fraction = 0.4;     ///< nucleus cross-section / disc cross-section
     double facet_cartilage_thickness = 1.0; ///< mm
     bool ligaments = true;                  ///< model ALL, PLL, flavum, interspinous
@@ -163,6 +170,8 @@ namespace bonefusion::geometry
     double disc_height() const;
     /** Semi-axes [mm] (a lateral, b anteroposterior) of the disc's outline at height z. */
     void disc_semi_axes(double z, double &a, double &b) const;
+    /** Exponent n of the superellipse |x/a|^n + |y/b|^n = 1 outlining the bodies and disc. */
+    double outline_exponent() const;
     /** Names of the upper and lower vertebra ("L4", "L5"). */
     std::string upper_name() const;
     std::string lower_name() const;

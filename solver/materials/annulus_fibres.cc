@@ -12,11 +12,16 @@ namespace bonefusion::materials
     return modulus * volume_fraction / 4;
   }
 
-  std::array<dealii::Tensor<1, 3>, 2>
-  AnnulusFibres::directions(const dealii::Point<3> &p, const double a, const double b) const
+  std::array<dealii::Tensor<1, 3>, 2> AnnulusFibres::directions(const dealii::Point<3> &p,
+                                                                const double a, const double b,
+                                                                const double n) const
   {
-    // Gradient of x^2/a^2 + y^2/b^2 is normal to the ellipse; the tangent is its rotation.
-    const double gx = p[0] / (a * a), gy = p[1] / (b * b);
+    // The gradient of |x/a|^n + |y/b|^n (up to the factor n) is normal to the level curve
+    // through p; the circumferential tangent is its rotation by 90 degrees.
+    const auto slope = [n](const double x, const double s) {
+      return std::copysign(std::pow(std::abs(x) / s, n - 1), x) / s;
+    };
+    const double gx = slope(p[0], a), gy = slope(p[1], b);
     const double g = std::hypot(gx, gy);
     dealii::Tensor<1, 3> tangent;
     if (g > 0)

@@ -41,12 +41,13 @@ namespace bonefusion::materials
     double stiffness_per_family() const;
 
     /**
-     * Unit directions of the two families at point p of an annulus whose cross-section
-     * through p is the ellipse x^2/a^2 + y^2/b^2 = const (centred on the z axis): the
-     * circumferential tangent of that ellipse tilted by +angle and -angle towards z.
+     * Unit directions of the two families at point p of an annulus whose outline is the
+     * superellipse |x/a|^n + |y/b|^n = 1 (centred on the z axis; n = 2 an ellipse): the
+     * tangent of the level curve of that function through p, tilted by +angle and -angle
+     * towards z.
      */
-    std::array<dealii::Tensor<1, 3>, 2> directions(const dealii::Point<3> &p, double a,
-                                                   double b) const;
+    std::array<dealii::Tensor<1, 3>, 2> directions(const dealii::Point<3> &p, double a, double b,
+                                                   double n = 2) const;
 
     static void declare(dealii::ParameterHandler &prm);
     /** Reads subsection "Annulus fibres"; throws std::invalid_argument on bad values. */

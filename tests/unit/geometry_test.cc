@@ -71,6 +71,23 @@ namespace
     return area;
   }
 
+  /** Area [mm^2] of the body/disc cross-section with semi-axes a, b: the superellipse of the
+   *  default Geometry/Outline exponent cut by the flat posterior wall at y = -0.9 b
+   *  (midpoint rule over y, independent of the closed form superellipse_area_factor). */
+  double outline_area(const double a, const double b,
+                      const double n = SegmentParameters().outline_exponent)
+  {
+    const unsigned int steps = 20000;
+    const double y0 = -0.9 * b, dy = (b - y0) / steps;
+    double area = 0;
+    for (unsigned int i = 0; i < steps; ++i)
+      {
+        const double y = y0 + (i + 0.5) * dy;
+        area += 2 * a * std::pow(1 - std::pow(std::abs(y) / b, n), 1 / n) * dy;
+      }
+    return area;
+  }
+
   unsigned int connected_components(const Triangulation<3> &tria)
   {
     std::vector<bool> seen(tria.n_active_cells(), false);
@@ -199,7 +216,7 @@ TEST(GeometryVoxel, ImplantVolumesConvergeToTheAnalyticShapes)
   EXPECT_LT(total_error[1], total_error[0]);
 }
 
-TEST(GeometryVoxel, BodyVolumeMatchesTheTaperedEllipticCylinder)
+TEST(GeometryVoxel, BodyVolumeMatchesTheTaperedCylinder)
 {
   double upper_body = 0;
   for (const auto &cell : mesh(false, 1.0).active_cell_iterators())
@@ -210,8 +227,46 @@ TEST(GeometryVoxel, BodyVolumeMatchesTheTaperedEllipticCylinder)
         upper_body += cell->measure();
     }
   // L4: mean width (43.86 + 46.80) / 2, mean depth (36.12 + 36.03) / 2, height 27 mm.
-  const double expected = pi / 4 * 45.33 * 36.075 * 27.0;
+  const double expected = outline_area(45.33 / 2, 36.075 / 2) * 27.0;
   EXPECT_NEAR(upper_body / expected, 1.0, 0.10);
+}
+
+// Requirement: Geometry/Outline exponent shapes the disc: its mid-plane section is the
+// superellipse of that exponent (2 = the ellipse, pi a b less the posterior cut) and the
+// closed-form area factor is 4 Gamma(1 + 1/n)^2 / Gamma(1 + 2/n).
+TEST(GeometryOutline, DiscSectionIsTheSuperellipseOfTheExponent)
+{
+  EXPECT_NEAR(superellipse_area_factor(2), pi, 1e-12);
+  EXPECT_NEAR(superellipse_area_factor(3), 3.5332775, 1e-6);
+  for (const double n : {2.0, 3.0})
+    {
+      SegmentParameters p;
+      p.outline_exponent = n;
+      const SegmentGeometry g(p);
+      double a, b;
+      g.disc_semi_axes(0, a, b);
+      const double h = 0.05;
+      double disc = 0, nucleus = 0;
+      for (double x = -a - 1; x <= a + 1; x += h)
+        for (double y = -b - 1; y <= b + 1; y += h)
+          {
+            const auto r = g.classify(dealii::Point<3>(x, y, 0));
+            if (r == Region::annulus || r == Region::nucleus)
+              disc += h * h;
+            if (r == Region::nucleus)
+              nucleus += h * h;
+          }
+      EXPECT_NEAR(disc / outline_area(a, b, n), 1.0, 0.01) << "n = " << n;
+      EXPECT_NEAR(nucleus / disc, p.nucleus_area_fraction, 0.02) << "n = " << n;
+      if (n == 2)
+        EXPECT_NEAR(disc, 1283, 10); // L4-L5 ellipse
+      else
+        EXPECT_NEAR(disc, 1429, 10); // the default
+    }
+  dealii::ParameterHandler prm;
+  SegmentParameters::declare_parameters(prm);
+  EXPECT_ANY_THROW(
+    prm.parse_input_from_string("subsection Geometry\n set Outline exponent = 1.5\nend\n"));
 }
 
 TEST(GeometryVoxel, OneConnectedBody)
@@ -270,8 +325,10 @@ TEST(GeometryVoxel, LoadedAndSupportedFacesCoverTheEndplates)
 {
   const auto &tria = mesh(false, 1.0);
   // Upper endplate of L4 (43.86 x 36.12 mm) and lower endplate of L5 (47.68 x 36.60 mm).
-  EXPECT_NEAR(face_area(tria, Surface::upper_loaded) / (pi / 4 * 43.86 * 36.12), 1.0, 0.05);
-  EXPECT_NEAR(face_area(tria, Surface::lower_support) / (pi / 4 * 47.68 * 36.60), 1.0, 0.05);
+  EXPECT_NEAR(face_area(tria, Surface::upper_loaded) / outline_area(43.86 / 2, 36.12 / 2), 1.0,
+              0.03);
+  EXPECT_NEAR(face_area(tria, Surface::lower_support) / outline_area(47.68 / 2, 36.60 / 2), 1.0,
+              0.03);
   const SegmentGeometry g{SegmentParameters()};
   for (const auto &cell : tria.active_cell_iterators())
     for (const auto f : cell->face_indices())
@@ -370,7 +427,7 @@ TEST(GeometryParameters, DefaultsRoundTripAndEveryEntryHasAUnit)
           doc.clear();
         }
     }
-  EXPECT_EQ(entries, 36u);
+  EXPECT_EQ(entries, 37u);
 }
 
 TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)
@@ -391,7 +448,8 @@ TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)
      {"Instrumentation/Rods/Present: rods need pedicle screws"}},
     {cage + "  set Type = TLIF\n  set Wall thickness = 6\n" + close,
      {"Instrumentation/Cage/Wall thickness", "got 6"}},
-    {cage + "  set Type = PLIF\n" + close, {"Instrumentation/Cage/Length", "28 x 11"}},
+    {cage + "  set Type = PLIF\n  set Length = 34\n" + close,
+     {"Instrumentation/Cage/Length", "34 x 11"}},
     {cage + "  set Type = PLIF\n  set Length = 22\n  set PLIF offset = 4\n" + close,
      {"Instrumentation/Cage/PLIF offset", "got 4"}},
     {"subsection Geometry\n set Cortical shell thickness = 0\nend\n",

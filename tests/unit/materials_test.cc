@@ -355,3 +355,34 @@ TEST(AnnulusFibres, DirectionsFollowTheOutlineAtTheFibreAngle)
       EXPECT_NEAR(d[0][2], -d[1][2], 1e-14) << "the plies must cross (+angle and -angle)";
     }
 }
+
+// The same along the fuller superellipse outline |x/a|^3 + |y/b|^3 = 1 of the default
+// geometry (Geometry/Outline exponent): the fibres stay on the level curve through the point,
+// whose normal is taken here by central differences of the level function.
+TEST(AnnulusFibres, DirectionsFollowASuperellipseOutline)
+{
+  bonefusion::materials::AnnulusFibres fibres;
+  const double a = 23, b = 18, n = 3;
+  const auto level = [&](const double x, const double y) {
+    return std::pow(std::abs(x) / a, n) + std::pow(std::abs(y) / b, n);
+  };
+  for (const double phi : {0.3, 0.8, 2.2, 3.9, 5.5})
+    {
+      const dealii::Point<3> p(0.9 * a * std::cos(phi), 0.85 * b * std::sin(phi), -1.0);
+      const auto d = fibres.directions(p, a, b, n);
+      const double h = 1e-6;
+      dealii::Tensor<1, 3> normal;
+      normal[0] = (level(p[0] + h, p[1]) - level(p[0] - h, p[1])) / (2 * h);
+      normal[1] = (level(p[0], p[1] + h) - level(p[0], p[1] - h)) / (2 * h);
+      normal /= normal.norm();
+      for (unsigned int f = 0; f < 2; ++f)
+        {
+          EXPECT_NEAR(d[f].norm(), 1, 1e-14);
+          EXPECT_NEAR(d[f] * normal, 0, 1e-8) << "fibre " << f << " leaves the outline";
+          EXPECT_NEAR(std::asin(std::abs(d[f][2])) * 180 / M_PI, 30, 1e-12);
+        }
+      // With n = 2 the direction would differ off the axes: the exponent is used.
+      const auto e = fibres.directions(p, a, b, 2);
+      EXPECT_GT((e[0] - d[0]).norm(), 1e-3);
+    }
+}
