@@ -26,11 +26,12 @@ namespace bonefusion::geometry
 
     // ---- Shape constants of the blocky anatomy (not in the dimension table). -------------
     // Posterior body wall flattened at 90 % of the semi-depth: gives the kidney-like flat
-    // wall the pedicles attach to and removes ~2 % of the ellipse area.
+    // wall the pedicles attach to and removes ~2 % of the ellipse's area (~3 % at n = 3).
     constexpr double posterior_cut = 0.9;
-    // The shell test shrinks the ellipse by the thickness; that ellipse pokes out of the true
-    // inner offset curve by < 1 % of the thickness for the aspect ratios here, so 2 % extra
-    // keeps every voxel within the thickness of the surface in the shell.
+    // The shell test shrinks the outline's semi-axes by the thickness; for the ellipse that
+    // curve pokes out of the true inner offset curve by < 1 % of the thickness for the aspect
+    // ratios here (for n >= 3 it never does), so 2 % extra keeps every voxel within the
+    // thickness of the surface in the shell.
     constexpr double shell_margin = 1.02;
     // Pedicle axis height above the body's inferior face, as a fraction of body height:
     // lumbar pedicles join the upper half of the body.
