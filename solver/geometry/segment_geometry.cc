@@ -144,9 +144,10 @@ namespace bonefusion::geometry
 
     /**
      * Body and disc cross-section: the superellipse |x/A|^n + |y/B|^n <= 1 with a flat
-     * posterior wall, its semi-axes shrunk by `inset`. For n >= 3 the shrunk outline stays at
-     * least `inset` inside the outer one everywhere (closest at the axes, up to 14 % farther
-     * at the rounded corners for n = 3), so the shell test below holds for any n >= 2.
+     * posterior wall, its semi-axes shrunk by `inset`. With the 2 % shell margin the shrunk
+     * outline stays at least `inset` inside the outer one everywhere for n = 2 ... 3
+     * (closest at the axes; at the rounded corners up to 4.5 % farther at n = 2.2, 14 % at
+     * n = 3), so the shell test below holds for the exponents in use.
      */
     bool inside_section(double x, double y, double a, double b, double inset, double n)
     {
@@ -610,6 +611,9 @@ namespace bonefusion::geometry
     std::vector<Footprint> cages;
     std::vector<Box> posterolateral;
     Box bounds;
+    // Semi-axes of the elliptic nucleus / the disc's: its area is `Nucleus area fraction` of
+    // the disc outline's, f^2 pi = fraction * superellipse_area_factor(n).
+    double nucleus_axis_fraction = 0;
 
     void set_resolution(const double h)
     {
@@ -780,9 +784,7 @@ namespace bonefusion::geometry
           disc_semi_axes(z, a, b);
           if (inside_section(p[0], p[1], a, b, 0, prm.outline_exponent))
             {
-              // Elliptic nucleus whose area is the given fraction of the disc outline's.
-              const double f = std::sqrt(prm.nucleus_area_fraction *
-                                         superellipse_area_factor(prm.outline_exponent) / pi);
+              const double f = nucleus_axis_fraction;
               const double u = p[0] / (f * a), w = (p[1] + nucleus_shift * 2 * b) / (f * b);
               if (u * u + w * w > 1)
                 return Region::annulus;
@@ -852,6 +854,8 @@ namespace bonefusion::geometry
     auto impl = std::make_shared<Impl>();
     Impl &m = *impl;
     m.prm = parameters;
+    m.nucleus_axis_fraction = std::sqrt(parameters.nucleus_area_fraction *
+                                        superellipse_area_factor(parameters.outline_exponent) / pi);
     check_plain_parameters(parameters);
 
     const auto dash = parameters.level.find('-');
