@@ -109,6 +109,20 @@ def compare(run_columns, run_rows, ref_columns, ref_rows, rtol, floor, skip, ato
 
 def sanity(columns, rows, max_error, positive_cases, max_columns=(), section_balance=False):
     failures = []
+    if max_error is not None:
+        # Every segment's load paths sum to the applied load: its relative error column
+        # (load_sharing_relative_error, or <segment>_load_sharing_relative_error in models
+        # of several segments) stays below the bound on every row.
+        error_columns = [c for c in columns if c.endswith("load_sharing_relative_error")]
+        if not error_columns:
+            failures.append("no load_sharing_relative_error column to check")
+        for column in error_columns:
+            for r in rows:
+                v = number(r[column])
+                if v is None or not v < max_error:
+                    failures.append(f"{column} [{r.get('load_case')}] = {r[column]!r}, must be "
+                                    f"below {max_error} (the load paths do not sum to the "
+                                    f"applied load)")
     for spec in max_columns:
         column, _, limit = spec.partition("=")
         if column not in columns:
