@@ -1,7 +1,7 @@
 #pragma once
 /**
  * @file Claes-Heigele mechano-regulation (Claes & Heigele 1999 J Biomech 32:255;
- * spine-data.md section 6, values approx.).
+ * docs/sources.md, "Graft healing", values approx.).
  *
  * Intramembranous (direct) ossification where the largest principal strain magnitude is
  * below ~5 % and the hydrostatic pressure magnitude below ~0.15 MPa; endochondral

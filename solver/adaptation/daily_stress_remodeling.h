@@ -1,7 +1,7 @@
 #pragma once
 /**
  * @file Daily-stress-stimulus remodeling (Beaupré, Orr & Carter 1990, J Orthop Res 8:651 and
- * 8:662; spine-data.md section 5).
+ * 8:662; docs/sources.md, "Remodeling").
  *
  * Stimulus. Each load case i contributes its effective stress sigma_i = sqrt(2 E U_i) [MPa]
  * (the uniaxial stress with the same strain energy) n_i times a day; the daily stress

@@ -1,7 +1,7 @@
 #pragma once
 /**
  * @file Mechano-regulation of tissue differentiation: the seam between the mechanics of a
- * point in the graft and the tissue it tends to become (spine-data.md section 6).
+ * point in the graft and the tissue it tends to become (docs/sources.md, "Graft healing").
  *
  * Implementations (one per file, all in the factory table of differentiation_law.cc):
  *   - "Prendergast-Lacroix": octahedral shear strain stimulus (Prendergast, Huiskes & Soballe

@@ -184,9 +184,9 @@ namespace bonefusion::adaptation
                       dealii::Patterns::Selection("autograft|allograft|synthetic"),
                       "Graft material: sets the starting tissue fractions (all about 100 MPa as "
                       "placed) and the healing-rate factor; autograft is the clinical gold "
-                      "standard (spine-data.md section 7). [-]");
+                      "standard (docs/sources.md, \"Graft healing\"). [-]");
     prm.declare_entry(
-      "Junction gap width", "0.5", Double(0),
+      "Junction gap width", "0.5", Double(0, 5),
       "Width g of the healing gap where the graft meets the host bone (the endplates for an "
       "interbody graft, the posterior elements for a posterolateral graft): it starts as "
       "granulation tissue and differentiates with its own strain, the relative motion across "
@@ -194,7 +194,8 @@ namespace bonefusion::adaptation
       "cells that touch bone; bridging needs bone in the gap too. 0 = no gap: the graft is "
       "tied to the bone as a continuum. The default is an assumption (no measured value): "
       "with it, early loading without a brace fuses a TLIF with Ti rods and not a stand-alone "
-      "cage; 0.4-0.6 mm give the same picture (docs/healing.md). [mm]");
+      "cage; 0.4-0.6 mm give the same picture (docs/healing.md). At most 5 mm: a wider gap is "
+      "a defect, not a junction. [mm]");
     prm.declare_entry("Differentiation time constant", "10", Double(0),
                       "tau_d: time over which the tissue follows a soft-tissue target (fibrous, "
                       "cartilage, resorption); Lacroix & Prendergast 2002 smooth the tissue "
@@ -202,7 +203,7 @@ namespace bonefusion::adaptation
     prm.declare_entry("Osteogenesis time constant", "30", Double(0),
                       "tau_o: soft tissue -> woven bone for an autograft (divided by the "
                       "healing-rate factor for other grafts); assumed, calibrated to solid "
-                      "fusion by ~6 months (spine-data.md section 7). [days]");
+                      "fusion by ~6 months (docs/sources.md, \"Graft healing\"). [days]");
     prm.declare_entry("Maturation time constant", "60", Double(0),
                       "tau_m: woven -> mature bone for an autograft (divided by the "
                       "healing-rate factor); assumed, as above. [days]");

@@ -1,7 +1,7 @@
 #pragma once
 /**
  * @file Healing of a bone graft: per-point tissue fractions that move towards the tissue the
- * mechano-regulation law favours (spine-data.md sections 6 and 7).
+ * mechano-regulation law favours (docs/sources.md, "Graft healing").
  *
  * State: the volume fractions f_j of the six tissues (tissue.h), summing to 1. Over a step in
  * which the differentiation law's target tissue T is constant the fractions follow a linear
@@ -25,8 +25,8 @@
  * a low-strain environment reach 90 % of the mature-bone modulus in about 6 months, an
  * allograft (k = 0.6) in about 9 and a synthetic graft (k = 0.4) in about 14 months, against
  * the clinical time line "most interbody fusions solid by 6-12 months, autograft the gold
- * standard" (spine-data.md section 7). All graft types start at the as-placed modulus of a
- * morsellised graft, about 100 MPa (BMC Surg 2024, spine-data.md section 2): autograft as 10 %
+ * standard" (docs/sources.md, "Graft healing"). All graft types start at the as-placed modulus of a
+ * morsellised graft, about 100 MPa (BMC Surg 2024, docs/sources.md, "Materials"): autograft as 10 %
  * living (woven-bone) chips in 90 % granulation tissue (the chips take part in the maturation
  * chain); allograft and synthetic grafts as an inert mineralised scaffold of the same
  * stiffness (1/60 mature-bone fraction) in granulation tissue, without living osteogenic

@@ -10,8 +10,9 @@ namespace bonefusion::adaptation
   HealingJunction::HealingJunction(const double gap_width)
     : g(gap_width)
   {
-    if (!(gap_width >= 0) || !std::isfinite(gap_width))
-      throw std::invalid_argument("Graft healing/Junction gap width: must be >= 0 mm, got " +
+    if (!(gap_width >= 0 && gap_width <= 5))
+      throw std::invalid_argument("Graft healing/Junction gap width: must lie in [0, 5] mm (a "
+                                  "healing gap is a fraction of a millimetre), got " +
                                   std::to_string(gap_width));
   }
 

@@ -1,15 +1,15 @@
 #pragma once
 /**
  * @file Prendergast-Lacroix mechano-regulation (Prendergast, Huiskes & Soballe 1997 J Biomech
- * 30:539; Lacroix & Prendergast 2002 J Biomech 35:1163; spine-data.md section 6).
+ * 30:539; Lacroix & Prendergast 2002 J Biomech 35:1163; docs/sources.md, "Graft healing").
  *
  * The full stimulus is S = gamma_oct / a + v / b (a = 0.0375, b = 3 um/s, v the relative
  * fluid velocity). bonefusion's mechanics is single-phase linear elasticity: there is no
  * fluid velocity, so the fluid term is dropped and S = gamma_oct / a. The thresholds stay
  * those of the full model. Without the fluid term the stimulus is lower where flow matters
  * most (soft, permeable early tissue under fast loading), so the law leans towards bone
- * there; spine-data.md section 6 recommends exactly this fallback without a poroelastic model.
- * Thresholds: S < 0.01 resorption; 0.01-0.267 mature bone; 0.267-1 immature bone; 1-3
+ * there; docs/sources.md, "Graft healing" recommends exactly this fallback without a poroelastic
+ * model. Thresholds: S < 0.01 resorption; 0.01-0.267 mature bone; 0.267-1 immature bone; 1-3
  * cartilage; > 3 fibrous tissue.
  */
 #include "adaptation/differentiation_law.h"

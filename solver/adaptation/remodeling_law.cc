@@ -26,28 +26,22 @@ namespace bonefusion::adaptation
           return law;
         }
       prm.leave_subsection();
-      unsigned int depth = 0; // subsections entered below the top level
-      try
+      // Asked before reading: deal.II's debug build aborts (instead of throwing) on an
+      // undeclared subsection.
+      if (!prm.subsection_path_exists({"Materials", "cancellous bone"}))
         {
-          prm.enter_subsection("Materials");
-          ++depth;
-          prm.enter_subsection("cancellous bone");
-          ++depth;
-          law.coefficient = prm.get_double("Density-modulus coefficient");
-          law.exponent = prm.get_double("Density-modulus exponent");
-        }
-      catch (const std::exception &)
-        {
-          for (; depth > 0; --depth)
-            prm.leave_subsection();
           prm.enter_subsection("Remodeling");
           throw std::invalid_argument(
             "Remodeling/Density-modulus law = cancellous bone needs the parameters "
             "Materials/cancellous bone/Density-modulus coefficient and exponent; declare them "
             "(MaterialLibrary::declare_parameters) or set Density-modulus law = custom");
         }
-      for (; depth > 0; --depth)
-        prm.leave_subsection();
+      prm.enter_subsection("Materials");
+      prm.enter_subsection("cancellous bone");
+      law.coefficient = prm.get_double("Density-modulus coefficient");
+      law.exponent = prm.get_double("Density-modulus exponent");
+      prm.leave_subsection();
+      prm.leave_subsection();
       prm.enter_subsection("Remodeling");
       law.validate("Materials/cancellous bone (used by Remodeling)");
       return law;
@@ -129,7 +123,7 @@ namespace bonefusion::adaptation
                       "mode = fixed (Weinans 1992 plate: 0.25). [J/g]");
     prm.declare_entry("Lazy zone half width", "0.55", Double(0, 0.999),
                       "Relative half width s of the lazy zone: no change while the stimulus lies "
-                      "within (1 +- s) times the reference; spine-data.md section 5 quotes "
+                      "within (1 +- s) times the reference; docs/sources.md, \"Remodeling\" quotes "
                       "0.35-0.75 (approx.), the default is the middle. [-]");
     prm.declare_entry("Rate constant", "1", Double(0),
                       "B of d rho/dt = B (S - (1 +- s) K), strain energy density law (Weinans "

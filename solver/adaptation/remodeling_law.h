@@ -7,8 +7,9 @@
  * pre-operative stimulus at the same point, "site-specific", or a fixed value) and changes the
  * density. Implementations (one per file, all listed in the factory table in
  * remodeling_law.cc):
- *   - "strain energy density": Huiskes et al. 1987, Weinans et al. 1992 (spine-data.md section 5),
- *   - "daily stress stimulus": Beaupré, Orr & Carter 1990 (spine-data.md section 5).
+ *   - "strain energy density": Huiskes et al. 1987, Weinans et al. 1992 (docs/sources.md,
+ * "Remodeling"),
+ *   - "daily stress stimulus": Beaupré, Orr & Carter 1990 (docs/sources.md, "Remodeling").
  *
  * Units: strain energy density U [MPa] = [J/cm^3], density rho [g/cm^3], modulus E [MPa],
  * time [days].

@@ -1,7 +1,7 @@
 #pragma once
 /**
  * @file Strain-energy-density remodeling (Huiskes et al. 1987 J Biomech 20:1135; Weinans,
- * Huiskes & Grootenboer 1992 J Biomech 25:1425; spine-data.md section 5).
+ * Huiskes & Grootenboer 1992 J Biomech 25:1425; docs/sources.md, "Remodeling").
  *
  * Stimulus: the strain energy per unit mass, averaged over the day's load cases with the
  * cycles per day as weights,

@@ -2,7 +2,7 @@
 /**
  * @file Tissue types of a healing graft or callus and their linear-elastic properties.
  *
- * Moduli from Lacroix & Prendergast 2002 (J Biomech 35:1163; spine-data.md section 6):
+ * Moduli from Lacroix & Prendergast 2002 (J Biomech 35:1163; docs/sources.md, "Graft healing"):
  * granulation 0.2, fibrous 2, cartilage 10, immature (woven) bone 1000, mature bone 6000 MPa;
  * Poisson's ratios 0.167 for the soft tissues and 0.3 for bone (same source). "resorption"
  * is what the differentiation laws return where bone is removed (stimulus below the

@@ -14,39 +14,6 @@ namespace bonefusion::core
 {
   using namespace dealii;
 
-  namespace
-  {
-    /** "E=100 nu=0.3" (blanks or commas between) -> law; false if it is not of that form. */
-    bool parse_constants(const std::string &text, materials::LinearIsotropic &law,
-                         const std::string &where)
-    {
-      std::string t = text;
-      for (char &c : t)
-        if (c == ',' || c == '\t')
-          c = ' ';
-      bool has_e = false, has_nu = false;
-      for (const std::string &token : Utilities::split_string_list(t, ' '))
-        {
-          if (token.empty())
-            continue;
-          const auto eq = token.find('=');
-          if (eq == std::string::npos)
-            return false;
-          const std::string key = token.substr(0, eq), value = token.substr(eq + 1);
-          const double v = loads::parse_finite_number(value, where);
-          if (key == "E")
-            law.youngs_modulus = v, has_e = true;
-          else if (key == "nu")
-            law.poissons_ratio = v, has_nu = true;
-          else
-            throw std::invalid_argument(where + ": unknown key '" + key + "' (E [MPa] and nu [-])");
-        }
-      if (!has_e || !has_nu)
-        throw std::invalid_argument(where + ": give both E=<MPa> and nu=<->, or a material name");
-      return true;
-    }
-  } // namespace
-
   void MeshModelParameters::declare_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Geometry");
@@ -132,17 +99,7 @@ namespace bonefusion::core
           throw std::invalid_argument(where + ": '" + entry + "' should read 'SET: material'");
         if (!seen.insert(r.region).second)
           throw std::invalid_argument(here + ": the set is listed twice");
-        if (library.has(r.material))
-          r.law = library.get(r.material);
-        else if (!parse_constants(r.material, r.law, here))
-          {
-            std::string names;
-            for (const std::string &n : library.names())
-              names += (names.empty() ? "" : ", ") + n;
-            throw std::invalid_argument(here + ": unknown material '" + r.material +
-                                        "' (library: " + names + "; or E=<MPa> nu=<->)");
-          }
-        r.law.validate(here);
+        r.law = library.resolve(r.material, here);
         model.regions.push_back(r);
       }
     if (model.regions.empty())

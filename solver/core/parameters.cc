@@ -1,5 +1,8 @@
 #include "core/parameters.h"
 
+#include "core/case_file.h"
+#include "core/parametric_model.h"
+
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/utilities.h>
 
@@ -56,81 +59,6 @@ namespace bonefusion::core
                       "before and after the Q1 correction (point-Jacobi inside). [-]");
     prm.leave_subsection();
 
-    prm.enter_subsection("Facet joints");
-    prm.declare_entry(
-      "Contact", "bonded", Patterns::Selection("compression only|sliding joint|bonded"),
-      "How the facet cartilage pads (horizontal layers between the articular processes) "
-      "transmit load. bonded: the pads are tied and also carry tension (one linear solve). "
-      "compression only: a pad cell that would carry tension across the horizontal pad "
-      "opens (its stiffness drops to 'Open stiffness fraction') and the load case is solved "
-      "again until no cell changes (active set). sliding joint: each pad holds the real, "
-      "near-vertical joint surface (facing posteromedially at 'Joint angle' to the sagittal "
-      "plane): it resists only the relative motion of the articular processes along that "
-      "surface's normal, and only while they are pressed together, and slides freely "
-      "along it; the rest of the pad (the capsule) keeps 'Capsule stiffness fraction' of the "
-      "cartilage's stiffness. The choice for range-of-motion questions. Measured on intact "
-      "L4-L5 with ligaments and annulus fibres at 7.5 N m (docs/model.md). [-]");
-    prm.declare_entry("Joint angle", "55", Patterns::Double(0, 90),
-                      "sliding joint: angle between the facet joint surface and the sagittal "
-                      "plane (0 = sagittal, the joint faces medially; 90 = coronal, it faces "
-                      "posteriorly); 40-56 deg at L3-L5 (Masharawi 2004). The default is "
-                      "calibrated with the two below (docs/model.md). [deg]");
-    prm.declare_entry("Joint inclination", "40", Patterns::Double(0, 90),
-                      "sliding joint: angle of the joint normal above the horizontal plane "
-                      "(0 = a vertical joint surface that extension cannot press; 90 = the "
-                      "horizontal pad, pressed by vertical compression only). An effective, "
-                      "calibrated angle: it stands for the curved joint surface and the "
-                      "inferior articular process' tip bearing on the lower vertebra in "
-                      "extension and lateral bending. On cases/l4l5_intact_rom.prm (2.5 mm, "
-                      "7.5 N m, joint angle 55 deg) extension / lateral bending are 2.24 / "
-                      "4.40 deg at 40 and 1.69 / 4.13 at 50 (Niosi 2006: 3.3 +- 1.5 / 3.8 +- "
-                      "1.4; docs/model.md). [deg]");
-    prm.declare_entry("Capsule stiffness fraction", "8e-4", Patterns::Double(0, 1),
-                      "sliding joint: stiffness of the pad apart from the joint's normal "
-                      "contact (the capsule holding the joint together, in every direction), "
-                      "as a fraction of the facet cartilage's. Calibrated on intact L4-L5 "
-                      "(docs/model.md): flexion 2.4 deg at 8e-4 and 2.5 mm voxels (Niosi "
-                      "2006: 3.7 +- 1.5); a stiffer capsule stiffens flexion about four "
-                      "times more than lateral bending. [-]");
-    prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
-                      "Stiffness of an open facet cartilage cell relative to a closed one. [-]");
-    prm.declare_entry("Maximum contact iterations", "20", Patterns::Integer(1, 200),
-                      "Active-set iterations per load case before the run fails (facet joints "
-                      "and cage interface together). [-]");
-    prm.leave_subsection();
-
-    prm.enter_subsection("Ligaments");
-    prm.declare_entry(
-      "Behaviour", "linear", Patterns::Selection("linear|tension only"),
-      "How the ligament bands (Geometry/Ligaments) carry load. linear: isotropic solids, "
-      "one linear solve, but they also carry compression, which real ligaments do not (in "
-      "extension the flavum and interspinous bands then brace the segment). tension only: "
-      "each band is a family of fibres along its axis (z) with the band's modulus while its "
-      "mean axial strain is tensile, slack when compressed; solved as an active set together "
-      "with the facet and cage contact. Parametric segment only. [-]");
-    prm.declare_entry("Slack stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
-                      "tension only: stiffness of a band apart from its fibres (all that is "
-                      "left when it is slack), as a fraction of its isotropic stiffness. [-]");
-    prm.leave_subsection();
-
-    prm.enter_subsection("Cage interface");
-    prm.declare_entry(
-      "Contact", "bonded", Patterns::Selection("bonded|sliding"),
-      "How the interbody cage rests on the endplates. bonded: tied to the bone (carries "
-      "tension and shear; the cage as if grown on). sliding: the cage's cells next to an "
-      "endplate carry compression only (they open in tension, solved as an active set like "
-      "compression-only facets) and, while closed, almost no shear along the endplate "
-      "(frictionless contact): the cage as placed at surgery, held only by the preload and "
-      "the fixation. The graft in the window stays tied to the endplates (bone grows from "
-      "them). Used by static load cases and in every step and activity of a healing run. [-]");
-    prm.declare_entry("Shear stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
-                      "sliding: shear modulus across the endplate plane of a closed interface "
-                      "cell relative to the cage material's. [-]");
-    prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
-                      "sliding: stiffness of an open interface cell relative to a closed "
-                      "one. [-]");
-    prm.leave_subsection();
-
     prm.enter_subsection("Output");
     prm.declare_entry("Directory", "", Patterns::Anything(),
                       "Output directory; empty = results/<case file name without .prm> under "
@@ -148,9 +76,12 @@ namespace bonefusion::core
     adaptation::declare_remodeling_parameters(prm);
     adaptation::declare_graft_healing_parameters(prm);
     loads::ActivitySchedule::declare_parameters(prm);
-    geometry::SegmentParameters::declare_parameters(prm);
+    mechanics::ContactParameters::declare_parameters(prm);
+    anatomy::LumbarParameters::declare_parameters(prm);
+    hardware::InstrumentationParameters::declare_parameters(prm);
     loads::LoadParameters::declare_parameters(prm);
     materials::MaterialLibrary::declare_parameters(prm);
+    materials::RegionMaterialParameters::declare_parameters(prm);
     materials::AnnulusFibres::declare(prm);
   }
 
@@ -161,42 +92,21 @@ namespace bonefusion::core
     discretization.refinements = prm.get_integer("Global refinements");
     discretization.degree =
       prm.get("Polynomial degree") == "auto" ? 0 : prm.get_integer("Polynomial degree");
-    discretization.locking = prm.get("Volumetric locking treatment");
-    discretization.b_bar_threshold = prm.get_double("B-bar threshold");
+    discretization.locking.treatment = prm.get("Volumetric locking treatment");
+    discretization.locking.b_bar_threshold = prm.get_double("B-bar threshold");
     prm.leave_subsection();
 
     prm.enter_subsection("Solver");
-    solver.tolerance = prm.get_double("Relative tolerance");
-    solver.max_iterations = prm.get_integer("Maximum iterations");
-    solver.amg.aggregation_threshold = prm.get_double("AMG aggregation threshold");
-    solver.amg.smoother_sweeps = prm.get_integer("AMG smoother sweeps");
+    solver.linear.tolerance = prm.get_double("Relative tolerance");
+    solver.linear.max_iterations = prm.get_integer("Maximum iterations");
+    solver.linear.amg.aggregation_threshold = prm.get_double("AMG aggregation threshold");
+    solver.linear.amg.smoother_sweeps = prm.get_integer("AMG smoother sweeps");
     solver.matrix_free = prm.get("Stiffness operator") == "matrix-free";
     solver.chebyshev_degree = prm.get_integer("Chebyshev degree");
     if (solver.matrix_free && discretization.degree == 1)
       throw std::invalid_argument(
         "'Solver/Stiffness operator = matrix-free' needs Q2 elements, but 'Discretization/"
         "Polynomial degree' is 1: set it to 2 or auto, or use the assembled operator");
-    prm.leave_subsection();
-
-    prm.enter_subsection("Facet joints");
-    facets.sliding_joint = prm.get("Contact") == "sliding joint";
-    facets.compression_only = facets.sliding_joint || prm.get("Contact") == "compression only";
-    facets.joint_angle = prm.get_double("Joint angle");
-    facets.joint_inclination = prm.get_double("Joint inclination");
-    facets.capsule_fraction = prm.get_double("Capsule stiffness fraction");
-    facets.open_stiffness_fraction = prm.get_double("Open stiffness fraction");
-    facets.max_iterations = prm.get_integer("Maximum contact iterations");
-    prm.leave_subsection();
-
-    prm.enter_subsection("Ligaments");
-    ligaments.tension_only = prm.get("Behaviour") == "tension only";
-    ligaments.slack_fraction = prm.get_double("Slack stiffness fraction");
-    prm.leave_subsection();
-
-    prm.enter_subsection("Cage interface");
-    cage_interface.sliding = prm.get("Contact") == "sliding";
-    cage_interface.shear_fraction = prm.get_double("Shear stiffness fraction");
-    cage_interface.open_stiffness_fraction = prm.get_double("Open stiffness fraction");
     prm.leave_subsection();
 
     prm.enter_subsection("Output");
@@ -211,9 +121,12 @@ namespace bonefusion::core
         output.directory = "results/" + stem;
       }
 
-    segment.parse_parameters(prm);
+    contact.parse_parameters(prm);
+    anatomy.parse_parameters(prm);
+    instrumentation.parse_parameters(prm);
     loads.parse_parameters(prm);
     materials.parse_parameters(prm);
+    region_materials.parse_parameters(prm, materials);
     MeshModelParameters::parse_parameters(prm, case_file, materials, geometry, mesh_model);
     time.parse_parameters(prm);
     activities.parse_parameters(prm);
@@ -226,9 +139,9 @@ namespace bonefusion::core
 
     // Implant materials must exist in the library.
     const std::vector<std::pair<std::string, std::string>> implant_materials = {
-      {"Instrumentation/Pedicle screws/Material", segment.screws.material},
-      {"Instrumentation/Rods/Material", segment.rods.material},
-      {"Instrumentation/Cage/Material", segment.cage.material}};
+      {"Instrumentation/Pedicle screws/Material", instrumentation.screws.material},
+      {"Instrumentation/Rods/Material", instrumentation.rods.material},
+      {"Instrumentation/Cage/Material", instrumentation.cage.material}};
     for (const auto &[what, name] : implant_materials)
       if (!materials.has(name))
         {
@@ -238,6 +151,23 @@ namespace bonefusion::core
           throw std::invalid_argument(what + ": unknown material '" + name +
                                       "' (implant materials: " + valid + ")");
         }
+
+    // The parametric model is built (without a mesh) to run the checks that need the anatomy:
+    // screws that leave the body, cages that do not fit the disc, overrides of regions that
+    // do not exist.
+    if (!geometry.from_mesh_file)
+      {
+        ParametricModel model(anatomy, instrumentation);
+        for (const auto &[region, material] : region_materials.overrides)
+          if (!model.model().regions.has(region))
+            {
+              std::string names;
+              for (const model::Region &r : model.model().regions.all())
+                names += (names.empty() ? "" : ", ") + r.name;
+              throw std::invalid_argument("Region materials/Overrides: this model has no region '" +
+                                          region + "' (regions: " + names + ")");
+            }
+      }
   }
 
   namespace
@@ -298,8 +228,7 @@ namespace bonefusion::core
     Parameters::declare(prm);
     if (!case_file.empty())
       {
-        if (!std::filesystem::exists(case_file))
-          throw std::runtime_error("case file '" + case_file + "' does not exist");
+        check_case_file(case_file);
         try
           {
             prm.parse_input(case_file, "", false);

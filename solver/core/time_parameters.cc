@@ -35,12 +35,12 @@ namespace bonefusion::core
     prm.declare_entry("Maximum relative change per step", "0.5", Patterns::Double(0.001, 10),
                       "Adaptive policy: the step is chosen so that no graft cell's modulus and "
                       "no bone cell's density changes by more than this fraction. [-]");
-    prm.declare_entry("Follow-up visits", "42, 91, 182, 365, 730",
-                      Patterns::List(Patterns::Double(0)),
-                      "Days after surgery of the virtual follow-ups (6 weeks, 3, 6, 12 and 24 "
-                      "months by default, spine-data.md section 7): a summary and a fusion "
-                      "grade each, and ParaView output. Visits after 'End time' are "
-                      "skipped. [days]");
+    prm.declare_entry(
+      "Follow-up visits", "42, 91, 182, 365, 730", Patterns::List(Patterns::Double(0)),
+      "Days after surgery of the virtual follow-ups (6 weeks, 3, 6, 12 and 24 "
+      "months by default, docs/sources.md, \"Graft healing\"): a summary and a fusion "
+      "grade each, and ParaView output. Visits after 'End time' are "
+      "skipped. [days]");
     prm.declare_entry("Output interval", "0", Patterns::Integer(0),
                       "ParaView output every this many steps in addition to the follow-ups "
                       "(0 = the first and last steps and the follow-ups only). [-]");
@@ -61,8 +61,9 @@ namespace bonefusion::core
                       "Write a checkpoint every this many time steps (0 = not by count). [-]");
     prm.declare_entry("Interval wall time", "3600", Patterns::Double(0),
                       "Write a checkpoint when this much wall time has passed since the last "
-                      "one (0 = not by time). SIGTERM and SIGUSR1 (sent by SLURM before the time "
-                      "limit) also finish the step, write a checkpoint and exit 0. [s]");
+                      "one (0 = not by time). SIGTERM, SIGUSR1 (sent by SLURM before the time "
+                      "limit) and SIGINT (Ctrl-C) also write a checkpoint and exit 0: of the "
+                      "step's end, or of its start when the signal stops a solve. [s]");
     prm.declare_entry("Stop after steps", "0", Patterns::Integer(0),
                       "Write a checkpoint and stop after this many steps of this run (0 = run to "
                       "the end); for tests and for splitting runs by hand. [-]");

@@ -124,6 +124,10 @@ namespace bonefusion::io
         in.read(reinterpret_cast<char *>(&step), sizeof(step));
         in.read(reinterpret_cast<char *>(&n_blobs), sizeof(n_blobs));
         header.step = step;
+        // Bounds that no real checkpoint comes near: a corrupt count must not allocate.
+        if (n_blobs > 1000)
+          throw std::runtime_error("checkpoint file is corrupt (" + std::to_string(n_blobs) +
+                                   " named blobs)");
         header.blobs.clear();
         for (std::uint64_t b = 0; b < n_blobs; ++b)
           {
@@ -131,6 +135,9 @@ namespace bonefusion::io
             header.blobs[name] = get_string(in);
           }
         in.read(reinterpret_cast<char *>(&n_fields), sizeof(n_fields));
+        if (!in || n_fields > 10000)
+          throw std::runtime_error("checkpoint file is corrupt (" + std::to_string(n_fields) +
+                                   " per-cell fields)");
         std::vector<std::string> stored(n_fields);
         for (std::string &name : stored)
           name = get_string(in);

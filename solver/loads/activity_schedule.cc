@@ -56,7 +56,7 @@ namespace bonefusion::loads
       "cycles=n; ...'. Force [N] and moment [N m] act on the upper vertebra (loaded surface) as "
       "in 'Loads'; cycles [1/day] weight each activity in the remodeling stimulus. Defaults "
       "from in vivo intradiscal pressures (Wilke 1999) and walking loads (Rohlmann 2014), "
-      "spine-data.md section 4; cycle counts are assumptions. [-]");
+      "docs/sources.md, \"Daily loads\"; cycle counts are assumptions. [-]");
     prm.declare_entry(
       "Recovery phases",
       "0: force=0.5 moment=0.3 activities=standing,walking,sitting; 42: force=0.8 moment=0.7; "

@@ -5,8 +5,8 @@
  * moment and compression cases) with a number of cycles per day; recovery phases scale the
  * forces and moments (a brace limits bending) and may restrict the activities.
  *
- * Default magnitudes (spine-data.md section 4): in vivo L4-L5 intradiscal pressure is 0.50 MPa
- * standing, 0.46 sitting, 1.10 flexed or lifting 20 kg (Wilke 1999), and IDP is about 1.4 x
+ * Default magnitudes (docs/sources.md, "Daily loads"): in vivo L4-L5 intradiscal pressure is 0.50
+ * MPa standing, 0.46 sitting, 1.10 flexed or lifting 20 kg (Wilke 1999), and IDP is about 1.4 x
  * axial force / disc area (1 650 mm^2) -> 600 N standing, 550 N sitting, 1 300 N lifting;
  * walking is about 1.7 x standing (Rohlmann 2014) -> 1 000 N. Cycles per day and the recovery
  * phases (brace and reduced activity for 6 weeks, normal after 3 months) are assumptions of

@@ -7,7 +7,7 @@
  * torsional stiffness, so without fibres the intact L4-L5 segment turns 3.9 deg in axial
  * rotation at 7.5 N m against 2.1 +- 0.9 deg in vitro (Niosi 2006). The plies run at about
  * +-30 deg to the transverse plane, so they are stretched by axial rotation above all and add
- * little in flexion and lateral bending (spine-data.md section 1; Shirazi-Adl 1984).
+ * little in flexion and lateral bending (docs/sources.md, "Annulus fibres"; Shirazi-Adl 1984).
  *
  * Stiffness of each family: k = E_f phi / 4. E_f phi is the fibres' share of the annulus
  * stiffness (fibre modulus x volume fraction); /2 because it is split between the two

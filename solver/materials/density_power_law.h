@@ -3,8 +3,8 @@
  * @file Modulus of bone from its apparent density, E = a rho^b.
  *
  * Defaults from Morgan, Bayraktar & Keaveny 2003 (J Biomech 36:897), vertebral trabecular
- * bone on-axis: a = 4730 MPa/(g/cm^3)^b, b = 1.56 (spine-data.md section 2). The model is
- * isotropic and uses the on-axis modulus.
+ * bone on-axis: a = 4730 MPa/(g/cm^3)^b, b = 1.56 (docs/sources.md, "Density-modulus law"). The
+ * model is isotropic and uses the on-axis modulus.
  */
 #include <string>
 

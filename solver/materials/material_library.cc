@@ -2,6 +2,10 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <deal.II/base/utilities.h>
+
+#include "loads/surface_load_case.h"
+
 #include <stdexcept>
 
 namespace bonefusion::materials
@@ -19,7 +23,7 @@ namespace bonefusion::materials
       double area = 0; ///< real cross-section of a ligament [mm^2]; 0 for other materials
     };
 
-    // spine-data.md section 2. Ranges quoted there as "approx." use the middle of the range.
+    // docs/sources.md, "Materials". Ranges quoted there as "approx." use the middle of the range.
     const std::vector<Entry> &entries()
     {
       static const std::vector<Entry> list = {
@@ -167,6 +171,47 @@ namespace bonefusion::materials
         throw std::invalid_argument("unknown material '" + name + "' (library: " + valid + ")");
       }
     return it->second;
+  }
+
+  LinearIsotropic MaterialLibrary::resolve(const std::string &spec, const std::string &where) const
+  {
+    if (has(spec))
+      return get(spec);
+    std::string t = spec;
+    for (char &c : t)
+      if (c == ',' || c == '\t')
+        c = ' ';
+    LinearIsotropic law;
+    bool has_e = false, has_nu = false;
+    for (const std::string &token : dealii::Utilities::split_string_list(t, ' '))
+      {
+        if (token.empty())
+          continue;
+        const auto eq = token.find('=');
+        if (eq == std::string::npos)
+          throw std::invalid_argument(where + ": unknown material '" + spec +
+                                      "' (library: " + names_text() + "; or E=<MPa> nu=<->)");
+        const std::string key = token.substr(0, eq), value = token.substr(eq + 1);
+        const double v = loads::parse_finite_number(value, where);
+        if (key == "E")
+          law.youngs_modulus = v, has_e = true;
+        else if (key == "nu")
+          law.poissons_ratio = v, has_nu = true;
+        else
+          throw std::invalid_argument(where + ": unknown key '" + key + "' (E [MPa] and nu [-])");
+      }
+    if (!has_e || !has_nu)
+      throw std::invalid_argument(where + ": give both E=<MPa> and nu=<->, or a material name");
+    law.validate(where);
+    return law;
+  }
+
+  std::string MaterialLibrary::names_text() const
+  {
+    std::string text;
+    for (const std::string &n : names())
+      text += (text.empty() ? "" : ", ") + n;
+    return text;
   }
 
   bool MaterialLibrary::has(const std::string &name) const

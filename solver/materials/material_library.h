@@ -3,7 +3,7 @@
  * @file The named materials a model can use (bone tissues, disc, implant alloys, polymers,
  * graft) with published defaults, every value overridable in the input file.
  *
- * Defaults and sources: shared spine-data.md section 2 (cited per entry in the .cc file).
+ * Defaults and sources: docs/sources.md, "Materials" (cited per entry in the .cc file).
  */
 #include "materials/density_power_law.h"
 #include "materials/linear_isotropic.h"
@@ -33,6 +33,14 @@ namespace bonefusion::materials
     /** Material by name (e.g. "Ti-6Al-4V"); throws std::invalid_argument listing the names.
      *  "cancellous bone" is evaluated at the patient's cancellous density. */
     LinearIsotropic get(const std::string &name) const;
+    /**
+     * The material `spec`: a library name, or constants "E=<MPa> nu=<->" (blanks or commas
+     * between). Throws std::invalid_argument naming `where` for an unknown name, malformed
+     * constants or constants that fail LinearIsotropic::validate().
+     */
+    LinearIsotropic resolve(const std::string &spec, const std::string &where) const;
+    /** All names, comma-separated (for messages). */
+    std::string names_text() const;
     /** True if `name` is in the library. */
     bool has(const std::string &name) const;
     /** All names, in declaration order. */
@@ -40,6 +48,8 @@ namespace bonefusion::materials
     /** Names of materials allowed for implants (screws, rods, cages). */
     static std::vector<std::string> implant_material_names();
 
+    /** True if `name` is a ligament material with a real cross-section. */
+    bool has_cross_section_area(const std::string &name) const { return areas.count(name) > 0; }
     /** Real cross-section [mm^2] of a ligament material; throws for other materials. */
     double cross_section_area(const std::string &name) const;
 

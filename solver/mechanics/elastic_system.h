@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <stdexcept>
 
 namespace bonefusion::mechanics
 {
@@ -28,6 +29,16 @@ namespace bonefusion::mechanics
   using CellIterator = dealii::DoFHandler<3>::active_cell_iterator;
   /** Elastic constants of a cell (from its region and state). */
   using MaterialFunction = std::function<CellElasticity(const CellIterator &)>;
+
+  /** Thrown by solve() when the interruption check (ElasticSystem::set_interruption) asks it
+   *  to stop: a run over time then checkpoints instead of finishing the step. */
+  struct SolveInterrupted : std::runtime_error
+  {
+    SolveInterrupted()
+      : std::runtime_error("the solve was interrupted by a stop request (signal)")
+    {
+    }
+  };
 
   /** What a linear solve did. */
   struct SolveReport
@@ -95,6 +106,13 @@ namespace bonefusion::mechanics
     SolveReport solve(const Vector &rhs, Vector &ghosted_solution, double tolerance,
                       unsigned int max_iterations, bool use_initial_guess = false) const;
 
+    /**
+     * A check that CG asks every 10 iterations (collectively, so it must return the same on
+     * every rank, e.g. an MPI reduction of a signal flag); when it returns true, solve()
+     * throws SolveInterrupted. Empty (the default): never interrupted.
+     */
+    void set_interruption(std::function<bool()> requested) { interruption = std::move(requested); }
+
     /** A ghosted vector with this system's layout. */
     Vector make_ghosted_vector() const;
     /** An owned (non-ghosted) vector with this system's layout. */
@@ -134,6 +152,7 @@ namespace bonefusion::mechanics
     dealii::TrilinosWrappers::SparseMatrix stiffness;
     ElasticityAMG amg;
     MaterialFunction material_of_cell;
+    std::function<bool()> interruption;
     bool use_matrix_free = false;
     MatrixFreeSettings matrix_free_settings;
     std::unique_ptr<MatrixFreeElasticity> operator_without_matrix;

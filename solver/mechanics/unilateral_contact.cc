@@ -5,10 +5,12 @@
 
 namespace bonefusion::mechanics
 {
-  unsigned long update_open_cells(const ElasticSystem &system, const Vector &ghosted_solution,
-                                  const std::function<bool(const CellIterator &)> &in_layer,
-                                  const MaterialFunction &closed_material,
-                                  std::vector<unsigned char> &open, const bool allow_closing)
+  unsigned long
+  update_open_cells(const ElasticSystem &system, const Vector &ghosted_solution,
+                    const std::function<bool(const CellIterator &)> &in_layer,
+                    const MaterialFunction &closed_material,
+                    const std::function<dealii::Tensor<1, 3>(const CellIterator &)> &normal,
+                    std::vector<unsigned char> &open, const bool allow_closing)
   {
     const auto &fe = system.element();
     dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),
@@ -23,6 +25,7 @@ namespace bonefusion::mechanics
           fe_values.reinit(cell);
           kinematics.reinit(fe_values, c);
           cell->get_dof_values(ghosted_solution, u);
+          const dealii::Tensor<1, 3> n = c.joint.present() ? dealii::Tensor<1, 3>() : normal(cell);
           double mean_strain = 0, mean_stress = 0, volume = 0;
           for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
             {
@@ -33,8 +36,8 @@ namespace bonefusion::mechanics
                 mean_strain += (c.joint.opening * eps) * fe_values.JxW(q);
               else
                 {
-                  mean_strain += eps[2][2] * fe_values.JxW(q);
-                  mean_stress += stress(c, eps)[2][2] * fe_values.JxW(q);
+                  mean_strain += (n * (eps * n)) * fe_values.JxW(q);
+                  mean_stress += (n * (stress(c, eps) * n)) * fe_values.JxW(q);
                 }
               volume += fe_values.JxW(q);
             }

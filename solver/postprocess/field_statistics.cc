@@ -3,36 +3,40 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/fe/fe_values.h>
 
-#include "geometry/regions.h"
-
 #include <cmath>
 #include <limits>
 
 namespace bonefusion::postprocess
 {
-  namespace
-  {
-    using geometry::Region;
-
-    bool is(const unsigned int id, const Region r)
-    {
-      return id == static_cast<unsigned int>(r);
-    }
-
-    /** True if a face neighbour of the cell is a cage cell. */
-    template <typename Cell>
-    bool touches_cage(const Cell &cell)
-    {
-      for (const unsigned int f : cell->face_indices())
-        if (!cell->at_boundary(f) && is(cell->neighbor(f)->material_id(), Region::cage))
-          return true;
-      return false;
-    }
-  } // namespace
-
-  NamedValues field_statistics(const mechanics::ElasticSystem &system,
+  NamedValues field_statistics(const model::Model &model, const mechanics::ElasticSystem &system,
                                const mechanics::Vector &ghosted_solution)
   {
+    using model::Tissue;
+    const auto tissue = [&model](const unsigned int id) { return model.regions[id].tissue; };
+    /** True if a face neighbour of the cell is a cage cell. */
+    const auto touches_cage = [&](const mechanics::CellIterator &cell) {
+      for (const unsigned int f : cell->face_indices())
+        if (!cell->at_boundary(f) && tissue(cell->neighbor(f)->material_id()) == Tissue::cage)
+          return true;
+      return false;
+    };
+    /** Normal of the disc a graft cell, or the cage an endplate cell rests on, belongs to: the
+     *  axis of "axial compression" (global z for a mesh without motion segments). */
+    const auto disc_normal = [&](const mechanics::CellIterator &cell) {
+      dealii::Tensor<1, 3> n({0.0, 0.0, 1.0});
+      const auto normal_of = [&](const unsigned int id) {
+        const int s = model.regions[id].segment;
+        if (s != model::no_index)
+          n = model.segments[s].disc_frame.superior;
+      };
+      if (tissue(cell->material_id()) == Tissue::graft)
+        normal_of(cell->material_id());
+      else
+        for (const unsigned int f : cell->face_indices())
+          if (!cell->at_boundary(f) && tissue(cell->neighbor(f)->material_id()) == Tissue::cage)
+            normal_of(cell->neighbor(f)->material_id());
+      return n;
+    };
     const auto &fe = system.element();
     dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),
                                   dealii::update_gradients | dealii::update_JxW_values);
@@ -43,12 +47,13 @@ namespace bonefusion::postprocess
     for (const auto &cell : system.dofs().active_cell_iterators())
       if (cell->is_locally_owned())
         {
-          const unsigned int id = cell->material_id();
-          const bool endplate_under_cage = is(id, Region::endplate) && touches_cage(cell);
-          if (!(is(id, Region::screw) || is(id, Region::rod) || is(id, Region::graft) ||
-                is(id, Region::nucleus) || is(id, Region::cage) || endplate_under_cage))
+          const Tissue t = tissue(cell->material_id());
+          const bool endplate_under_cage = t == Tissue::endplate && touches_cage(cell);
+          if (!(t == Tissue::screw || t == Tissue::rod || t == Tissue::graft ||
+                t == Tissue::nucleus || t == Tissue::cage || endplate_under_cage))
             continue;
           fe_values.reinit(cell);
+          const dealii::Tensor<1, 3> normal = disc_normal(cell);
           const mechanics::CellElasticity c = system.material()(cell);
           kinematics.reinit(fe_values, c);
           cell->get_dof_values(ghosted_solution, u);
@@ -57,23 +62,24 @@ namespace bonefusion::postprocess
               const auto eps = kinematics.strain(q, u);
               const auto sigma = mechanics::stress(c, eps);
               const double JxW = fe_values.JxW(q);
-              if (is(id, Region::screw))
+              if (t == Tissue::screw)
                 screw_vm.add(mechanics::von_mises(sigma), JxW);
-              else if (is(id, Region::rod))
+              else if (t == Tissue::rod)
                 rod_vm.add(mechanics::von_mises(sigma), JxW);
-              else if (is(id, Region::cage))
+              else if (t == Tissue::cage)
                 cage_vm.add(mechanics::von_mises(sigma), JxW);
-              else if (is(id, Region::graft))
+              else if (t == Tissue::graft)
                 {
                   const auto e = dealii::deviator(eps);
-                  // von Mises equivalent strain, and axial compressive strain -eps_zz
+                  // von Mises equivalent strain, and the compressive strain along the disc's
+                  // normal -n.eps.n
                   graft_strain.add(std::sqrt(2.0 / 3.0 * (e * e)), JxW);
-                  graft_compression.add(-eps[2][2], JxW);
+                  graft_compression.add(-(normal * (eps * normal)), JxW);
                 }
-              else if (is(id, Region::nucleus))
+              else if (t == Tissue::nucleus)
                 nucleus_p.add(-dealii::trace(sigma) / 3.0, JxW);
               else if (endplate_under_cage)
-                endplate_stress.add(-sigma[2][2], JxW);
+                endplate_stress.add(-(normal * (sigma * normal)), JxW); // normal to the endplate
             }
         }
 

@@ -6,6 +6,7 @@
  * (B-bar) strain the stiffness uses.
  */
 #include "mechanics/elastic_system.h"
+#include "model/model.h"
 
 #include <cmath>
 #include <limits>
@@ -32,8 +33,9 @@ namespace bonefusion::postprocess
   /** Named values (column name with unit, value), in a fixed order. */
   using NamedValues = std::vector<std::pair<std::string, double>>;
 
-  /** Computes the field statistics of one solution; NaN where a region is absent. */
-  NamedValues field_statistics(const mechanics::ElasticSystem &system,
+  /** Computes the field statistics of one solution (screws, rods, cages, interbody graft,
+   *  nucleus, endplate cells next to a cage: by tissue); NaN where a tissue is absent. */
+  NamedValues field_statistics(const model::Model &model, const mechanics::ElasticSystem &system,
                                const mechanics::Vector &ghosted_solution);
 
   /**

@@ -1,81 +1,128 @@
 #include "postprocess/load_sharing.h"
 
-#include <deal.II/base/mpi.h>
-#include <deal.II/fe/fe_values.h>
-
+#include <algorithm>
 #include <cmath>
 
 namespace bonefusion::postprocess
 {
-  std::map<unsigned int, Resultant> plane_resultants(const mechanics::ElasticSystem &system,
-                                                     const mechanics::Vector &ghosted_solution,
-                                                     const double plane_z,
-                                                     const dealii::Point<3> &reference)
+  std::vector<std::string> load_paths(const model::Model &model)
   {
-    const auto &fe = system.element();
-    dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),
-                                  dealii::update_gradients | dealii::update_JxW_values);
-    mechanics::CellKinematics kinematics;
-    dealii::FullMatrix<double> k;
-    dealii::Vector<double> u(fe.n_dofs_per_cell()), f(fe.n_dofs_per_cell());
-    const std::vector<dealii::Point<3>> &unit_points = fe.get_unit_support_points();
+    std::vector<std::string> paths = {
+      "disc", "cage", "graft", "rods_screws", "posterior", "posterolateral_graft", "ligaments"};
+    for (const model::Region &r : model.regions.all())
+      if (!r.load_path.empty() && std::find(paths.begin(), paths.end(), r.load_path) == paths.end())
+        paths.push_back(r.load_path);
+    return paths;
+  }
 
-    // Raw sums per material id: 3 force + 3 moment components.
-    constexpr unsigned int n_ids = 256;
-    std::vector<double> sums(6 * n_ids, 0.0);
-
-    for (const auto &cell : system.dofs().active_cell_iterators())
-      {
-        if (!cell->is_locally_owned())
-          continue;
-        const double h = cell->diameter();
-        // The face at the top of this cell must lie on the plane.
-        unsigned int top = dealii::numbers::invalid_unsigned_int;
-        for (const unsigned int face : cell->face_indices())
-          if (std::abs(cell->face(face)->center()[2] - plane_z) < 1e-6 * h &&
-              cell->center()[2] < plane_z)
-            top = face;
-        if (top == dealii::numbers::invalid_unsigned_int)
-          continue;
-        fe_values.reinit(cell);
-        const mechanics::CellElasticity c = system.material()(cell);
-        kinematics.reinit(fe_values, c);
-        kinematics.stiffness(fe_values, c, k);
-        cell->get_dof_values(ghosted_solution, u);
-        k.vmult(f, u);
-        const unsigned int id = cell->material_id();
-        for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
+  std::vector<Resultant> load_path_resultants(const Context &context,
+                                              const mechanics::Vector &solution, const int s)
+  {
+    const model::Model &model = context.model;
+    const auto resultants = section_resultants(
+      context.system, solution, model.segments.at(s).disc_frame, context.segment_reference(s));
+    const std::vector<std::string> paths = load_paths(model);
+    std::vector<Resultant> result(paths.size());
+    for (unsigned int k = 0; k < paths.size(); ++k)
+      for (const model::Region &r : model.regions.all())
+        if (r.load_path == paths[k])
           {
-            if (!fe.has_support_on_face(i, top))
-              continue;
-            const unsigned int comp = fe.system_to_component_index(i).first;
-            const dealii::Point<3> x =
-              system.map().transform_unit_to_real_cell(cell, unit_points[i]);
-            dealii::Tensor<1, 3> force;
-            force[comp] = f[i];
-            const dealii::Tensor<1, 3> moment = dealii::cross_product_3d(x - reference, force);
-            for (unsigned int d = 0; d < 3; ++d)
+            const auto it = resultants.find(r.id);
+            if (it != resultants.end())
               {
-                sums[6 * id + d] += force[d];
-                sums[6 * id + 3 + d] += moment[d];
+                result[k].force += it->second.force;
+                result[k].moment += it->second.moment;
               }
           }
-      }
-    dealii::Utilities::MPI::sum(sums, system.communicator(), sums);
-    std::map<unsigned int, Resultant> result;
-    for (unsigned int id = 0; id < n_ids; ++id)
-      {
-        Resultant r;
-        bool any = false;
-        for (unsigned int d = 0; d < 3; ++d)
-          {
-            r.force[d] = sums[6 * id + d];
-            r.moment[d] = sums[6 * id + 3 + d];
-            any = any || r.force[d] != 0 || r.moment[d] != 0;
-          }
-        if (any)
-          result[id] = r;
-      }
     return result;
+  }
+
+  LoadSharing::LoadSharing(const Context &c)
+    : context(c)
+  {
+  }
+
+  void LoadSharing::evaluate(const SolvedLoad &result, io::StatisticsTable &table)
+  {
+    const model::Model &model = context.model;
+    const loads::AppliedLoad &load = result.load;
+    const double length_scale = std::sqrt(context.loaded_section.area);
+    const std::vector<std::string> paths = load_paths(model);
+    for (unsigned int s = 0; s < model.segments.size(); ++s)
+      {
+        const model::Frame &frame = model.segments[s].disc_frame;
+        const auto column = [&](const std::string &name) { return model.segment_column(s, name); };
+        const std::vector<Resultant> parts = load_path_resultants(context, result.solution, s);
+        // The applied load as it acts about this segment's reference point.
+        const loads::PlaneSection &section = context.loaded_section;
+        const dealii::Point<3> centroid(section.cx, section.cy, section.z);
+        const dealii::Tensor<1, 3> applied_moment =
+          load.moment +
+          dealii::cross_product_3d(centroid - context.segment_reference(s), load.force);
+        Resultant total;
+        for (unsigned int k = 0; k < paths.size(); ++k)
+          {
+            const Resultant &r = parts[k];
+            total.force += r.force;
+            total.moment += r.moment;
+            const dealii::Tensor<1, 3> moment = frame.vector_to_local(r.moment);
+            table.add(column("share_" + paths[k] + "_force_z_N"), r.force * frame.superior);
+            table.add(column("share_" + paths[k] + "_moment_x_Nmm"), moment[0]);
+            table.add(column("share_" + paths[k] + "_moment_y_Nmm"), moment[1]);
+            table.add(column("share_" + paths[k] + "_moment_z_Nmm"), moment[2]);
+            // Fraction of the primary load: moment about the load axis, or axial force.
+            const double fraction =
+              load.primary_axis.norm() > 0 ?
+                (r.moment * load.primary_axis) / (applied_moment * load.primary_axis) :
+                (r.force * frame.superior) / (load.force * frame.superior);
+            table.add(column("share_" + paths[k] + "_fraction"), fraction);
+          }
+        const double error = ((total.force - load.force).norm() * length_scale +
+                              (total.moment - applied_moment).norm()) /
+                             (load.force.norm() * length_scale + applied_moment.norm());
+        table.add(column("load_sharing_relative_error"), error);
+      }
+  }
+
+  void LoadSharing::evaluate(SolvedDay &day, io::StatisticsTable &table)
+  {
+    const model::Model &model = context.model;
+    const ActivityResult &first = day.activities.front();
+    const std::vector<std::string> paths = load_paths(model);
+    const std::vector<std::pair<std::string, std::vector<std::string>>> groups = {
+      {"graft_cage", {"graft", "cage"}},
+      {"rods_screws", {"rods_screws"}},
+      {"posterior", {"posterior", "posterolateral_graft"}},
+      {"disc", {"disc"}}};
+    for (unsigned int s = 0; s < model.segments.size(); ++s)
+      {
+        const dealii::Tensor<1, 3> &n = model.segments[s].disc_frame.superior;
+        const std::vector<Resultant> parts = load_path_resultants(context, *first.solution, s);
+        const double axial = first.load.force * n;
+        for (const auto &[group, members] : groups)
+          {
+            double force = 0;
+            for (unsigned int k = 0; k < paths.size(); ++k)
+              if (std::find(members.begin(), members.end(), paths[k]) != members.end())
+                force += parts[k].force * n;
+            table.add(model.segment_column(s, "share_" + group + "_fraction"),
+                      axial != 0 ? force / axial : std::nan(""));
+          }
+      }
+  }
+
+  void LoadSharing::add_cell_fields(
+    std::vector<std::pair<std::string, std::vector<float>>> &fields) const
+  {
+    if (cut.empty())
+      {
+        cut.assign(context.system.dofs().get_triangulation().n_active_cells(), 0.0f);
+        for (const auto &cell : context.system.dofs().active_cell_iterators())
+          if (cell->is_locally_owned())
+            for (unsigned int s = 0; s < context.model.segments.size(); ++s)
+              if (on_cut(cell, context.model.segments[s].disc_frame))
+                cut[cell->active_cell_index()] = s + 1;
+      }
+    fields.emplace_back("load_sharing_cut", cut);
   }
 } // namespace bonefusion::postprocess

@@ -1,35 +1,50 @@
 #pragma once
 /**
- * @file Force and moment carried through a horizontal plane by each region.
+ * @file Load sharing per motion segment: the force and moment each load path carries through
+ * the segment's mid-surface (section_resultants.h) — disc, cage, graft, rods and screws,
+ * posterior elements with the facet joints, posterolateral graft, ligaments, and any other
+ * path a region names — as force along the disc normal [N], moment in the segment's axes
+ * [N mm] and the fraction of the applied load, plus the relative error of their sum against
+ * the applied load (conservation: it is the solver's residual).
  *
- * Method (exact discrete equilibrium): for the layer of cells directly below the plane z = z_p,
- * the element internal forces K_e u_e at the nodes on the plane are the forces that the part
- * below transmits to everything above. Summed over all cells they equal the applied load up
- * to the linear solver's residual, so per-region sums are a conservative load split.
- * The plane must be a plane of cell faces (the voxel mesh puts z = 0 on one).
+ * In a run over time: the fractions of the first activity's axial force carried by graft and
+ * cage, rods and screws, the posterior elements (with the posterolateral graft) and the disc
+ * (share_graft_cage_fraction, share_rods_screws_fraction, share_posterior_fraction,
+ * share_disc_fraction).
+ *
+ * For ParaView it adds the cell field load_sharing_cut: s + 1 on the cells just below motion
+ * segment s's mid-surface whose faces form its cut (where the shares are measured), 0
+ * elsewhere.
  */
-#include <deal.II/base/point.h>
-#include <deal.II/base/tensor.h>
+#include "postprocess/postprocessor.h"
+#include "postprocess/section_resultants.h"
 
-#include "mechanics/elastic_system.h"
-
-#include <map>
+#include <string>
+#include <vector>
 
 namespace bonefusion::postprocess
 {
-  /** Resultant transmitted by one region: force [N] and moment [N mm] about a point. */
-  struct Resultant
-  {
-    dealii::Tensor<1, 3> force;
-    dealii::Tensor<1, 3> moment;
-  };
+  /** Load paths reported, in column order: the standard ones, then any other a region of
+   *  `model` names. */
+  std::vector<std::string> load_paths(const model::Model &model);
 
-  /**
-   * Per-material-id resultants through the plane z = plane_z, moments about `reference`.
-   * Collective over the system's communicator; every rank gets the full map.
-   */
-  std::map<unsigned int, Resultant> plane_resultants(const mechanics::ElasticSystem &system,
-                                                     const mechanics::Vector &ghosted_solution,
-                                                     double plane_z,
-                                                     const dealii::Point<3> &reference);
+  /** The resultant of each load path of segment s through its mid-surface, in
+   *  load_paths(model) order. Collective. */
+  std::vector<Resultant> load_path_resultants(const Context &context,
+                                              const mechanics::Vector &solution, int s);
+
+  class LoadSharing : public Postprocessor
+  {
+  public:
+    using Postprocessor::evaluate;
+    explicit LoadSharing(const Context &context);
+    void evaluate(const SolvedLoad &load, io::StatisticsTable &table) override;
+    void evaluate(SolvedDay &day, io::StatisticsTable &table) override;
+    void
+    add_cell_fields(std::vector<std::pair<std::string, std::vector<float>>> &fields) const override;
+
+  private:
+    const Context &context;
+    mutable std::vector<float> cut; ///< the cut's cells, made on first use
+  };
 } // namespace bonefusion::postprocess

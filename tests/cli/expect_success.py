@@ -3,11 +3,13 @@
 
 Checks: exit code 0, stdout contains every --stdout-contains substring and matches every
 --stdout-regex, and (with --output-dir) none of the --absent files exists in the output
-directory afterwards (e.g. a dry run writes no statistics.csv).
+directory afterwards (e.g. a dry run writes no statistics.csv), and every --file-contains
+NAME:TEXT finds TEXT in the file NAME of the output directory (e.g. log.txt).
 
 Usage:
   expect_success.py [--output-dir DIR] [--absent FILE ...] [--stdout-contains TEXT ...]
-                    [--stdout-regex REGEX ...] -- COMMAND [ARGS ...]
+                    [--stdout-regex REGEX ...] [--file-contains NAME:TEXT ...]
+                    -- COMMAND [ARGS ...]
 With --output-dir, "--set Output/Directory=DIR" is appended to the command.
 """
 import argparse
@@ -26,6 +28,8 @@ def main():
                         help="file that must not exist in the output directory (repeatable)")
     parser.add_argument("--stdout-contains", action="append", default=[])
     parser.add_argument("--stdout-regex", action="append", default=[])
+    parser.add_argument("--file-contains", action="append", default=[],
+                        help="NAME:TEXT, TEXT must occur in NAME of the output directory")
     parser.add_argument("--timeout", type=float, default=120, help="seconds [s]")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -57,6 +61,14 @@ def main():
     for name in args.absent:
         if args.output_dir and os.path.exists(os.path.join(args.output_dir, name)):
             failures.append(f"{name} was written to {args.output_dir}")
+    for item in args.file_contains:
+        name, _, text = item.partition(":")
+        path = os.path.join(args.output_dir or ".", name)
+        content = open(path, errors="replace").read() if os.path.exists(path) else None
+        if content is None:
+            failures.append(f"{name} was not written")
+        elif text not in content:
+            failures.append(f"{name} does not contain {text!r}")
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0

@@ -29,7 +29,7 @@ using namespace bonefusion::adaptation;
 
 namespace
 {
-  // Weinans 1992 constants (spine-data.md section 5): E = 100 rho^2, K = 0.25 J/g, B = 1.
+  // Weinans 1992 constants (docs/sources.md, "Remodeling"): E = 100 rho^2, K = 0.25 J/g, B = 1.
   constexpr double C = 100, gamma_ = 2, K = 0.25, B = 1;
 
   StrainEnergyRemodelingParameters weinans(const double s = 0)
@@ -417,7 +417,7 @@ TEST(GraftHealing, LowStrainTurnsGranulationIntoMatureBone)
   std::cout << "  autograft, low strain: E = " << E_6_weeks << " MPa at 6 weeks, " << E_6_months
             << " at 6 months, " << E_previous << " at 12 months" << std::endl;
   EXPECT_LT(E_6_weeks, 0.5 * 6000);   // not yet solid at the first follow-up
-  EXPECT_GT(E_6_months, 0.85 * 6000); // solid by 6-12 months (spine-data.md section 7)
+  EXPECT_GT(E_6_months, 0.85 * 6000); // solid by 6-12 months (docs/sources.md, "Graft healing")
   EXPECT_GT(E_previous, 0.99 * 6000);
   EXPECT_GT(GraftHealing::bone_fraction(state), 0.999);
   EXPECT_NEAR(healing.poissons_ratio(state), 0.3, 1e-3);
@@ -486,7 +486,7 @@ TEST(GraftHealing, AutograftHealsFasterThanAllograftFasterThanSynthetic)
     }
   EXPECT_LT(days_to_solid[0], days_to_solid[1]);
   EXPECT_LT(days_to_solid[1], days_to_solid[2]);
-  // Autograft solid within 6-7 months, allograft within 12 (spine-data.md section 7).
+  // Autograft solid within 6-7 months, allograft within 12 (docs/sources.md, "Graft healing").
   EXPECT_LT(days_to_solid[0], 210);
   EXPECT_LT(days_to_solid[1], 365);
   EXPECT_THROW(graft_type_from_name("xenograft"), std::invalid_argument);

@@ -6,7 +6,7 @@
 // same mesh, and every malformed input refused with "<file>:<line>:" in the message.
 #include <gtest/gtest.h>
 
-#include "geometry/external_mesh.h"
+#include "meshing/external_mesh.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,7 +21,7 @@
 
 namespace
 {
-  using namespace bonefusion::geometry;
+  using namespace bonefusion::meshing;
   namespace fs = std::filesystem;
 
   const std::string mesh_dir = std::string(BONEFUSION_SOURCE_DIR) + "/tests/unit/meshes/";

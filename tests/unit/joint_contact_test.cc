@@ -33,6 +33,12 @@ namespace
     return Tensor<1, 3>({-std::cos(angle), -std::sin(angle), 0.0});
   }
 
+  /** The pads are horizontal layers: their normal is z. */
+  Tensor<1, 3> pad_normal(const CellIterator &)
+  {
+    return Tensor<1, 3>({0.0, 0.0, 1.0});
+  }
+
   bool in_pad(const CellIterator &cell)
   {
     return cell->center()[2] > pad_lo && cell->center()[2] < pad_hi;
@@ -89,8 +95,8 @@ namespace
         system.solve(rhs, u, 1e-12, 2000);
         ++outcome.solves;
         changed = update_open_cells(
-          system, u, in_pad, [](const CellIterator &cell) { return material(cell, false); }, open,
-          true);
+          system, u, in_pad, [](const CellIterator &cell) { return material(cell, false); },
+          pad_normal, open, true);
       }
     // Mean slip of the pad's upper face relative to its lower one along the traction (the
     // upper block also tilts on the soft pad, which moves the top of the model but not the
@@ -190,8 +196,8 @@ namespace
         system.build_preconditioner();
         system.solve(rhs, u, 1e-12, 2000);
         if (update_open_cells(
-              system, u, in_pad, [](const CellIterator &cell) { return band(cell, false); }, slack,
-              true) == 0)
+              system, u, in_pad, [](const CellIterator &cell) { return band(cell, false); },
+              pad_normal, slack, true) == 0)
           break;
       }
     dealii::FEFaceValues<3> fv(system.map(), system.element(), system.face_quadrature_rule(),

@@ -7,6 +7,7 @@
 #include "materials/density_power_law.h"
 #include "materials/linear_isotropic.h"
 #include "materials/material_library.h"
+#include "materials/region_materials.h"
 
 #include <gtest/gtest.h>
 
@@ -180,12 +181,15 @@ TEST(MaterialLibrary, PublishedDefaultsAfterParsingDefaults)
   EXPECT_DOUBLE_EQ(lib.cancellous_density(), 0.20);
   EXPECT_NEAR(lib.get("cancellous bone").youngs_modulus, 384.12, 0.01);
   EXPECT_DOUBLE_EQ(lib.get("cancellous bone").poissons_ratio, 0.2);
-  // Every library entry is a valid material.
-  for (const std::string &name : lib.names())
+  // Every material a tissue of the anatomy gets by default (Region materials, a list kept
+  // apart from the library's) is in the library and valid; an unknown name is not.
+  for (const auto &[tissue, name] : bonefusion::materials::RegionMaterialParameters().by_tissue)
     {
       EXPECT_TRUE(lib.has(name)) << name;
       EXPECT_NO_THROW(lib.get(name).validate(name)) << name;
     }
+  EXPECT_FALSE(lib.has("unobtainium"));
+  EXPECT_THROW(lib.get("unobtainium"), std::invalid_argument);
 }
 
 TEST(MaterialLibrary, ConstructorDefaultsEqualDeclaredDefaults)
@@ -384,5 +388,79 @@ TEST(AnnulusFibres, DirectionsFollowASuperellipseOutline)
       // With n = 2 the direction would differ off the axes: the exponent is used.
       const auto e = fibres.directions(p, a, b, 2);
       EXPECT_GT((e[0] - d[0]).norm(), 1e-3);
+    }
+}
+
+// Requirement: every region gets its material from the input: its tissue's default (Region
+// materials/<tissue>), the implant's own, or an override by region name (a library name or
+// constants); layers drawn thicker than they are keep their stiffness by the anatomy's scale;
+// B-bar follows each region's Poisson's ratio; unknown materials and regions are named.
+TEST(RegionMaterials, TissueDefaultsImplantsOverridesAndScaling)
+{
+  using namespace bonefusion;
+  model::Model m;
+  const auto add = [&m](const std::string &name, const model::Tissue t,
+                        const std::string &material = "") {
+    model::Region r;
+    r.name = name;
+    r.tissue = t;
+    r.material = material;
+    return m.regions.add(r);
+  };
+  const auto cortical = add("L4 cortical", model::Tissue::cortical);
+  const auto cancellous = add("L4 cancellous", model::Tissue::cancellous);
+  const auto nucleus = add("L4-L5 nucleus", model::Tissue::nucleus);
+  const auto rod = add("left rod", model::Tissue::rod, "Ti-6Al-4V");
+  const auto annulus = add("L4-L5 annulus", model::Tissue::annulus);
+
+  dealii::ParameterHandler prm;
+  materials::MaterialLibrary::declare_parameters(prm);
+  materials::RegionMaterialParameters::declare_parameters(prm);
+  prm.parse_input_from_string("subsection Region materials\n"
+                              "  set Overrides = L4 cancellous: E=80 nu=0.25; L4-L5 annulus: "
+                              "nucleus\nend\n");
+  materials::MaterialLibrary library;
+  library.parse_parameters(prm);
+  materials::RegionMaterialParameters parameters;
+  parameters.parse_parameters(prm, library);
+  const auto regions = materials::RegionMaterials::assign(
+    m, library, parameters, materials::LockingSettings(),
+    [](const model::Region &r) { return r.tissue == model::Tissue::cortical ? 0.25 : 1.0; });
+  EXPECT_DOUBLE_EQ(regions[cortical].law.youngs_modulus, 12000 * 0.25);
+  EXPECT_EQ(m.regions[cortical].material, "cortical bone");
+  EXPECT_DOUBLE_EQ(regions[cancellous].law.youngs_modulus, 80);
+  EXPECT_DOUBLE_EQ(regions[cancellous].law.poissons_ratio, 0.25);
+  EXPECT_DOUBLE_EQ(regions[rod].law.youngs_modulus, 110000);
+  EXPECT_DOUBLE_EQ(regions[annulus].law.youngs_modulus, 1.0); // overridden by the nucleus'
+  EXPECT_TRUE(regions[nucleus].b_bar);
+  EXPECT_TRUE(regions[annulus].b_bar);
+  EXPECT_FALSE(regions[rod].b_bar);
+  const auto c = regions.elasticity(rod);
+  EXPECT_NEAR(9 * c.kappa * c.mu / (3 * c.kappa + c.mu), 110000, 1e-9 * 110000);
+
+  // An override of a region the model does not have names it and lists the regions.
+  parameters.overrides = {{"L3 cancellous", "PEEK"}};
+  try
+    {
+      materials::RegionMaterials::assign(m, library, parameters, {}, {});
+      FAIL() << "no exception";
+    }
+  catch (const std::invalid_argument &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("Region materials/Overrides"), std::string::npos);
+      EXPECT_NE(std::string(e.what()).find("L3 cancellous"), std::string::npos);
+      EXPECT_NE(std::string(e.what()).find("L4 cancellous"), std::string::npos);
+    }
+  // A tissue default that is not in the library names the entry.
+  prm.parse_input_from_string("subsection Region materials\n  set cortical = bone\nend\n");
+  try
+    {
+      parameters.parse_parameters(prm, library);
+      FAIL() << "no exception";
+    }
+  catch (const std::invalid_argument &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("Region materials/cortical"), std::string::npos);
+      EXPECT_NE(std::string(e.what()).find("'bone'"), std::string::npos);
     }
 }

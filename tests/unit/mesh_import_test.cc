@@ -6,7 +6,7 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/grid/tria.h>
 
-#include "geometry/mesh_import.h"
+#include "meshing/mesh_import.h"
 #include "loads/surface_load_case.h"
 
 #include <gtest/gtest.h>
@@ -15,10 +15,10 @@
 #include <stdexcept>
 #include <string>
 
-using bonefusion::geometry::CellShape;
-using bonefusion::geometry::ExternalMesh;
-using bonefusion::geometry::ImportedNames;
-using bonefusion::geometry::make_triangulation;
+using bonefusion::meshing::CellShape;
+using bonefusion::meshing::ExternalMesh;
+using bonefusion::meshing::ImportedNames;
+using bonefusion::meshing::make_triangulation;
 
 namespace
 {

@@ -3,7 +3,7 @@
 # Why these identities hold exactly (up to the linear solver's tolerance):
 # - Mirror symmetry: the intact geometry is symmetric about the mid-sagittal plane x = 0, and
 #   the voxel grid is too: its planes sit at integer multiples of h, so x = 0 is a grid plane
-#   and voxel centres come in pairs +-x (solver/geometry/voxel_mesh.cc). Under the mirror
+#   and voxel centres come in pairs +-x (solver/meshing/voxel_mesh.cc). Under the mirror
 #   x -> -x a rotation vector (an axial vector) (wx, wy, wz) becomes (wx, -wy, -wz), and so do
 #   moments; z is unchanged. Hence, for any (also nonlinear) symmetric material law:
 #     flexion, extension (Mx) and compression (Fz) are mirror-invariant: wy = wz = 0;

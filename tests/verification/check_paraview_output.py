@@ -15,9 +15,11 @@
 #   region interfaces belong to one of the neighbouring cells (platform notes);
 # - all values finite; displacement non-zero; von Mises >= 0 with max > 0 and equal to
 #   sqrt(3/2 s:s) of the stress array; stress symmetric; strain energy density >= 0;
-# - region ids: integers in 1..16, listed in regions.csv, and exactly the regions this case
-#   builds: bone, annulus, posterior elements, facet cartilage, screw, rod, cage, graft; no
-#   nucleus (the cage replaces it) and no posterolateral graft (not enabled);
+# - region ids: integers in 1..n, listed in regions.csv (one row per region of the model, e.g.
+#   "L4 cortical", with its tissue kind), and the regions with cells are exactly of the
+#   tissues this case builds: bone, annulus, posterior elements, facet cartilage, screw, rod,
+#   cage, graft, ligaments; no nucleus (the cage replaces it) and no posterolateral graft
+#   (not enabled); the tissue field agrees with regions.csv;
 # - mpi_rank takes every value 0..np-1 (np = 2: both ranks own cells);
 # - XDMF and PVD agree: same time steps, same displacement maximum, XDMF region values and
 #   von Mises maximum within the VTU ones;
@@ -48,12 +50,13 @@ except ImportError as e:
     sys.exit(1)
 
 LOAD_CASES = ["flexion", "compression"]
-EXPECTED_REGIONS = {"cortical", "cancellous", "endplate", "annulus", "posterior",
+EXPECTED_TISSUES = {"cortical", "cancellous", "endplate", "annulus", "posterior",
                     "facet cartilage", "screw", "rod", "cage", "graft",
                     "anterior longitudinal ligament", "posterior longitudinal ligament",
                     "ligamentum flavum", "interspinous ligament"}
 COMPONENTS = {"displacement": 3, "strain": 9, "stress": 9, "von_mises_stress": 1,
-              "strain_energy_density": 1, "region": 1, "bone_density": 1, "mpi_rank": 1}
+              "strain_energy_density": 1, "region": 1, "tissue": 1, "bone_density": 1,
+              "mpi_rank": 1}
 TENSOR_PARTS = ["xx", "yy", "zz", "xy", "xz", "yz"]
 
 
@@ -103,8 +106,9 @@ def check_fields(checks, label, data, np_ranks, region_ids):
     if "region" in fields:
         r = fields["region"][:, 0]
         ids = set(np.unique(r).tolist())
-        checks.check(all(float(i).is_integer() and 1 <= i <= 16 for i in ids),
-                     f"{label}: region values {sorted(ids)} are not integers in 1..16")
+        checks.check(all(float(i).is_integer() and 1 <= i <= len(region_ids) for i in ids),
+                     f"{label}: region values {sorted(ids)} are not integers in "
+                     f"1..{len(region_ids)}")
         checks.check(ids <= set(region_ids), f"{label}: region values {sorted(ids)} not all "
                                              f"listed in regions.csv {sorted(region_ids)}")
     if "mpi_rank" in fields:
@@ -116,7 +120,7 @@ def check_fields(checks, label, data, np_ranks, region_ids):
     return fields
 
 
-def check_pvd(checks, directory, np_ranks, region_ids, region_names):
+def check_pvd(checks, directory, np_ranks, region_ids, region_tissues, tissue_ids):
     reader = OpenDataFile(os.path.join(directory, "solution.pvd"))
     checks.check(reader is not None, "ParaView could not open solution.pvd")
     if reader is None:
@@ -147,9 +151,14 @@ def check_pvd(checks, directory, np_ranks, region_ids, region_names):
             per_cell = fields["region"][conn[:, 1:], 0]
             checks.check(bool(np.all(per_cell == per_cell[:, :1])),
                          f"{label}: region is not constant within cells")
-            present = {region_names[int(i)] for i in np.unique(per_cell[:, 0])}
-            checks.check(present == EXPECTED_REGIONS,
-                         f"{label}: regions {sorted(present)}, expected {sorted(EXPECTED_REGIONS)}")
+            present = {region_tissues[int(i)] for i in np.unique(per_cell[:, 0])}
+            checks.check(present == EXPECTED_TISSUES,
+                         f"{label}: tissues {sorted(present)}, expected {sorted(EXPECTED_TISSUES)}")
+            if "tissue" in fields:
+                tissue = fields["tissue"][conn[:, 1:], 0][:, 0]
+                expected = np.array([tissue_ids[int(i)] for i in per_cell[:, 0]])
+                checks.check(bool(np.all(tissue == expected)),
+                             f"{label}: the tissue field disagrees with regions.csv")
         summary[t] = {
             "u_max": np.linalg.norm(fields["displacement"], axis=1).max()
             if "displacement" in fields else None,
@@ -252,12 +261,13 @@ def main():
 
     with open(os.path.join(directory, "regions.csv")) as f:
         rows = list(csv.DictReader(f))
-    region_names = {int(r["region_id"]): r["region"] for r in rows}
-    # regions.csv counts the cells of each region: exactly the expected regions have cells.
-    with_cells = {r["region"] for r in rows if int(r["cells"]) > 0}
-    checks.check(with_cells == EXPECTED_REGIONS,
-                 f"regions.csv: regions with cells {sorted(with_cells)}, "
-                 f"expected {sorted(EXPECTED_REGIONS)}")
+    region_tissues = {int(r["region_id"]): r["tissue"] for r in rows}
+    tissue_ids = {int(r["region_id"]): int(r["tissue_id"]) for r in rows}
+    # regions.csv counts the cells of each region: exactly the expected tissues have cells.
+    with_cells = {r["tissue"] for r in rows if int(r["cells"]) > 0}
+    checks.check(with_cells == EXPECTED_TISSUES,
+                 f"regions.csv: tissues with cells {sorted(with_cells)}, "
+                 f"expected {sorted(EXPECTED_TISSUES)}")
     with open(os.path.join(directory, "solution_steps.csv")) as f:
         steps = list(csv.DictReader(f))
     checks.check([s["label"] for s in steps] == LOAD_CASES,
@@ -265,8 +275,9 @@ def main():
     checks.check([float(s["time"]) for s in steps] == [float(i) for i in range(len(LOAD_CASES))],
                  "solution_steps.csv times are not 0, 1, ...")
 
-    pvd_summary = check_pvd(checks, directory, args.np, region_names.keys(), region_names)
-    check_xdmf(checks, directory, args.np, region_names.keys(), pvd_summary)
+    pvd_summary = check_pvd(checks, directory, args.np, region_tissues.keys(), region_tissues,
+                            tissue_ids)
+    check_xdmf(checks, directory, args.np, region_tissues.keys(), pvd_summary)
     check_hdf5(checks, directory)
     checks.finish()
 

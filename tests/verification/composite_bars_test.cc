@@ -25,12 +25,12 @@
 // and the reaction at the moved end is their sum. This is the fusion model's question "how
 // much of the load goes through the graft and how much through the rod" in its simplest
 // form: stiffness in parallel, shares by E A (graft 1.35 % here).
-// The forces per material are those of the library's postprocess::plane_resultants (internal
+// The forces per material are those of the library's postprocess::section_resultants (internal
 // nodal forces of the cells below the plane z = 10, 20, 30 mm), the total reaction is computed
 // independently by verification::DirichletElasticity::reaction (K u at the moved face).
 // ElasticSystem cannot prescribe non-zero displacements, so the system is solved by the test
 // harness (same element matrices, KLU direct solver) on the ElasticSystem's DoFHandler, and
-// the solution vector is handed to plane_resultants.
+// the solution vector is handed to section_resultants.
 //
 // Tolerance 1e-8 relative (the brief's): the exact answer is in the discrete space, so only
 // round-off and the solver tolerance remain (measured in docs/verification.md).
@@ -43,7 +43,7 @@
 
 #include "materials/linear_isotropic.h"
 #include "mechanics/elastic_system.h"
-#include "postprocess/load_sharing.h"
+#include "postprocess/section_resultants.h"
 #include "verification_fixtures.h"
 
 #include <gtest/gtest.h>
@@ -203,7 +203,7 @@ namespace
       for (const auto &cell : tria.active_cell_iterators())
         cell->set_material_id(cell->center()[0] < split ? graft_id : rod_id);
 
-      // The ElasticSystem provides the DoFs and the material map that plane_resultants uses.
+      // The ElasticSystem provides the DoFs and the material map that section_resultants uses.
       mechanics::ElasticSystem system(tria, degree);
       system.setup({});
       const mechanics::CellElasticity graft = elasticity(E_graft), rod = elasticity(E_rod);
@@ -221,8 +221,12 @@ namespace
 
       Result r;
       for (const double z : {10.0, 20.0, 30.0})
-        r.planes[z] =
-          postprocess::plane_resultants(system, problem.solution(), z, dealii::Point<3>(0, 0, z));
+        {
+          model::Frame plane; // the plane z = const
+          plane.origin = dealii::Point<3>(0, 0, z);
+          r.planes[z] =
+            postprocess::section_resultants(system, problem.solution(), plane, plane.origin);
+        }
       r.reaction_moved = problem.reaction(moved_id);
       r.reaction_clamped = problem.reaction(clamped_id);
       return r;

@@ -3,18 +3,17 @@
 // (Helmholtz-filtered) stimulus has none (< 1 %; measured 0) and agrees between meshes of h = 5
 // and 2.5 mm within 0.05 g/cm^3 mean along the line y = 52.5 mm (measured 0.013).
 //
-// The benchmark (Weinans, Huiskes & Grootenboer 1992 J Biomech 25:1425; spine-data.md section 5).
-// Law: d rho/dt = B (U/rho - K), E = 100 rho^2 MPa, K = 0.25 J/g, s = 0, B = 1, rho0 = 0.8
-// g/cm^3, rho in [0.01, 1.74], nu = 0.3; time in the paper's units ("days" here).
-// Geometry and load, as chosen here (the paper: a square plate, supported at the bottom, a
-// linearly varying pressure on the top): a 100 x 100 mm plate, 1 mm thick, modelled as a 3-D
-// slab one hexahedron thick with free faces in z (plane stress in the limit); the bottom edge
-// y = 0 is clamped (ElasticSystem clamps all components of a boundary); the top edge y = 100 mm
-// carries a normal pressure p(x) = p0 (1 - x / 100 mm), p0 = 10 MPa (in consistent units the
-// magnitude of a public re-implementation of this benchmark, pympo: 10 N/m on a unit plate with
-// E = 100 rho^2 Pa). Under uniaxial stress sigma the equilibrium is rho^3 = sigma^2 / (2 * 100 *
-// 0.25): ~1.26 g/cm^3 under 10 MPa.
-// Time integration: RemodelingLaw::advance (backward Euler with the fixed-stress scaling,
+// The benchmark (Weinans, Huiskes & Grootenboer 1992 J Biomech 25:1425; docs/sources.md,
+// "Remodeling"). Law: d rho/dt = B (U/rho - K), E = 100 rho^2 MPa, K = 0.25 J/g, s = 0, B = 1, rho0
+// = 0.8 g/cm^3, rho in [0.01, 1.74], nu = 0.3; time in the paper's units ("days" here). Geometry
+// and load, as chosen here (the paper: a square plate, supported at the bottom, a linearly varying
+// pressure on the top): a 100 x 100 mm plate, 1 mm thick, modelled as a 3-D slab one hexahedron
+// thick with free faces in z (plane stress in the limit); the bottom edge y = 0 is clamped
+// (ElasticSystem clamps all components of a boundary); the top edge y = 100 mm carries a normal
+// pressure p(x) = p0 (1 - x / 100 mm), p0 = 10 MPa (in consistent units the magnitude of a public
+// re-implementation of this benchmark, pympo: 10 N/m on a unit plate with E = 100 rho^2 Pa). Under
+// uniaxial stress sigma the equilibrium is rho^3 = sigma^2 / (2 * 100 * 0.25): ~1.26 g/cm^3 under
+// 10 MPa. Time integration: RemodelingLaw::advance (backward Euler with the fixed-stress scaling,
 // stable for any step) with dt = 5, the stimulus recomputed after each step, 100 steps (T =
 // 500). Beyond a few local time constants (rho / (3 B S) ~ 1) the evolution is limited by the
 // load redistribution, one step at a time, not by dt: dt = 1, 5, 10 and 25 need about the same

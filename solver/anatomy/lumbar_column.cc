@@ -1,0 +1,672 @@
+#include "anatomy/lumbar_column.h"
+#include "io/number_text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace bonefusion::anatomy
+{
+  namespace
+  {
+    using dealii::Point;
+    using model::RegionId;
+    using model::Tissue;
+    constexpr double pi = 3.14159265358979323846;
+
+    // ---- Shape constants of the parametric anatomy (not in the dimension table). ---------
+    // Posterior body wall flattened at 90 % of the semi-depth: gives the kidney-like flat
+    // wall the pedicles attach to and removes ~2 % of the ellipse's area (~3 % at n = 3).
+    constexpr double posterior_cut = 0.9;
+    // The shell test shrinks the outline's semi-axes by the thickness; for the ellipse that
+    // curve pokes out of the true inner offset curve by < 1 % of the thickness for the aspect
+    // ratios here (for n >= 3 it never does), so 2 % extra keeps every voxel within the
+    // thickness of the surface in the shell.
+    constexpr double shell_margin = 1.02;
+    // Pedicle axis height above the body's inferior face, as a fraction of body height:
+    // lumbar pedicles join the upper half of the body.
+    constexpr double pedicle_level = 0.62;
+    constexpr double lamina_thickness = 6.;   // mm (y), typical lumbar lamina
+    constexpr double lamina_drop = 0.55;      // lamina reaches this * H below the pedicle axis
+    constexpr double spinous_width = 6.;      // mm (x)
+    constexpr double spinous_length = 0.85;   // * body depth (~30 mm at L4)
+    constexpr double spinous_below = 0.5;     // * H below the pedicle axis
+    constexpr double spinous_above = 0.15;    // * H above the pedicle axis
+    constexpr double transverse_height = 10.; // mm (z) of a transverse process
+    constexpr double transverse_behind = 2.;  // mm behind the canal's posterior wall
+    constexpr double transverse_front = 6.;   // mm in front of it
+    constexpr double facet_depth = 12.;       // mm (y) of the facet joint footprint
+    constexpr double facet_width = 0.8;       // * pedicle width (x)
+    constexpr double facet_lateral = 0.25;    // * pedicle width lateral of the pedicle axis
+    constexpr double nucleus_shift = 0.05;    // nucleus centre behind the disc centre, * depth
+    // Longitudinal ligaments reach this far onto each body beyond the disc, where they attach.
+    constexpr double ligament_attachment = 4.0; // mm
+
+    /** The lumbar vertebrae in order from top to bottom (and the sacrum's first). */
+    const std::vector<std::string> lumbar_order = {"L1", "L2", "L3", "L4", "L5", "S1"};
+
+    [[noreturn]] void fail(const std::string &key, const std::string &message)
+    {
+      throw std::invalid_argument(key + ": " + message);
+    }
+
+    bool inside_section(const double x, const double y, const double a, const double b,
+                        const double inset, const double n)
+    {
+      return inside_superellipse_section(x, y, a, b, inset, n, posterior_cut);
+    }
+  } // namespace
+
+  /** One vertebra: body and posterior elements. */
+  struct LumbarColumn::Vertebra
+  {
+    VertebraDimensions dim;
+    VertebraLandmarks landmarks;
+    double z_lo = 0, z_hi = 0;     // body's inferior and superior faces
+    double a_lo, b_lo, a_hi, b_hi; // semi-axes at z_lo and z_hi
+    double x_pedicle, z_pedicle, y_wall, y_canal_back, y_lamina_back;
+    // Posterior elements only between the facet joint pads of the segments above and below:
+    // z < z_above (if there is a segment above) and z > z_below (if there is one below).
+    bool clipped_above = false, clipped_below = false;
+    double z_above = 0, z_below = 0;
+    double n_outline = 2;    // superellipse exponent of the body's cross-section
+    std::vector<Box> blocks; // lamina, spinous, transverse processes
+    /** Articular processes: one column per facet joint it takes part in, with the joint's
+     *  segment and side (removed with the joint by a facetectomy). */
+    struct ArticularProcess
+    {
+      unsigned int segment;
+      model::Side side;
+      Box column;
+    };
+    std::vector<ArticularProcess> articular;
+    std::array<EllipticCylinderY, 2> pedicles;
+    Box posterior_bounds;
+    RegionId cortical = 0, cancellous = 0, endplate = 0, posterior = 0;
+
+    void semi_axes(const double z, double &a, double &b) const
+    {
+      const double t = (z - z_lo) / (z_hi - z_lo);
+      a = a_lo + t * (a_hi - a_lo);
+      b = b_lo + t * (b_hi - b_lo);
+    }
+    bool in_body(const Point<3> &p, const double inset) const
+    {
+      if (p[2] < z_lo + inset || p[2] > z_hi - inset)
+        return false;
+      double a, b;
+      semi_axes(p[2], a, b);
+      return inside_section(p[0], p[1], a, b, inset, n_outline);
+    }
+    bool in_posterior(const Point<3> &p) const
+    {
+      if ((clipped_above && !(p[2] < z_above)) || (clipped_below && !(p[2] > z_below)) ||
+          !posterior_bounds.contains(p))
+        return false;
+      for (const auto &e : pedicles)
+        if (e.contains(p))
+          return true;
+      for (const auto &b : blocks)
+        if (b.contains(p))
+          return true;
+      for (const auto &a : articular)
+        if (a.column.contains(p))
+          return true;
+      return false;
+    }
+    void update_bounds()
+    {
+      posterior_bounds =
+        box(pedicles[0].x - pedicles[0].ax, pedicles[1].x + pedicles[1].ax, pedicles[0].y0,
+            pedicles[0].y1, pedicles[0].z - pedicles[0].az, pedicles[0].z + pedicles[0].az);
+      for (const auto &b : blocks)
+        posterior_bounds.extend(b);
+      for (const auto &a : articular)
+        posterior_bounds.extend(a.column);
+    }
+  };
+
+  /** One motion segment: the disc below column[k] and its joints and ligaments. */
+  struct LumbarColumn::Segment
+  {
+    std::string name;
+    DiscLandmarks landmarks;
+    double z = 0;                            // mid-surface
+    double hd = 0;                           // disc height
+    Box facet_joints[2];                     // left (x < 0), right; z range = cartilage layer
+    bool facet_resected[2] = {false, false}; // left, right
+    bool nucleus_removed = false;
+    std::optional<RegionId> nucleus_fill;
+    // Posterior ligaments spanning from the upper to the lower vertebra: interspinous /
+    // supraspinous and ligamentum flavum.
+    Box interspinous, flavum;
+    RegionId annulus = 0, nucleus = 0, facet[2] = {0, 0};
+    RegionId anterior_ligament = 0, posterior_ligament = 0, ligamentum_flavum = 0,
+             interspinous_ligament = 0;
+
+    void semi_axes(const double z_point, double &a, double &b) const
+    {
+      landmarks.shape.semi_axes(z_point - z, a, b);
+    }
+  };
+
+  LumbarColumn::~LumbarColumn() = default;
+
+  LumbarColumn::LumbarColumn(const LumbarParameters &parameters, std::vector<std::string> vertebrae)
+    : prm(parameters)
+  {
+    prm.check();
+    nucleus_axis_fraction = std::sqrt(parameters.nucleus_area_fraction *
+                                      superellipse_area_factor(parameters.outline_exponent) / pi);
+    if (vertebrae.empty())
+      {
+        const auto dash = prm.level.find('-');
+        if (dash == std::string::npos)
+          fail("Geometry/Level", "expected two vertebrae such as L4-L5, got '" + prm.level + "'");
+        vertebrae = {prm.level.substr(0, dash), prm.level.substr(dash + 1)};
+      }
+    if (vertebrae.size() < 2)
+      fail("Geometry/Level", "a model needs at least two vertebrae");
+    for (unsigned int k = 0; k + 1 < vertebrae.size(); ++k)
+      {
+        const auto upper = std::find(lumbar_order.begin(), lumbar_order.end(), vertebrae[k]);
+        if (upper == lumbar_order.end() || upper + 1 == lumbar_order.end() ||
+            *(upper + 1) != vertebrae[k + 1])
+          fail("Geometry/Level", "unknown lumbar level '" + vertebrae[k] + "-" + vertebrae[k + 1] +
+                                   "' (valid: L1-L2, L2-L3, L3-L4, L4-L5, L5-S1)");
+      }
+
+    const std::string table =
+      prm.dimensions_file.empty() ? default_dimension_table() : prm.dimensions_file;
+    // Disc heights, bottom to top; the lowest disc's mid-surface is z = 0.
+    discs.resize(vertebrae.size() - 1);
+    for (unsigned int k = 0; k < discs.size(); ++k)
+      {
+        Segment &s = discs[k];
+        s.name = vertebrae[k] + "-" + vertebrae[k + 1];
+        double regression = 0;
+        try
+          {
+            regression = disc_height_from_age(s.name, prm.age);
+          }
+        catch (const std::invalid_argument &e)
+          {
+            fail("Geometry/Level", e.what());
+          }
+        s.hd = prm.disc_height > 0 ? prm.disc_height : regression;
+        if (prm.facet_cartilage_thickness >= s.hd)
+          fail("Geometry/Facet cartilage thickness",
+               "must be less than the disc height (" + io::number_text(s.hd) + " mm), got " +
+                 io::number_text(prm.facet_cartilage_thickness) + " [mm]");
+      }
+
+    column.resize(vertebrae.size());
+    for (int k = static_cast<int>(column.size()) - 1; k >= 0; --k)
+      {
+        Vertebra &v = column[k];
+        v.dim = read_vertebra_dimensions(table, vertebrae[k]);
+        v.n_outline = prm.outline_exponent;
+        const double H = v.dim.body_height;
+        if (k + 1 == static_cast<int>(column.size()))
+          {
+            // The lowest vertebra sits below the lowest disc, centred on z = 0.
+            discs[k - 1].z = 0.0;
+            v.z_hi = discs[k - 1].z - discs[k - 1].hd / 2;
+            v.z_lo = v.z_hi - H;
+          }
+        else
+          {
+            v.z_lo = discs[k].z + discs[k].hd / 2;
+            v.z_hi = v.z_lo + H;
+            if (k > 0)
+              discs[k - 1].z = v.z_hi + discs[k - 1].hd / 2;
+          }
+        v.a_lo = v.dim.lower_endplate_width / 2, v.b_lo = v.dim.lower_endplate_depth / 2;
+        v.a_hi = v.dim.upper_endplate_width / 2, v.b_hi = v.dim.upper_endplate_depth / 2;
+        const double b_mid = (v.b_lo + v.b_hi) / 2;
+        const double pw = v.dim.pedicle_width, ph = v.dim.pedicle_height;
+
+        // Pedicles run from the lamina into the body; their medial walls line the canal.
+        v.y_wall = -posterior_cut * b_mid;
+        v.y_canal_back = v.y_wall - v.dim.canal_depth;
+        v.y_lamina_back = v.y_canal_back - lamina_thickness;
+        v.x_pedicle = v.dim.canal_width / 2 + pw / 2;
+        v.z_pedicle = v.z_lo + pedicle_level * H;
+        for (int s = 0; s < 2; ++s)
+          v.pedicles[s] = {
+            (s == 0 ? -1 : 1) * v.x_pedicle, v.z_pedicle, pw / 2, ph / 2, v.y_lamina_back,
+            v.y_wall + 0.25 * b_mid};
+
+        const double zp = v.z_pedicle, xo = v.x_pedicle + pw / 2;
+        // Lamina: roof of the canal between the pedicles, sloping down behind the body.
+        v.blocks.push_back(
+          box(-xo, xo, v.y_lamina_back, v.y_canal_back, zp - lamina_drop * H, zp + ph / 2));
+        // Spinous process: straight back from the lamina.
+        v.blocks.push_back(box(-spinous_width / 2, spinous_width / 2,
+                               v.y_lamina_back - spinous_length * 2 * b_mid, v.y_lamina_back,
+                               zp - spinous_below * H, zp + spinous_above * H));
+        // Transverse processes: from the pedicle-lamina junction out to half the span.
+        for (const int s : {-1, 1})
+          v.blocks.push_back(box(s * v.x_pedicle, s * v.dim.transverse_span / 2,
+                                 v.y_canal_back - transverse_behind,
+                                 v.y_canal_back + transverse_front, zp - transverse_height / 2,
+                                 zp + transverse_height / 2));
+
+        VertebraLandmarks &l = v.landmarks;
+        l.name = v.dim.name;
+        l.body_bottom = v.z_lo;
+        l.body_top = v.z_hi;
+        l.pedicle_x = v.x_pedicle;
+        l.pedicle_z = v.z_pedicle;
+        l.pedicle_width = pw;
+        l.pedicle_height = ph;
+        l.wall_y = v.y_wall;
+        l.canal_back_y = v.y_canal_back;
+        l.lamina_back_y = v.y_lamina_back;
+        l.transverse_behind = transverse_behind;
+        l.transverse_front = transverse_front;
+        l.transverse_height = transverse_height;
+      }
+
+    for (unsigned int k = 0; k < discs.size(); ++k)
+      {
+        Segment &s = discs[k];
+        Vertebra &u = column[k], &l = column[k + 1];
+        u.clipped_below = true;
+        l.clipped_above = true;
+        DiscLandmarks &d = s.landmarks;
+        d.segment = s.name;
+        d.index = k;
+        d.frame.origin = Point<3>(0, 0, s.z);
+        d.shape.height = s.hd;
+        d.shape.lower_semi_width = l.a_hi;
+        d.shape.lower_semi_depth = l.b_hi;
+        d.shape.upper_semi_width = u.a_lo;
+        d.shape.upper_semi_depth = u.b_lo;
+        d.shape.outline_exponent = prm.outline_exponent;
+        d.posterior_cut = posterior_cut;
+
+        // Facet joints: one footprint shared by both vertebrae, dorsolateral of the canal at
+        // the pedicle-lamina junction; the joint surface is drawn as a pad normal to the
+        // column's axis (a simplification: real lumbar facets face mostly sagittally; the
+        // sliding-joint contact orients the joint inside the pad), so that only cartilage
+        // crosses the disc's mid-surface.
+        const double pw = (u.dim.pedicle_width + l.dim.pedicle_width) / 2;
+        const double xf = (u.x_pedicle + l.x_pedicle) / 2 + facet_lateral * pw;
+        const double yf = (u.y_lamina_back + l.y_lamina_back) / 2;
+        for (int side = 0; side < 2; ++side)
+          {
+            const double sx = side == 0 ? -1 : 1;
+            s.facet_joints[side] =
+              box(sx * (xf - facet_width * pw / 2), sx * (xf + facet_width * pw / 2), yf,
+                  yf + facet_depth, s.z, s.z);
+            for (Vertebra *v : {&u, &l})
+              {
+                // Articular process: a column from the pedicle level to the joint.
+                Box process = s.facet_joints[side];
+                process.lo[2] = std::min(s.z, v->z_pedicle);
+                process.hi[2] = std::max(s.z, v->z_pedicle);
+                v->articular.push_back(
+                  {k, side == 0 ? model::Side::left : model::Side::right, process});
+              }
+          }
+
+        // Posterior ligaments reach 2 mm into the bone at each end (the bone wins there), so
+        // they are tied to it at any voxel size.
+        const auto spinous_y = [](const Vertebra &v) {
+          const double b_mid = (v.b_lo + v.b_hi) / 2;
+          return std::make_pair(v.y_lamina_back - spinous_length * 2 * b_mid, v.y_lamina_back);
+        };
+        const auto [uy0, uy1] = spinous_y(u);
+        const auto [ly0, ly1] = spinous_y(l);
+        s.interspinous =
+          box(-spinous_width / 2, spinous_width / 2, std::max(uy0, ly0), std::min(uy1, ly1),
+              l.z_pedicle + spinous_above * l.dim.body_height - 2,
+              u.z_pedicle - spinous_below * u.dim.body_height + 2);
+        const double half_width = std::min(u.dim.canal_width, l.dim.canal_width) / 2;
+        s.flavum =
+          box(-half_width, half_width, std::max(u.y_lamina_back, l.y_lamina_back),
+              std::min(u.y_canal_back, l.y_canal_back), l.z_pedicle + l.dim.pedicle_height / 2 - 2,
+              u.z_pedicle - lamina_drop * u.dim.body_height + 2);
+      }
+    set_resolution(0);
+  }
+
+  void LumbarColumn::set_resolution(const double h)
+  {
+    if (!(h >= 0))
+      throw std::invalid_argument("LumbarColumn::set_resolution: h must be >= 0, got " +
+                                  io::number_text(h));
+    resolution = h;
+    t_cortical = std::max(prm.cortical_thickness, h);
+    t_endplate = std::max(prm.endplate_thickness, h);
+    t_facet = std::max(prm.facet_cartilage_thickness, 2 * h);
+    t_ligament = std::max(prm.longitudinal_ligament_thickness, h);
+    for (unsigned int k = 0; k < discs.size(); ++k)
+      {
+        Segment &s = discs[k];
+        for (auto &f : s.facet_joints)
+          f.lo[2] = s.z - t_facet / 2, f.hi[2] = s.z + t_facet / 2;
+        column[k].z_below = s.z + t_facet / 2;
+        column[k + 1].z_above = s.z - t_facet / 2;
+      }
+
+    // Bounding box of everything classify() can return.
+    double a_max = 0, b_max = 0;
+    for (const Vertebra &v : column)
+      {
+        a_max = std::max({a_max, v.a_lo, v.a_hi});
+        b_max = std::max({b_max, v.b_lo, v.b_hi});
+      }
+    // The longitudinal ligament bands lie outside the disc and bodies: leave room for them.
+    const double band = prm.ligaments ? std::max(prm.longitudinal_ligament_thickness, 5.) : 0;
+    bounds = box(-a_max - band, a_max + band, -b_max - band, b_max + band, column.back().z_lo,
+                 column.front().z_hi);
+    for (Vertebra &v : column)
+      {
+        v.update_bounds();
+        bounds.extend(v.posterior_bounds);
+      }
+  }
+
+  void LumbarColumn::add_to(model::Model &m)
+  {
+    if (registered)
+      throw std::logic_error("LumbarColumn::add_to: the anatomy is already in a model");
+    registered = true;
+    const auto add = [&m](const std::string &name, const Tissue tissue, const int body,
+                          const int segment, const std::string &load_path) {
+      model::Region r;
+      r.name = name;
+      r.tissue = tissue;
+      r.body = body;
+      r.segment = segment;
+      r.load_path = load_path;
+      return m.regions.add(r);
+    };
+    for (Vertebra &v : column)
+      {
+        const int b =
+          m.add_body({v.dim.name, model::BodyKind::vertebra, v.dim.name, v.landmarks.frame});
+        v.landmarks.body = b;
+        v.cortical = add(v.dim.name + " cortical", Tissue::cortical, b, model::no_index, "");
+        v.cancellous = add(v.dim.name + " cancellous", Tissue::cancellous, b, model::no_index, "");
+        v.endplate = add(v.dim.name + " endplate", Tissue::endplate, b, model::no_index, "");
+        v.posterior =
+          add(v.dim.name + " posterior", Tissue::posterior, b, model::no_index, "posterior");
+      }
+    // Loaded at the top, held at the bottom.
+    m.loaded_body = column.front().landmarks.body;
+    m.supported_body = column.back().landmarks.body;
+    for (unsigned int k = 0; k < discs.size(); ++k)
+      {
+        Segment &s = discs[k];
+        model::MotionSegment ms;
+        ms.name = s.name;
+        ms.upper = column[k].landmarks.body;
+        ms.lower = column[k + 1].landmarks.body;
+        ms.disc_frame = s.landmarks.frame;
+        ms.disc = s.landmarks.shape;
+        m.segments.push_back(ms);
+        const int seg = static_cast<int>(m.segments.size()) - 1;
+        s.landmarks.index = seg;
+        s.annulus = add(s.name + " annulus", Tissue::annulus, model::no_index, seg, "disc");
+        s.nucleus = add(s.name + " nucleus", Tissue::nucleus, model::no_index, seg, "disc");
+        for (int side = 0; side < 2; ++side)
+          {
+            const model::Side sd = side == 0 ? model::Side::left : model::Side::right;
+            s.facet[side] = add(s.name + " " + model::side_name(sd) + " facet cartilage",
+                                Tissue::facet_cartilage, model::no_index, seg, "posterior");
+            model::FacetJoint joint;
+            joint.segment = seg;
+            joint.side = sd;
+            joint.region = s.facet[side];
+            const Box &f = s.facet_joints[side];
+            joint.frame.origin = Point<3>((f.lo[0] + f.hi[0]) / 2, (f.lo[1] + f.hi[1]) / 2, s.z);
+            // Away from the midline.
+            joint.frame.lateral = dealii::Tensor<1, 3>({side == 0 ? -1.0 : 1.0, 0.0, 0.0});
+            joint.frame.anterior = dealii::Tensor<1, 3>({0.0, 1.0, 0.0});
+            joint.frame.superior = dealii::Tensor<1, 3>({0.0, 0.0, 1.0});
+            joint.drawn_thickness_ratio = t_facet / prm.facet_cartilage_thickness;
+            m.facet_joints.push_back(joint);
+          }
+        if (prm.ligaments)
+          {
+            s.anterior_ligament = add(s.name + " anterior longitudinal ligament",
+                                      Tissue::anterior_ligament, model::no_index, seg, "ligaments");
+            s.posterior_ligament =
+              add(s.name + " posterior longitudinal ligament", Tissue::posterior_ligament,
+                  model::no_index, seg, "ligaments");
+            s.ligamentum_flavum = add(s.name + " ligamentum flavum", Tissue::ligamentum_flavum,
+                                      model::no_index, seg, "ligaments");
+            s.interspinous_ligament =
+              add(s.name + " interspinous ligament", Tissue::interspinous_ligament, model::no_index,
+                  seg, "ligaments");
+          }
+      }
+  }
+
+  std::optional<model::RegionId> LumbarColumn::classify(const Point<3> &p) const
+  {
+    const double z = p[2];
+    // The vertebra whose zone (between the mid-surfaces of its discs) holds z.
+    unsigned int v = column.size() - 1;
+    for (unsigned int k = 0; k < discs.size(); ++k)
+      if (z > discs[k].z)
+        {
+          v = k;
+          break;
+        }
+    bool in_disc_band = false;
+    for (const Segment &s : discs)
+      if (std::abs(z - s.z) <= s.hd / 2)
+        {
+          in_disc_band = true;
+          double a, b;
+          s.semi_axes(z, a, b);
+          if (inside_section(p[0], p[1], a, b, 0, prm.outline_exponent))
+            {
+              const double f = nucleus_axis_fraction;
+              const double u = p[0] / (f * a), w = (p[1] + nucleus_shift * 2 * b) / (f * b);
+              if (u * u + w * w > 1)
+                return s.annulus;
+              if (!s.nucleus_removed)
+                return s.nucleus;
+              return s.nucleus_fill;
+            }
+          break;
+        }
+    if (!in_disc_band)
+      {
+        const Vertebra &body = column[v];
+        if (body.in_body(p, 0))
+          {
+            if (z - body.z_lo <= t_endplate || body.z_hi - z <= t_endplate)
+              return body.endplate;
+            double a, b;
+            body.semi_axes(z, a, b);
+            return inside_section(p[0], p[1], a, b, shell_margin * t_cortical,
+                                  prm.outline_exponent) ?
+                     body.cancellous :
+                     body.cortical;
+          }
+      }
+
+    for (const Segment &s : discs)
+      for (int side = 0; side < 2; ++side)
+        if (!s.facet_resected[side] && s.facet_joints[side].contains(p))
+          return s.facet[side];
+    if (column[v].in_posterior(p))
+      return column[v].posterior;
+    if (prm.ligaments)
+      return classify_ligament(p);
+    return std::nullopt;
+  }
+
+  std::optional<model::RegionId> LumbarColumn::classify_ligament(const Point<3> &p) const
+  {
+    for (const Segment &s : discs)
+      {
+        if (s.interspinous.contains(p))
+          return s.interspinous_ligament;
+        if (s.flavum.contains(p))
+          return s.ligamentum_flavum;
+      }
+    // Longitudinal ligaments: bands on the anterior and posterior surface of the disc that
+    // reach a few mm onto each body, where they attach.
+    for (const Segment &s : discs)
+      {
+        if (std::abs(p[2] - s.z) > s.hd / 2 + ligament_attachment)
+          continue;
+        double a, b;
+        s.semi_axes(p[2], a, b);
+        if (!inside_section(p[0], p[1], a + t_ligament, b + t_ligament, 0, prm.outline_exponent))
+          return std::nullopt;
+        if (p[1] > 0 && std::abs(p[0]) <= prm.anterior_ligament_width / 2)
+          return s.anterior_ligament;
+        if (p[1] < 0 && std::abs(p[0]) <= prm.posterior_ligament_width / 2)
+          return s.posterior_ligament;
+        return std::nullopt;
+      }
+    return std::nullopt;
+  }
+
+  Box LumbarColumn::bounding_box() const
+  {
+    return bounds;
+  }
+
+  double LumbarColumn::modulus_scale(const model::Region &region) const
+  {
+    // Membrane-equivalent modulus of the shells drawn thicker than they are (E t is kept);
+    // the facet pads work through their thickness instead (a joint's normal stiffness is
+    // E A / t), so theirs is scaled by drawn / physical thickness: without this the posterior
+    // column's stiffness, and with it the rods' load share, changed by a factor of 2 between
+    // 2.5 and 0.75 mm voxels.
+    switch (region.tissue)
+      {
+      case Tissue::cortical: return std::min(1.0, prm.cortical_thickness / t_cortical);
+      case Tissue::endplate: return std::min(1.0, prm.endplate_thickness / t_endplate);
+      case Tissue::facet_cartilage: return std::max(1.0, t_facet / prm.facet_cartilage_thickness);
+      default: return 1.0;
+      }
+  }
+
+  std::vector<std::string> LumbarColumn::vertebrae() const
+  {
+    std::vector<std::string> names;
+    for (const Vertebra &v : column)
+      names.push_back(v.dim.name);
+    return names;
+  }
+
+  const LumbarColumn::Vertebra &LumbarColumn::find_vertebra(const std::string &name) const
+  {
+    std::string valid;
+    for (const Vertebra &v : column)
+      {
+        if (v.dim.name == name)
+          return v;
+        valid += (valid.empty() ? "" : ", ") + v.dim.name;
+      }
+    throw std::invalid_argument("vertebra '" + name + "' is not in the model (" + valid + ")");
+  }
+
+  const VertebraLandmarks &LumbarColumn::vertebra(const std::string &name) const
+  {
+    return find_vertebra(name).landmarks;
+  }
+
+  bool LumbarColumn::inside_vertebral_body(const std::string &name, const Point<3> &p,
+                                           const double inset) const
+  {
+    return find_vertebra(name).in_body(p, inset);
+  }
+
+  std::vector<std::string> LumbarColumn::segments() const
+  {
+    std::vector<std::string> names;
+    for (const Segment &s : discs)
+      names.push_back(s.name);
+    return names;
+  }
+
+  const LumbarColumn::Segment &LumbarColumn::find_segment(const std::string &name) const
+  {
+    std::string valid;
+    for (const Segment &s : discs)
+      {
+        if (s.name == name)
+          return s;
+        valid += (valid.empty() ? "" : ", ") + s.name;
+      }
+    throw std::invalid_argument("motion segment '" + name + "' is not in the model (" + valid +
+                                ")");
+  }
+
+  LumbarColumn::Segment &LumbarColumn::find_segment(const std::string &name)
+  {
+    return const_cast<Segment &>(static_cast<const LumbarColumn &>(*this).find_segment(name));
+  }
+
+  const DiscLandmarks &LumbarColumn::disc(const std::string &segment) const
+  {
+    return find_segment(segment).landmarks;
+  }
+
+  void LumbarColumn::resect_facet_joint(const std::string &segment, const model::Side side)
+  {
+    Segment &s = find_segment(segment);
+    const int k = static_cast<int>(&s - discs.data());
+    s.facet_resected[side == model::Side::left ? 0 : 1] = true;
+    for (Vertebra *v : {&column[k], &column[k + 1]})
+      v->articular.erase(std::remove_if(v->articular.begin(), v->articular.end(),
+                                        [&](const Vertebra::ArticularProcess &a) {
+                                          return a.segment == static_cast<unsigned int>(k) &&
+                                                 a.side == side;
+                                        }),
+                         v->articular.end());
+    set_resolution(resolution);
+  }
+
+  void LumbarColumn::remove_nucleus(const std::string &segment,
+                                    const std::optional<model::RegionId> fill)
+  {
+    Segment &s = find_segment(segment);
+    s.nucleus_removed = true;
+    s.nucleus_fill = fill;
+  }
+
+  double LumbarColumn::cortical_thickness_used() const
+  {
+    return t_cortical;
+  }
+  double LumbarColumn::endplate_thickness_used() const
+  {
+    return t_endplate;
+  }
+  double LumbarColumn::facet_cartilage_thickness_used() const
+  {
+    return t_facet;
+  }
+  const LumbarParameters &LumbarColumn::parameters() const
+  {
+    return prm;
+  }
+
+  std::optional<double> LumbarColumn::ligament_drawn_area(const model::Region &region) const
+  {
+    if (region.segment == model::no_index || region.segment >= static_cast<int>(discs.size()))
+      return std::nullopt;
+    const Segment &s = discs[region.segment];
+    const auto xy_area = [](const Box &b) { return (b.hi[0] - b.lo[0]) * (b.hi[1] - b.lo[1]); };
+    switch (region.tissue)
+      {
+      case Tissue::interspinous_ligament: return xy_area(s.interspinous);
+      case Tissue::ligamentum_flavum: return xy_area(s.flavum);
+      case Tissue::anterior_ligament: return prm.anterior_ligament_width * t_ligament;
+      case Tissue::posterior_ligament: return prm.posterior_ligament_width * t_ligament;
+      default: return std::nullopt;
+      }
+  }
+} // namespace bonefusion::anatomy

@@ -1,0 +1,112 @@
+#include "anatomy/lumbar_parameters.h"
+#include "io/number_text.h"
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <stdexcept>
+
+namespace bonefusion::anatomy
+{
+  namespace
+  {
+    [[noreturn]] void fail(const std::string &key, const std::string &message)
+    {
+      throw std::invalid_argument("Geometry/" + key + ": " + message);
+    }
+  } // namespace
+
+  void LumbarParameters::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using namespace dealii;
+    const LumbarParameters d;
+    const auto length = Patterns::Double(0);
+
+    prm.enter_subsection("Geometry");
+    prm.declare_entry("Level", d.level, Patterns::Selection("L1-L2|L2-L3|L3-L4|L4-L5|L5-S1"),
+                      "Pair of adjacent vertebrae modelled, upper-lower. [-]");
+    prm.declare_entry("Dimensions file", "", Patterns::Anything(),
+                      "CSV table of vertebra dimensions per level; empty means the shipped "
+                      "meshes/lumbar_dimensions.csv. [path]");
+    prm.declare_entry(
+      "Age", io::number_text(d.age), Patterns::Double(0, 120),
+      "Age used by the disc height regression (docs/sources.md, \"Disc height\"). [years]");
+    prm.declare_entry("Disc height", io::number_text(d.disc_height), length,
+                      "Height of the intervertebral disc; 0 means from the age regression. [mm]");
+    prm.declare_entry("Cortical shell thickness", io::number_text(d.cortical_thickness), length,
+                      "Physical thickness of the cortical shell of the vertebral bodies; the "
+                      "mesh uses at least one voxel. [mm]");
+    prm.declare_entry("Endplate thickness", io::number_text(d.endplate_thickness), length,
+                      "Thickness of the bony endplates; the mesh uses at least one voxel. [mm]");
+    prm.declare_entry(
+      "Outline exponent", io::number_text(d.outline_exponent), Patterns::Double(2, 10),
+      "Exponent n of the superellipse |x/a|^n + |y/b|^n = 1 that outlines the cross-section "
+      "of the vertebral bodies and the disc (a, b: half the endplate width and depth of the "
+      "dimension table; the posterior wall is flat). 2 is an ellipse; larger values give the "
+      "fuller, kidney-like outline of real endplates. The default 3 gives the L4-L5 disc "
+      "1 429 mm^2 (ellipse: 1 283 mm^2; in vitro 1 500-1 800 mm^2, docs/sources.md, \"Disc "
+      "area\"); the disc's bending and torsional stiffness grow with it (docs/model.md). "
+      "[-]");
+    prm.declare_entry("Nucleus area fraction", io::number_text(d.nucleus_area_fraction),
+                      Patterns::Double(0, 1),
+                      "Cross-section of the (elliptic) nucleus pulposus as a fraction of the "
+                      "disc's cross-section. [-]");
+    prm.declare_entry("Facet cartilage thickness", io::number_text(d.facet_cartilage_thickness),
+                      length,
+                      "Thickness of the cartilage layer of each facet joint; the mesh uses at "
+                      "least two voxels. [mm]");
+    prm.declare_entry("Ligaments", d.ligaments ? "true" : "false", Patterns::Bool(),
+                      "Model the anterior and posterior longitudinal ligaments, the ligamentum "
+                      "flavum and the interspinous/supraspinous ligaments as soft solid bands "
+                      "tied to the bone (their modulus is scaled to the real E*A). [-]");
+    prm.declare_entry("Longitudinal ligament thickness",
+                      io::number_text(d.longitudinal_ligament_thickness), length,
+                      "Thickness of the anterior and posterior longitudinal ligament bands; the "
+                      "mesh uses at least one voxel. [mm]");
+    prm.declare_entry("Anterior ligament width", io::number_text(d.anterior_ligament_width), length,
+                      "Width (x) of the anterior longitudinal ligament band. [mm]");
+    prm.declare_entry("Posterior ligament width", io::number_text(d.posterior_ligament_width),
+                      length, "Width (x) of the posterior longitudinal ligament band. [mm]");
+    prm.leave_subsection();
+  }
+
+  void LumbarParameters::parse_parameters(dealii::ParameterHandler &prm)
+  {
+    prm.enter_subsection("Geometry");
+    level = prm.get("Level");
+    dimensions_file = prm.get("Dimensions file");
+    age = prm.get_double("Age");
+    disc_height = prm.get_double("Disc height");
+    cortical_thickness = prm.get_double("Cortical shell thickness");
+    endplate_thickness = prm.get_double("Endplate thickness");
+    outline_exponent = prm.get_double("Outline exponent");
+    nucleus_area_fraction = prm.get_double("Nucleus area fraction");
+    facet_cartilage_thickness = prm.get_double("Facet cartilage thickness");
+    ligaments = prm.get_bool("Ligaments");
+    longitudinal_ligament_thickness = prm.get_double("Longitudinal ligament thickness");
+    anterior_ligament_width = prm.get_double("Anterior ligament width");
+    posterior_ligament_width = prm.get_double("Posterior ligament width");
+    prm.leave_subsection();
+
+    check();
+  }
+
+  void LumbarParameters::check() const
+  {
+    const auto positive = [](const std::string &key, const double v) {
+      if (!(v > 0))
+        fail(key, "must be positive, got " + io::number_text(v) + " [mm]");
+    };
+    positive("Cortical shell thickness", cortical_thickness);
+    positive("Endplate thickness", endplate_thickness);
+    positive("Facet cartilage thickness", facet_cartilage_thickness);
+    if (disc_height < 0)
+      fail("Disc height",
+           "must be positive or 0 (from age), got " + io::number_text(disc_height) + " [mm]");
+    if (!(outline_exponent >= 2 && outline_exponent <= 10))
+      fail("Outline exponent", "must lie between 2 (ellipse) and 10 (almost a rectangle), got " +
+                                 io::number_text(outline_exponent));
+    if (!(nucleus_area_fraction > 0 && nucleus_area_fraction < 1))
+      fail("Nucleus area fraction",
+           "must lie strictly between 0 and 1, got " + io::number_text(nucleus_area_fraction));
+  }
+} // namespace bonefusion::anatomy

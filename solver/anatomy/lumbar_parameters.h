@@ -1,0 +1,39 @@
+#pragma once
+/**
+ * @file Parameters of the parametric lumbar anatomy (subsection "Geometry"): which vertebrae,
+ * their dimension table, disc heights, thin layers, outline and ligaments. Lengths in mm.
+ */
+#include <string>
+
+namespace dealii
+{
+  class ParameterHandler;
+}
+
+namespace bonefusion::anatomy
+{
+  struct LumbarParameters
+  {
+    std::string level = "L4-L5";            ///< adjacent lumbar pair L1-L2 .. L5-S1
+    std::string dimensions_file;            ///< CSV table; empty = meshes/lumbar_dimensions.csv
+    double age = 45;                        ///< years, for the disc height regression
+    double disc_height = 0;                 ///< mm; 0 = from the age regression
+    double cortical_thickness = 0.5;        ///< mm, physical shell thickness
+    double endplate_thickness = 1.0;        ///< mm
+    double outline_exponent = 3;            ///< n of the superellipse outline of bodies and disc
+    double nucleus_area_fraction = 0.4;     ///< nucleus cross-section / disc cross-section
+    double facet_cartilage_thickness = 1.0; ///< mm
+    bool ligaments = true;                  ///< model ALL, PLL, flavum, interspinous
+    double longitudinal_ligament_thickness = 1.5; ///< mm, drawn at least one voxel thick
+    double anterior_ligament_width = 20;          ///< mm (x)
+    double posterior_ligament_width = 10;         ///< mm (x)
+
+    /** Declares subsection "Geometry" (all but "Source" and "Mesh file"). */
+    static void declare_parameters(dealii::ParameterHandler &prm);
+    /** Reads it back; throws std::invalid_argument naming "Geometry/<key>" for values that
+     *  are wrong on their own (non-positive thicknesses, exponent outside [2, 10], ...). */
+    void parse_parameters(dealii::ParameterHandler &prm);
+    /** The checks of parse_parameters() on the values as they are. */
+    void check() const;
+  };
+} // namespace bonefusion::anatomy

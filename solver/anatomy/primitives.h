@@ -1,0 +1,113 @@
+#pragma once
+/**
+ * @file Solid primitives the parametric anatomy and the implants are built from: axis-aligned
+ * boxes, finite circular cylinders, elliptic cylinders, rotated rectangular footprints and the
+ * superellipse cross-section of vertebral bodies and discs. Each answers "is this point
+ * inside?" cheaply and exactly (no tolerance): the voxel mesher asks at every cell centre.
+ * Coordinates in mm.
+ */
+#include <deal.II/base/point.h>
+#include <deal.II/base/tensor.h>
+
+#include "model/frame.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace bonefusion::anatomy
+{
+  /** Axis-aligned box [lo, hi]. */
+  struct Box
+  {
+    dealii::Point<3> lo, hi;
+
+    bool contains(const dealii::Point<3> &p) const
+    {
+      return p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1] && p[2] >= lo[2] &&
+             p[2] <= hi[2];
+    }
+    /** Grows this box to hold b as well. */
+    void extend(const Box &b)
+    {
+      for (unsigned int d = 0; d < 3; ++d)
+        {
+          lo[d] = std::min(lo[d], b.lo[d]);
+          hi[d] = std::max(hi[d], b.hi[d]);
+        }
+    }
+  };
+
+  /** The box spanned by two corners given coordinate by coordinate, in any order. */
+  Box box(double x0, double x1, double y0, double y1, double z0, double z1);
+
+  /** Box enclosing the box `local`, given in `frame`'s coordinates, in global coordinates. */
+  Box to_global(const Box &local, const model::Frame &frame);
+
+  /** Finite circular cylinder from `start` along the unit `axis`, with flat ends. */
+  struct Cylinder
+  {
+    dealii::Point<3> start;
+    dealii::Tensor<1, 3> axis;
+    double length = 0, radius = 0;
+    Box bounds; ///< set by finish()
+
+    /** Computes the bounding box; call after setting the other members. */
+    void finish();
+    bool contains(const dealii::Point<3> &p) const
+    {
+      if (!bounds.contains(p))
+        return false;
+      const dealii::Tensor<1, 3> q = p - start;
+      const double s = q * axis;
+      return s >= 0 && s <= length && (q - s * axis).norm_square() <= radius * radius;
+    }
+  };
+
+  /** Elliptic cylinder along y: centre line (x, z), semi-axes ax (x) and az (z), y0 <= y <= y1. */
+  struct EllipticCylinderY
+  {
+    double x = 0, z = 0, ax = 0, az = 0, y0 = 0, y1 = 0;
+    bool contains(const dealii::Point<3> &p) const
+    {
+      const double u = (p[0] - x) / ax, w = (p[2] - z) / az;
+      return p[1] >= y0 && p[1] <= y1 && u * u + w * w <= 1;
+    }
+  };
+
+  /** Rectangle in the (x, y) plane with centre (cx, cy), rotated by the angle whose cosine
+   *  and sine are c and s; u runs along the long side, v along the short side. */
+  struct Footprint
+  {
+    double cx = 0, cy = 0, c = 1, s = 0, half_length = 0, half_width = 0;
+
+    /** Local coordinates (u, v) of p. */
+    std::pair<double, double> local(const dealii::Point<3> &p) const
+    {
+      const double dx = p[0] - cx, dy = p[1] - cy;
+      return {dx * c + dy * s, -dx * s + dy * c};
+    }
+    /** Corner (i, j) with i, j in {-1, 1}, at z = 0. */
+    dealii::Point<3> corner(int i, int j) const
+    {
+      const double u = i * half_length, v = j * half_width;
+      return dealii::Point<3>(cx + u * c - v * s, cy + u * s + v * c, 0);
+    }
+  };
+
+  /**
+   * The cross-section of a vertebral body or disc: the superellipse |x/a|^n + |y/b|^n <= 1
+   * with a flat posterior wall at y = -posterior_cut b, its semi-axes shrunk by `inset` [mm].
+   * With shell_margin (1.02) on the inset, the shrunk outline stays at least `inset` inside
+   * the outer one for n = 2 ... 3 (closest at the axes; at the rounded corners up to 4.5 %
+   * farther at n = 2.2, 14 % at n = 3), so a shell test "inside the outline but not inside
+   * the shrunk one" holds for the exponents in use.
+   */
+  bool inside_superellipse_section(double x, double y, double a, double b, double inset, double n,
+                                   double posterior_cut);
+
+  /**
+   * Area of the superellipse |x/a|^n + |y/b|^n <= 1 divided by a*b:
+   * 4 Gamma(1 + 1/n)^2 / Gamma(1 + 2/n); pi for the ellipse (n = 2), 4 for the rectangle.
+   */
+  double superellipse_area_factor(double n);
+} // namespace bonefusion::anatomy

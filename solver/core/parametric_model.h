@@ -1,0 +1,56 @@
+#pragma once
+/**
+ * @file The parametric model of a case: the anatomy (from its factory), the surgery steps
+ * and implants of the construct, the model they register, and the point classifier that
+ * combines them for the mesher. Building it runs every check that needs the anatomy (screws
+ * that leave the body, cages that do not fit the disc), so `bonefusion --check` builds one
+ * without meshing.
+ */
+#include "anatomy/anatomy.h"
+#include "anatomy/lumbar_parameters.h"
+#include "hardware/construct.h"
+#include "hardware/instrumentation_parameters.h"
+#include "meshing/voxel_mesh.h"
+#include "model/model.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace bonefusion::core
+{
+  class ParametricModel
+  {
+  public:
+    /**
+     * Builds anatomy, construct and model with thin layers drawn at least `resolution` [mm]
+     * thick (0 = their physical thickness). `vertebrae`: the anatomy's vertebrae top to
+     * bottom (empty = those of Geometry/Level). Throws std::invalid_argument naming the
+     * parameter for anything that does not fit.
+     */
+    ParametricModel(const anatomy::LumbarParameters &geometry,
+                    const hardware::InstrumentationParameters &instrumentation,
+                    double resolution = 0, const std::vector<std::string> &vertebrae = {});
+
+    /** Region at p: implants first (by precedence), then the anatomy; graft strips only
+     *  where the anatomy leaves space or soft tissue. */
+    std::optional<model::RegionId> classify(const dealii::Point<3> &p) const;
+    /** Box enclosing every point classify() assigns a region. */
+    anatomy::Box bounding_box() const;
+    /** What the voxel mesher needs: classifier, box, and the support and loaded surfaces
+     *  (the inferior face of the lowest and the superior face of the top vertebral body). */
+    meshing::VoxelDomain voxel_domain() const;
+    std::vector<meshing::VoxelSurface> voxel_surfaces() const;
+
+    const model::Model &model() const { return the_model; }
+    model::Model &model() { return the_model; }
+    const anatomy::Anatomy &anatomy() const { return *the_anatomy; }
+    const hardware::Construct &construct() const { return the_construct; }
+
+  private:
+    model::Model the_model;
+    std::unique_ptr<anatomy::Anatomy> the_anatomy;
+    hardware::Construct the_construct;
+    std::vector<const hardware::Implant *> replacing, filling; // by precedence
+  };
+} // namespace bonefusion::core

@@ -1,0 +1,65 @@
+#pragma once
+/**
+ * @file The unilateral layers of a model: cells whose stiffness depends on a state (open or
+ * closed, slack or taut). Facet cartilage pads (compression only, or sliding joints oriented
+ * inside the pad), the cage's cells that rest on an endplate (compression only, frictionless)
+ * and ligament bands (tension only, fibres along their segment's axis). Which cells these are
+ * and which way they face comes from the model: the facet joints' frames, the segments' disc
+ * normals; nothing here assumes a global direction.
+ */
+#include "mechanics/cell_stiffness.h"
+#include "mechanics/contact_parameters.h"
+#include "mechanics/elastic_system.h"
+#include "model/model.h"
+
+#include <deal.II/grid/tria.h>
+
+#include <vector>
+
+namespace bonefusion::mechanics
+{
+  class ContactLayers
+  {
+  public:
+    /** Kind of layer a cell belongs to. */
+    enum Kind : unsigned char
+    {
+      none = 0,
+      facet = 1,
+      cage = 2,
+      ligament = 3
+    };
+
+    /** Marks the locally owned layer cells of `tria` (material ids = model regions). */
+    ContactLayers(const model::Model &model, const dealii::Triangulation<3> &tria,
+                  const ContactParameters &parameters);
+
+    /** Before surgery the cage's place is disc: its interface is not a layer then. */
+    void set_cage_interface_active(bool active) { cage_active = active; }
+
+    /** Kind of cell `index` (active_cell_index; locally owned cells). */
+    Kind kind(unsigned int index) const { return layer[index]; }
+    /** True if cell `index` is a layer cell in the current configuration. */
+    bool in_layer(unsigned int index) const;
+
+    /** The constants of a layer cell in state `open` (open joint, slack band) from its
+     *  closed-and-bonded constants c; other cells unchanged. */
+    CellElasticity with_state(const CellIterator &cell, CellElasticity c, bool open) const;
+
+    /** Normal of a compression-only layer cell (its pad's or endplate's). */
+    dealii::Tensor<1, 3> normal(const CellIterator &cell) const;
+
+    const ContactParameters &parameters() const { return prm; }
+
+  private:
+    const model::Model &model;
+    ContactParameters prm;
+    std::vector<Kind> layer;
+    bool cage_active = true;
+
+    CellElasticity as_sliding_joint(const model::FacetJoint &joint, CellElasticity c,
+                                    bool open) const;
+    CellElasticity as_tension_only_band(const dealii::Tensor<1, 3> &axis, CellElasticity c,
+                                        bool slack) const;
+  };
+} // namespace bonefusion::mechanics

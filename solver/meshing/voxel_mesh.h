@@ -1,0 +1,56 @@
+#pragma once
+/**
+ * @file Hexahedral voxel mesh of any point classifier: a regular grid of cubes of edge h
+ * whose cells are kept where the classifier puts the cell centre into a region (its id
+ * becomes the cell's material id). Neighbouring regions share nodes, so implants and bone are
+ * tied. The classifier may come from the parametric anatomy with its implants, from a label
+ * image or any other generator. Works for every triangulation type (p4est distributes the
+ * voxel cells as its coarse mesh).
+ */
+#include <deal.II/base/point.h>
+#include <deal.II/base/tensor.h>
+#include <deal.II/grid/tria.h>
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <vector>
+
+namespace bonefusion::meshing
+{
+  /** Region id (>= 1) at a point, or nothing. Must be pure and thread-safe. */
+  using PointClassifier =
+    std::function<std::optional<dealii::types::material_id>(const dealii::Point<3> &)>;
+
+  /**
+   * A named boundary surface made of voxel faces: the boundary faces of cells in `regions`
+   * whose outward normal is the grid axis closest to `outward`, in the outermost layer of
+   * those cells along it (e.g. the superior face of the top vertebral body).
+   */
+  struct VoxelSurface
+  {
+    dealii::types::boundary_id id = 0;
+    std::set<dealii::types::material_id> regions;
+    dealii::Tensor<1, 3> outward;
+  };
+
+  /** What to mesh: the classifier, the box it can answer inside, the edge length h [mm]. */
+  struct VoxelDomain
+  {
+    PointClassifier classify;
+    dealii::Point<3> lower_corner, upper_corner; ///< [mm]
+  };
+
+  /**
+   * Fills `tria` (must be empty) with the voxel mesh of `domain` at edge length h [mm]. Grid
+   * planes lie at integer multiples of h (so z = 0 is a plane of cell faces). Boundary ids:
+   * those of `surfaces`, 0 elsewhere. Warns on std::cerr (rank 0) if the kept voxels form
+   * more than one face-connected piece. Throws std::runtime_error if h is not positive or
+   * the mesh would be empty.
+   */
+  void build_voxel_mesh(const VoxelDomain &domain, double h,
+                        const std::vector<VoxelSurface> &surfaces, dealii::Triangulation<3> &tria);
+
+  /** Number of voxels build_voxel_mesh would keep (cheap; for --dry-run estimates). */
+  unsigned long count_voxels(const VoxelDomain &domain, double h);
+} // namespace bonefusion::meshing

@@ -1,0 +1,88 @@
+#include "model/model.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace bonefusion::model
+{
+  void DiscShape::semi_axes(const double z, double &a, double &b) const
+  {
+    // Linear taper between the two endplates (t = 0 at the lower face, 1 at the upper one).
+    const double t = (std::clamp(z, -height / 2, height / 2) + height / 2) / height;
+    a = lower_semi_width + t * (upper_semi_width - lower_semi_width);
+    b = lower_semi_depth + t * (upper_semi_depth - lower_semi_depth);
+  }
+
+  std::string side_name(const Side s)
+  {
+    return s == Side::left ? "left" : "right";
+  }
+
+  int Model::add_body(const Body &body)
+  {
+    for (const Body &b : bodies)
+      if (b.name == body.name)
+        throw std::logic_error("body '" + body.name + "' is defined twice");
+    bodies.push_back(body);
+    return static_cast<int>(bodies.size()) - 1;
+  }
+
+  int Model::body(const std::string &name) const
+  {
+    std::string valid;
+    for (unsigned int b = 0; b < bodies.size(); ++b)
+      {
+        if (bodies[b].name == name)
+          return b;
+        valid += (valid.empty() ? "" : ", ") + bodies[b].name;
+      }
+    throw std::invalid_argument("unknown body '" + name + "' (bodies of this model: " + valid +
+                                ")");
+  }
+
+  int Model::segment(const std::string &name) const
+  {
+    std::string valid;
+    for (unsigned int s = 0; s < segments.size(); ++s)
+      {
+        if (segments[s].name == name)
+          return s;
+        valid += (valid.empty() ? "" : ", ") + segments[s].name;
+      }
+    throw std::invalid_argument("unknown motion segment '" + name +
+                                "' (segments of this model: " + valid + ")");
+  }
+
+  bool Model::in_vertebral_body(const RegionId id, const int b) const
+  {
+    const Region &r = regions[id];
+    return r.body == b && is_vertebral_body(r.tissue);
+  }
+
+  RegionId Model::region(const Tissue t, const int b, const int s) const
+  {
+    for (const Region &r : regions.all())
+      if (r.tissue == t && r.body == b && r.segment == s)
+        return r.id;
+    throw std::invalid_argument("the model has no " + tissue_name(t) + " region" +
+                                (b != no_index ? " of " + bodies.at(b).name : std::string()) +
+                                (s != no_index ? " in " + segments.at(s).name : std::string()));
+  }
+
+  const FacetJoint *Model::facet_joint_of(const RegionId id) const
+  {
+    for (const FacetJoint &j : facet_joints)
+      if (j.region == id)
+        return &j;
+    return nullptr;
+  }
+
+  std::string Model::segment_column(const int s, const std::string &column) const
+  {
+    if (segments.size() <= 1)
+      return column;
+    std::string name = segments.at(s).name;
+    std::replace(name.begin(), name.end(), '-', '_');
+    return name + "_" + column;
+  }
+} // namespace bonefusion::model
