@@ -19,10 +19,8 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "regression"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import compare_statistics  # noqa: E402
-from verification_common import Checks  # noqa: E402
+from verification_common import Checks, run_command as run, same_statistics  # noqa: E402
 
 SETTINGS = {"Discretization/Voxel size": "4", "Time/End time": "60",
             "Time/Time step policy": "fixed", "Time/Time step": "10",
@@ -36,14 +34,6 @@ def command(args, output):
     for key, value in SETTINGS.items():
         cmd += ["--set", f"{key}={value}"]
     return cmd
-
-
-def run(cmd):
-    print("running:", " ".join(shlex.quote(c) for c in cmd), flush=True)
-    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if result.returncode != 0:
-        print(result.stdout[-3000:])
-    return result.returncode
 
 
 def interrupt(checks, args, output, sig, label):
@@ -73,17 +63,6 @@ def interrupt(checks, args, output, sig, label):
                  f"{label}: the same command resumes and completes")
     with open(log) as f:
         checks.check("Resumed from the checkpoint at day" in f.read(), f"{label}: resumed")
-
-
-def same_statistics(checks, run_dir, reference_dir, label):
-    columns, rows = compare_statistics.read(os.path.join(run_dir, "statistics.csv"))
-    ref_columns, ref_rows = compare_statistics.read(os.path.join(reference_dir, "statistics.csv"))
-    failures = compare_statistics.compare(columns, rows, ref_columns, ref_rows, 1e-6, 1e-3,
-                                          compare_statistics.DEFAULT_SKIP, 1e-6, 1e-4)
-    for f in failures:
-        print(f"  {label}: {f}")
-    checks.check(not failures and len(rows) > 5,
-                 f"{label}: statistics equal to the uninterrupted run ({len(rows)} rows)")
 
 
 def main():

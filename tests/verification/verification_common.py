@@ -43,6 +43,32 @@ def run_bonefusion(args, settings):
     return seconds
 
 
+def run_command(cmd):
+    """Runs one command, prints it, and prints the tail of its output if it fails; returns
+    its exit code."""
+    print("running:", " ".join(shlex.quote(c) for c in cmd), flush=True)
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if result.returncode != 0:
+        print(result.stdout[-3000:])
+    return result.returncode
+
+
+def same_statistics(checks, run_dir, reference_dir, label):
+    """Checks that a resumed run's statistics.csv equals the uninterrupted run's (rtol 1e-6:
+    the state is restored bit for bit, the solutions agree to the CG tolerance)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                    "regression"))
+    import compare_statistics
+    columns, rows = compare_statistics.read(os.path.join(run_dir, "statistics.csv"))
+    ref_columns, ref_rows = compare_statistics.read(os.path.join(reference_dir, "statistics.csv"))
+    failures = compare_statistics.compare(columns, rows, ref_columns, ref_rows, 1e-6, 1e-3,
+                                          compare_statistics.DEFAULT_SKIP, 1e-6, 1e-4)
+    for f in failures:
+        print(f"  {label}: {f}")
+    checks.check(not failures and len(rows) > 5,
+                 f"{label}: statistics equal to the uninterrupted run ({len(rows)} rows)")
+
+
 class Checks:
     """Collects failed checks so that one run reports all of them."""
 
