@@ -24,7 +24,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_common import Checks, run_command as run, same_statistics  # noqa: E402
+from verification_common import (Checks, add_run_arguments, run_command as run,  # noqa: E402
+                                  same_statistics)
 
 SETTINGS = {"Discretization/Voxel size": "4", "Time/End time": "50",
             "Time/Time step policy": "fixed", "Time/Time step": "10",
@@ -43,12 +44,9 @@ def command(args, np, output, extra=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--bonefusion", required=True)
-    parser.add_argument("--case", required=True)
-    parser.add_argument("--output", required=True)
-    parser.add_argument("--np", type=int, default=1)
-    parser.add_argument("--resume-np", type=int, default=2)
-    parser.add_argument("--mpirun", default="mpirun --allow-run-as-root --oversubscribe")
+    add_run_arguments(parser)
+    parser.add_argument("--resume-np", type=int, default=2,
+                        help="MPI ranks of the resumed run (B2)")
     args = parser.parse_args()
     root = os.path.abspath(args.output)
     shutil.rmtree(root, ignore_errors=True)
