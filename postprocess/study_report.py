@@ -27,10 +27,10 @@ import html
 import math
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import gather_study  # noqa: E402
+import headless_render  # noqa: E402
 
 DAYS_PER_MONTH = 365.25 / 12
 PART_LABELS = {"disc": "disc", "cage": "cage", "graft": "graft", "graft_cage": "graft + cage",
@@ -325,8 +325,6 @@ class Report:
     def paraview_views(self):
         """Standard views of every completed case that wrote ParaView files, rendered with
         postprocess/render_views.py (xvfb-run + pvbatch); skipped with a note if unavailable."""
-        import shutil
-        import subprocess
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "render_views.py")
         cases = [c for c in self.case_names
                  if os.path.isfile(os.path.join(self.output, "cases", c, "solution.pvd"))]
@@ -334,24 +332,17 @@ class Report:
             self.notes.append("ParaView views skipped: no case wrote solution.pvd "
                               "(Output/Write visualization = false)")
             return
-        if not (shutil.which("xvfb-run") and shutil.which("pvbatch")):
+        if not headless_render.available():
             self.notes.append("ParaView views skipped: xvfb-run or pvbatch not found "
                               "(Debian packages xvfb, paraview)")
             return
         lines = ["<h2>ParaView views</h2>"]
         for case in cases:
             folder = os.path.join(self.folder, "views", case)
-            # xvfb-run -a can fail while the previous virtual display shuts down: retry.
-            for attempt in range(3):
-                result = subprocess.run(["xvfb-run", "-a", "pvbatch", script,
-                                         os.path.join(self.output, "cases", case), folder],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True)
-                if result.returncode == 0:
-                    break
-                time.sleep(1 + attempt)
-            if result.returncode != 0:
-                self.notes.append("ParaView views of %s failed (exit %d)" % (case, result.returncode))
+            code, _ = headless_render.run_pvbatch(
+                script, [os.path.join(self.output, "cases", case), folder])
+            if code != 0:
+                self.notes.append("ParaView views of %s failed (exit %d)" % (case, code))
                 continue
             images = sorted(f for f in os.listdir(folder) if f.endswith(".png"))
             bone = [f for f in images if f.startswith("graft_bone_day")]

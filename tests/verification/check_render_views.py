@@ -9,13 +9,14 @@ then `xvfb-run -a pvbatch postprocess/render_views.py`.
 """
 import argparse
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from verification_common import Checks, add_run_arguments, run_bonefusion  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "postprocess"))
+import headless_render  # noqa: E402
 
 
 def colours(png):
@@ -35,13 +36,12 @@ def main():
                           "Time/Time step policy": "fixed", "Time/Time step": "25",
                           "Time/Follow-up visits": "42"})
     views = os.path.join(os.path.abspath(args.output), "views")
-    command = ["xvfb-run", "-a", "pvbatch", os.path.join(ROOT, "postprocess", "render_views.py"),
-               os.path.abspath(args.output), views]
-    print("running:", " ".join(command), flush=True)
-    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    checks.check(result.returncode == 0, f"render_views.py exits 0 (got {result.returncode})")
-    if result.returncode != 0:
-        print(result.stdout[-3000:])
+    code, output = headless_render.run_pvbatch(
+        os.path.join(ROOT, "postprocess", "render_views.py"), [os.path.abspath(args.output), views])
+    print(output.splitlines()[0] if output else "", flush=True)
+    checks.check(code == 0, f"render_views.py exits 0 (got {code})")
+    if code != 0:
+        print(headless_render.summary(output))
     expected = ["construct_von_mises.png", "graft_bone_day00000.png", "graft_bone_day00042.png",
                 "graft_bone_day00050.png", "density_change.png"]
     for name in expected:
