@@ -1,4 +1,6 @@
 #include "anatomy/lumbar_column.h"
+#include "anatomy/lumbar_levels.h"
+#include "anatomy/sagittal_alignment.h"
 #include "io/number_text.h"
 
 #include <algorithm>
@@ -42,9 +44,6 @@ namespace bonefusion::anatomy
     // Longitudinal ligaments reach this far onto each body beyond the disc, where they attach.
     constexpr double ligament_attachment = 4.0; // mm
 
-    /** The lumbar vertebrae in order from top to bottom (and the sacrum's first). */
-    const std::vector<std::string> lumbar_order = {"L1", "L2", "L3", "L4", "L5", "S1"};
-
     [[noreturn]] void fail(const std::string &key, const std::string &message)
     {
       throw std::invalid_argument(key + ": " + message);
@@ -65,10 +64,6 @@ namespace bonefusion::anatomy
     double z_lo = 0, z_hi = 0;     // body's inferior and superior faces
     double a_lo, b_lo, a_hi, b_hi; // semi-axes at z_lo and z_hi
     double x_pedicle, z_pedicle, y_wall, y_canal_back, y_lamina_back;
-    // Posterior elements only between the facet joint pads of the segments above and below:
-    // z < z_above (if there is a segment above) and z > z_below (if there is one below).
-    bool clipped_above = false, clipped_below = false;
-    double z_above = 0, z_below = 0;
     double n_outline = 2;    // superellipse exponent of the body's cross-section
     std::vector<Box> blocks; // lamina, spinous, transverse processes
     /** Articular processes: one column per facet joint it takes part in, with the joint's
@@ -98,10 +93,10 @@ namespace bonefusion::anatomy
       semi_axes(p[2], a, b);
       return inside_section(p[0], p[1], a, b, inset, n_outline);
     }
+    /** p in the vertebra's (straight) coordinates; the caller clips at the discs. */
     bool in_posterior(const Point<3> &p) const
     {
-      if ((clipped_above && !(p[2] < z_above)) || (clipped_below && !(p[2] > z_below)) ||
-          !posterior_bounds.contains(p))
+      if (!posterior_bounds.contains(p))
         return false;
       for (const auto &e : pedicles)
         if (e.contains(p))
@@ -133,7 +128,8 @@ namespace bonefusion::anatomy
     DiscLandmarks landmarks;
     double z = 0;                            // mid-surface
     double hd = 0;                           // disc height
-    Box facet_joints[2];                     // left (x < 0), right; z range = cartilage layer
+    Box facet_joints[2]; // left (x < 0), right; in the disc's frame, z = cartilage layer
+    double tan_half = 0; // tan(lordosis / 2): the faces' slope against the mid-surface
     bool facet_resected[2] = {false, false}; // left, right
     bool nucleus_removed = false;
     std::optional<RegionId> nucleus_fill;
@@ -144,9 +140,21 @@ namespace bonefusion::anatomy
     RegionId anterior_ligament = 0, posterior_ligament = 0, ligamentum_flavum = 0,
              interspinous_ligament = 0;
 
-    void semi_axes(const double z_point, double &a, double &b) const
+    /** Half the wedge's height [mm] at y (anterior, in the disc's frame). */
+    double half_height(const double y) const { return hd / 2 + y * tan_half; }
+    /**
+     * Height in the straight disc (uniform height hd, mid-surface 0) of a point at height
+     * h and anterior position y in the disc's frame: the wedge is stretched onto the straight
+     * disc, and beyond the faces heights continue unscaled.
+     */
+    double straight_height(const double y, const double h) const
     {
-      landmarks.shape.semi_axes(z_point - z, a, b);
+      const double half = half_height(y);
+      if (half == hd / 2)
+        return h;
+      const double a = std::abs(h);
+      const double straight = a <= half ? a * (hd / 2) / half : hd / 2 + (a - half);
+      return h < 0 ? -straight : straight;
     }
   };
 
@@ -159,20 +167,16 @@ namespace bonefusion::anatomy
     nucleus_axis_fraction = std::sqrt(parameters.nucleus_area_fraction *
                                       superellipse_area_factor(parameters.outline_exponent) / pi);
     if (vertebrae.empty())
-      {
-        const auto dash = prm.level.find('-');
-        if (dash == std::string::npos)
-          fail("Geometry/Level", "expected two vertebrae such as L4-L5, got '" + prm.level + "'");
-        vertebrae = {prm.level.substr(0, dash), prm.level.substr(dash + 1)};
-      }
+      vertebrae = prm.vertebrae();
     if (vertebrae.size() < 2)
-      fail("Geometry/Level", "a model needs at least two vertebrae");
+      fail("Geometry/Levels", "a model needs at least two vertebrae");
+    const std::vector<std::string> &lumbar_order = lumbar_vertebra_order();
     for (unsigned int k = 0; k + 1 < vertebrae.size(); ++k)
       {
         const auto upper = std::find(lumbar_order.begin(), lumbar_order.end(), vertebrae[k]);
         if (upper == lumbar_order.end() || upper + 1 == lumbar_order.end() ||
             *(upper + 1) != vertebrae[k + 1])
-          fail("Geometry/Level", "unknown lumbar level '" + vertebrae[k] + "-" + vertebrae[k + 1] +
+          fail("Geometry/Levels", "unknown lumbar level '" + vertebrae[k] + "-" + vertebrae[k + 1] +
                                    "' (valid: L1-L2, L2-L3, L3-L4, L4-L5, L5-S1)");
       }
 
@@ -191,7 +195,7 @@ namespace bonefusion::anatomy
           }
         catch (const std::invalid_argument &e)
           {
-            fail("Geometry/Level", e.what());
+            fail("Geometry/Levels", e.what());
           }
         s.hd = prm.disc_height > 0 ? prm.disc_height : regression;
         if (prm.facet_cartilage_thickness >= s.hd)
@@ -268,16 +272,30 @@ namespace bonefusion::anatomy
         l.transverse_height = transverse_height;
       }
 
+    // Place the straight column along the sagittal curve.
+    std::vector<std::string> segment_names;
+    for (const Segment &s : discs)
+      segment_names.push_back(s.name);
+    const std::vector<double> lordosis = prm.lordosis(segment_names);
+    std::vector<StraightVertebra> straight_vertebrae;
+    for (const Vertebra &v : column)
+      straight_vertebrae.push_back({v.z_lo, v.z_hi});
+    std::vector<StraightDisc> straight_discs;
+    for (unsigned int k = 0; k < discs.size(); ++k)
+      straight_discs.push_back({discs[k].z, discs[k].hd, lordosis[k]});
+    const AlignedColumn aligned = align_column(straight_vertebrae, straight_discs);
+    for (unsigned int k = 0; k < column.size(); ++k)
+      column[k].landmarks.frame = aligned.vertebrae[k];
+
     for (unsigned int k = 0; k < discs.size(); ++k)
       {
         Segment &s = discs[k];
         Vertebra &u = column[k], &l = column[k + 1];
-        u.clipped_below = true;
-        l.clipped_above = true;
         DiscLandmarks &d = s.landmarks;
         d.segment = s.name;
         d.index = k;
-        d.frame.origin = Point<3>(0, 0, s.z);
+        d.frame = aligned.discs[k];
+        s.tan_half = std::tan(lordosis[k] * pi / 360);
         d.shape.height = s.hd;
         d.shape.lower_semi_width = l.a_hi;
         d.shape.lower_semi_depth = l.b_hi;
@@ -294,18 +312,24 @@ namespace bonefusion::anatomy
         const double pw = (u.dim.pedicle_width + l.dim.pedicle_width) / 2;
         const double xf = (u.x_pedicle + l.x_pedicle) / 2 + facet_lateral * pw;
         const double yf = (u.y_lamina_back + l.y_lamina_back) / 2;
+        // In a wedge, each vertebra is turned by half the lordosis about the disc's centre:
+        // its articular process reaches past the joint by this much, and the clip at the
+        // joint's cartilage (classify) cuts it where the pad begins.
+        const double reach = std::abs(s.tan_half) * (std::abs(yf) + facet_depth) * 2 +
+                             (s.tan_half != 0 ? 2.0 : 0.0);
         for (int side = 0; side < 2; ++side)
           {
             const double sx = side == 0 ? -1 : 1;
             s.facet_joints[side] =
               box(sx * (xf - facet_width * pw / 2), sx * (xf + facet_width * pw / 2), yf,
-                  yf + facet_depth, s.z, s.z);
+                  yf + facet_depth, 0, 0);
             for (Vertebra *v : {&u, &l})
               {
                 // Articular process: a column from the pedicle level to the joint.
                 Box process = s.facet_joints[side];
-                process.lo[2] = std::min(s.z, v->z_pedicle);
-                process.hi[2] = std::max(s.z, v->z_pedicle);
+                const bool upper = v == &u;
+                process.lo[2] = upper ? s.z - reach : v->z_pedicle;
+                process.hi[2] = upper ? v->z_pedicle : s.z + reach;
                 v->articular.push_back(
                   {k, side == 0 ? model::Side::left : model::Side::right, process});
               }
@@ -346,26 +370,35 @@ namespace bonefusion::anatomy
       {
         Segment &s = discs[k];
         for (auto &f : s.facet_joints)
-          f.lo[2] = s.z - t_facet / 2, f.hi[2] = s.z + t_facet / 2;
-        column[k].z_below = s.z + t_facet / 2;
-        column[k + 1].z_above = s.z - t_facet / 2;
+          f.lo[2] = -t_facet / 2, f.hi[2] = t_facet / 2;
       }
 
-    // Bounding box of everything classify() can return.
-    double a_max = 0, b_max = 0;
-    for (const Vertebra &v : column)
-      {
-        a_max = std::max({a_max, v.a_lo, v.a_hi});
-        b_max = std::max({b_max, v.b_lo, v.b_hi});
-      }
-    // The longitudinal ligament bands lie outside the disc and bodies: leave room for them.
+    // Bounding box of everything classify() can return, from the boxes of each vertebra
+    // and disc in their own frames. The longitudinal ligament bands lie outside the disc
+    // and bodies: leave room for them.
     const double band = prm.ligaments ? std::max(prm.longitudinal_ligament_thickness, 5.) : 0;
-    bounds = box(-a_max - band, a_max + band, -b_max - band, b_max + band, column.back().z_lo,
-                 column.front().z_hi);
-    for (Vertebra &v : column)
+    for (unsigned int k = 0; k < column.size(); ++k)
       {
+        Vertebra &v = column[k];
         v.update_bounds();
-        bounds.extend(v.posterior_bounds);
+        const double a = std::max(v.a_lo, v.a_hi), b = std::max(v.b_lo, v.b_hi);
+        Box local = box(-a - band, a + band, -b - band, b + band, v.z_lo, v.z_hi);
+        local.extend(v.posterior_bounds);
+        const Box global = to_global(local, v.landmarks.frame);
+        if (k == 0)
+          bounds = global;
+        else
+          bounds.extend(global);
+      }
+    for (const Segment &s : discs)
+      {
+        const double a = std::max(s.landmarks.shape.lower_semi_width,
+                                  s.landmarks.shape.upper_semi_width),
+                     b = std::max(s.landmarks.shape.lower_semi_depth,
+                                  s.landmarks.shape.upper_semi_depth);
+        const double half = std::max(s.half_height(-b - band), s.half_height(b + band));
+        bounds.extend(to_global(box(-a - band, a + band, -b - band, b + band, -half, half),
+                                s.landmarks.frame));
       }
   }
 
@@ -422,11 +455,12 @@ namespace bonefusion::anatomy
             joint.side = sd;
             joint.region = s.facet[side];
             const Box &f = s.facet_joints[side];
-            joint.frame.origin = Point<3>((f.lo[0] + f.hi[0]) / 2, (f.lo[1] + f.hi[1]) / 2, s.z);
+            const model::Frame &disc = s.landmarks.frame;
+            joint.frame = disc;
+            joint.frame.origin =
+              disc.to_global(Point<3>((f.lo[0] + f.hi[0]) / 2, (f.lo[1] + f.hi[1]) / 2, 0));
             // Away from the midline.
-            joint.frame.lateral = dealii::Tensor<1, 3>({side == 0 ? -1.0 : 1.0, 0.0, 0.0});
-            joint.frame.anterior = dealii::Tensor<1, 3>({0.0, 1.0, 0.0});
-            joint.frame.superior = dealii::Tensor<1, 3>({0.0, 0.0, 1.0});
+            joint.frame.lateral = side == 0 ? -disc.lateral : disc.lateral;
             joint.drawn_thickness_ratio = t_facet / prm.facet_cartilage_thickness;
             m.facet_joints.push_back(joint);
           }
@@ -448,56 +482,68 @@ namespace bonefusion::anatomy
 
   std::optional<model::RegionId> LumbarColumn::classify(const Point<3> &p) const
   {
-    const double z = p[2];
-    // The vertebra whose zone (between the mid-surfaces of its discs) holds z.
+    // The vertebra whose zone (between the mid-surfaces of its discs) holds p.
     unsigned int v = column.size() - 1;
     for (unsigned int k = 0; k < discs.size(); ++k)
-      if (z > discs[k].z)
+      if (discs[k].landmarks.frame.height_of(p) > 0)
         {
           v = k;
           break;
         }
     bool in_disc_band = false;
     for (const Segment &s : discs)
-      if (std::abs(z - s.z) <= s.hd / 2)
-        {
-          in_disc_band = true;
-          double a, b;
-          s.semi_axes(z, a, b);
-          if (inside_section(p[0], p[1], a, b, 0, prm.outline_exponent))
-            {
-              const double f = nucleus_axis_fraction;
-              const double u = p[0] / (f * a), w = (p[1] + nucleus_shift * 2 * b) / (f * b);
-              if (u * u + w * w > 1)
-                return s.annulus;
-              if (!s.nucleus_removed)
-                return s.nucleus;
-              return s.nucleus_fill;
-            }
-          break;
-        }
+      {
+        const Point<3> q = s.landmarks.frame.to_local(p);
+        if (std::abs(q[2]) <= s.half_height(q[1]))
+          {
+            in_disc_band = true;
+            double a, b;
+            s.landmarks.shape.semi_axes(s.straight_height(q[1], q[2]), a, b);
+            if (inside_section(q[0], q[1], a, b, 0, prm.outline_exponent))
+              {
+                const double f = nucleus_axis_fraction;
+                const double u = q[0] / (f * a), w = (q[1] + nucleus_shift * 2 * b) / (f * b);
+                if (u * u + w * w > 1)
+                  return s.annulus;
+                if (!s.nucleus_removed)
+                  return s.nucleus;
+                return s.nucleus_fill;
+              }
+            break;
+          }
+      }
+    const Vertebra &vertebra = column[v];
+    const Point<3> local = vertebra.landmarks.frame.to_local(p);
     if (!in_disc_band)
       {
-        const Vertebra &body = column[v];
-        if (body.in_body(p, 0))
+        if (vertebra.in_body(local, 0))
           {
-            if (z - body.z_lo <= t_endplate || body.z_hi - z <= t_endplate)
-              return body.endplate;
+            const double z = local[2];
+            if (z - vertebra.z_lo <= t_endplate || vertebra.z_hi - z <= t_endplate)
+              return vertebra.endplate;
             double a, b;
-            body.semi_axes(z, a, b);
-            return inside_section(p[0], p[1], a, b, shell_margin * t_cortical,
+            vertebra.semi_axes(z, a, b);
+            return inside_section(local[0], local[1], a, b, shell_margin * t_cortical,
                                   prm.outline_exponent) ?
-                     body.cancellous :
-                     body.cortical;
+                     vertebra.cancellous :
+                     vertebra.cortical;
           }
       }
 
     for (const Segment &s : discs)
-      for (int side = 0; side < 2; ++side)
-        if (!s.facet_resected[side] && s.facet_joints[side].contains(p))
-          return s.facet[side];
-    if (column[v].in_posterior(p))
-      return column[v].posterior;
+      {
+        const Point<3> q = s.landmarks.frame.to_local(p);
+        for (int side = 0; side < 2; ++side)
+          if (!s.facet_resected[side] && s.facet_joints[side].contains(q))
+            return s.facet[side];
+      }
+    // Posterior elements stop at the facet cartilage's faces of the discs above and below,
+    // so that no bone bridges a disc.
+    const bool within_discs =
+      (v == 0 || discs[v - 1].landmarks.frame.height_of(p) < -t_facet / 2) &&
+      (v + 1 == column.size() || discs[v].landmarks.frame.height_of(p) > t_facet / 2);
+    if (within_discs && vertebra.in_posterior(local))
+      return vertebra.posterior;
     if (prm.ligaments)
       return classify_ligament(p);
     return std::nullopt;
@@ -505,26 +551,31 @@ namespace bonefusion::anatomy
 
   std::optional<model::RegionId> LumbarColumn::classify_ligament(const Point<3> &p) const
   {
+    // The posterior ligament boxes are drawn in the straight disc's coordinates.
     for (const Segment &s : discs)
       {
-        if (s.interspinous.contains(p))
+        const Point<3> q = s.landmarks.frame.to_local(p);
+        const Point<3> straight(q[0], q[1], s.z + s.straight_height(q[1], q[2]));
+        if (s.interspinous.contains(straight))
           return s.interspinous_ligament;
-        if (s.flavum.contains(p))
+        if (s.flavum.contains(straight))
           return s.ligamentum_flavum;
       }
     // Longitudinal ligaments: bands on the anterior and posterior surface of the disc that
     // reach a few mm onto each body, where they attach.
     for (const Segment &s : discs)
       {
-        if (std::abs(p[2] - s.z) > s.hd / 2 + ligament_attachment)
+        const Point<3> q = s.landmarks.frame.to_local(p);
+        const double z = s.straight_height(q[1], q[2]);
+        if (std::abs(z) > s.hd / 2 + ligament_attachment)
           continue;
         double a, b;
-        s.semi_axes(p[2], a, b);
-        if (!inside_section(p[0], p[1], a + t_ligament, b + t_ligament, 0, prm.outline_exponent))
+        s.landmarks.shape.semi_axes(z, a, b);
+        if (!inside_section(q[0], q[1], a + t_ligament, b + t_ligament, 0, prm.outline_exponent))
           return std::nullopt;
-        if (p[1] > 0 && std::abs(p[0]) <= prm.anterior_ligament_width / 2)
+        if (q[1] > 0 && std::abs(q[0]) <= prm.anterior_ligament_width / 2)
           return s.anterior_ligament;
-        if (p[1] < 0 && std::abs(p[0]) <= prm.posterior_ligament_width / 2)
+        if (q[1] < 0 && std::abs(q[0]) <= prm.posterior_ligament_width / 2)
           return s.posterior_ligament;
         return std::nullopt;
       }
@@ -580,7 +631,8 @@ namespace bonefusion::anatomy
   bool LumbarColumn::inside_vertebral_body(const std::string &name, const Point<3> &p,
                                            const double inset) const
   {
-    return find_vertebra(name).in_body(p, inset);
+    const Vertebra &v = find_vertebra(name);
+    return v.in_body(v.landmarks.frame.to_local(p), inset);
   }
 
   std::vector<std::string> LumbarColumn::segments() const

@@ -1,8 +1,11 @@
 #include "anatomy/lumbar_parameters.h"
+#include "anatomy/lumbar_levels.h"
 #include "io/number_text.h"
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 namespace bonefusion::anatomy
@@ -23,7 +26,25 @@ namespace bonefusion::anatomy
 
     prm.enter_subsection("Geometry");
     prm.declare_entry("Level", d.level, Patterns::Selection("L1-L2|L2-L3|L3-L4|L4-L5|L5-S1"),
-                      "Pair of adjacent vertebrae modelled, upper-lower. [-]");
+                      "Pair of adjacent vertebrae modelled, upper-lower; replaced by "
+                      "\"Levels\" when that is set. [-]");
+    prm.declare_entry("Levels", d.levels, Patterns::Anything(),
+                      "Contiguous range of vertebrae in one model, upper-lower, from L1 to S1: "
+                      "L3-S1 is L3, L4, L5 and S1 with the discs L3-L4, L4-L5 and L5-S1 (a "
+                      "single segment such as L4-L5 is the shortest range). The column is "
+                      "loaded at the top vertebra and held at the bottom one. Empty means "
+                      "\"Level\". [-]");
+    prm.declare_entry("Sagittal alignment", d.alignment, Patterns::Selection("straight|lordotic"),
+                      "straight: vertebrae stacked on one axis, discs of uniform height (the "
+                      "model of a single segment so far); lordotic: each disc a wedge that "
+                      "opens anteriorly by its segmental lordosis (\"Segmental lordosis\"), "
+                      "the vertebrae following the curve; the top vertebra stays level. [-]");
+    prm.declare_entry("Segmental lordosis", d.segmental_lordosis, Patterns::Anything(),
+                      "Lordosis of each disc from top to bottom, comma-separated, positive "
+                      "opening anteriorly (used with Sagittal alignment = lordotic). Empty "
+                      "means the published means per level (L1-L2 1.2, L2-L3 5.9, L3-L4 9.1, "
+                      "L4-L5 12.7, L5-S1 21.6; docs/sources.md, \"Segmental lordosis\"). "
+                      "[deg]");
     prm.declare_entry("Dimensions file", "", Patterns::Anything(),
                       "CSV table of vertebra dimensions per level; empty means the shipped "
                       "meshes/lumbar_dimensions.csv. [path]");
@@ -73,6 +94,9 @@ namespace bonefusion::anatomy
   {
     prm.enter_subsection("Geometry");
     level = prm.get("Level");
+    levels = prm.get("Levels");
+    alignment = prm.get("Sagittal alignment");
+    segmental_lordosis = prm.get("Segmental lordosis");
     dimensions_file = prm.get("Dimensions file");
     age = prm.get_double("Age");
     disc_height = prm.get_double("Disc height");
@@ -108,5 +132,61 @@ namespace bonefusion::anatomy
     if (!(nucleus_area_fraction > 0 && nucleus_area_fraction < 1))
       fail("Nucleus area fraction",
            "must lie strictly between 0 and 1, got " + io::number_text(nucleus_area_fraction));
+    if (alignment != "straight" && alignment != "lordotic")
+      fail("Sagittal alignment", "must be straight or lordotic, got '" + alignment + "'");
+    const std::vector<std::string> names = vertebrae();
+    std::vector<std::string> segments;
+    for (unsigned int k = 0; k + 1 < names.size(); ++k)
+      segments.push_back(names[k] + "-" + names[k + 1]);
+    lordosis(segments);
+  }
+
+  std::vector<std::string> LumbarParameters::vertebrae() const
+  {
+    return levels.empty() ? vertebra_range(level, "Geometry/Level") :
+                            vertebra_range(levels, "Geometry/Levels");
+  }
+
+  std::vector<double> LumbarParameters::lordosis(const std::vector<std::string> &segments) const
+  {
+    if (alignment == "straight")
+      return std::vector<double>(segments.size(), 0.0);
+    if (segmental_lordosis.find_first_not_of(" \t") == std::string::npos)
+      {
+        std::vector<double> angles;
+        for (const std::string &s : segments)
+          angles.push_back(published_segmental_lordosis(s));
+        return angles;
+      }
+    std::vector<double> angles;
+    std::stringstream list(segmental_lordosis);
+    std::string item;
+    while (std::getline(list, item, ','))
+      {
+        const auto first = item.find_first_not_of(" \t"), last = item.find_last_not_of(" \t");
+        item = first == std::string::npos ? "" : item.substr(first, last - first + 1);
+        std::size_t used = 0;
+        double angle = 0;
+        try
+          {
+            angle = std::stod(item, &used);
+          }
+        catch (const std::exception &)
+          {
+            used = 0;
+          }
+        if (used == 0 || used != item.size())
+          fail("Segmental lordosis", "'" + item + "' is not a number [deg]");
+        if (!(std::abs(angle) <= 40))
+          fail("Segmental lordosis",
+               "angles must lie between -40 and 40, got " + io::number_text(angle) + " [deg]");
+        angles.push_back(angle);
+      }
+    if (angles.size() != segments.size())
+      fail("Segmental lordosis", "expected " + std::to_string(segments.size()) +
+                                   " angles, one per disc from the top (" +
+                                   std::to_string(segments.size()) + " discs in the model), got " +
+                                   std::to_string(angles.size()));
+    return angles;
   }
 } // namespace bonefusion::anatomy

@@ -4,6 +4,7 @@
  * their dimension table, disc heights, thin layers, outline and ligaments. Lengths in mm.
  */
 #include <string>
+#include <vector>
 
 namespace dealii
 {
@@ -15,6 +16,9 @@ namespace bonefusion::anatomy
   struct LumbarParameters
   {
     std::string level = "L4-L5";            ///< adjacent lumbar pair L1-L2 .. L5-S1
+    std::string levels;                     ///< contiguous range "L3-S1"; empty = level
+    std::string alignment = "straight";     ///< straight | lordotic
+    std::string segmental_lordosis;         ///< degrees per disc, top to bottom; empty = table
     std::string dimensions_file;            ///< CSV table; empty = meshes/lumbar_dimensions.csv
     double age = 45;                        ///< years, for the disc height regression
     double disc_height = 0;                 ///< mm; 0 = from the age regression
@@ -35,5 +39,13 @@ namespace bonefusion::anatomy
     void parse_parameters(dealii::ParameterHandler &prm);
     /** The checks of parse_parameters() on the values as they are. */
     void check() const;
+
+    /** The vertebrae modelled, top to bottom ("Levels", else "Level"); throws
+     *  std::invalid_argument naming the parameter for a range that is not one. */
+    std::vector<std::string> vertebrae() const;
+    /** Lordosis of each of the discs `segments` (top to bottom) [deg]: zeros for a straight
+     *  column, else the list given or the published means. Throws std::invalid_argument
+     *  naming "Geometry/Segmental lordosis" for a wrong count, a non-number or |angle| > 40. */
+    std::vector<double> lordosis(const std::vector<std::string> &segments) const;
   };
 } // namespace bonefusion::anatomy

@@ -13,6 +13,7 @@ namespace bonefusion::core
   {
     the_anatomy = anatomy::create_anatomy("lumbar column", geometry, vertebrae);
     the_anatomy->set_resolution(resolution);
+    this->resolution = resolution;
     the_anatomy->add_to(the_model);
     the_construct = hardware::build_construct(instrumentation, *the_anatomy);
     for (const auto &implant : the_construct.implants)
@@ -73,9 +74,25 @@ namespace bonefusion::core
       return ids;
     };
     const model::Body &top = m.bodies.at(m.loaded_body), &bottom = m.bodies.at(m.supported_body);
-    return {{static_cast<dealii::types::boundary_id>(model::Boundary::support),
-             body_regions(m.supported_body), -bottom.frame.superior},
-            {static_cast<dealii::types::boundary_id>(model::Boundary::loaded),
-             body_regions(m.loaded_body), top.frame.superior}};
+    const auto surface = [&](const model::Boundary id, const int body,
+                             const dealii::Tensor<1, 3> &outward, const double endplate_height) {
+      meshing::VoxelSurface s{static_cast<dealii::types::boundary_id>(id), body_regions(body),
+                              outward};
+      // A face that is not normal to a grid axis (a tilted vertebra of a lordotic column):
+      // all of its stair-cased voxel faces within two voxels of the endplate's plane.
+      const dealii::Tensor<1, 3> &f = m.bodies.at(body).frame.superior;
+      if (std::abs(std::abs(f[0]) + std::abs(f[1]) + std::abs(f[2]) - 1) > 1e-12)
+        {
+          s.depth = 2 * (resolution > 0 ? resolution : 1.5);
+          s.plane_point = m.bodies.at(body).frame.to_global(dealii::Point<3>(0, 0, endplate_height));
+        }
+      return s;
+    };
+    const anatomy::VertebraLandmarks &lowest = the_anatomy->vertebra(bottom.name),
+                                     &highest = the_anatomy->vertebra(top.name);
+    return {surface(model::Boundary::support, m.supported_body, -bottom.frame.superior,
+                    lowest.body_bottom),
+            surface(model::Boundary::loaded, m.loaded_body, top.frame.superior,
+                    highest.body_top)};
   }
 } // namespace bonefusion::core

@@ -50,6 +50,7 @@ namespace bonefusion::core
   private:
     model::Model the_model;
     std::unique_ptr<anatomy::Anatomy> the_anatomy;
+    double resolution = 0; ///< [mm] thin layers drawn at least this thick (the voxel size)
     hardware::Construct the_construct;
     std::vector<const hardware::Implant *> replacing, filling; // by precedence
   };

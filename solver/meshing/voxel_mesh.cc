@@ -204,6 +204,17 @@ namespace bonefusion::meshing
           const Layer &l = layers[s];
           if (!l.found || !surfaces[s].regions.count(cell->material_id()))
             continue;
+          if (surfaces[s].depth > 0)
+            {
+              const dealii::Tensor<1, 3> n = surfaces[s].outward / surfaces[s].outward.norm();
+              if ((cell->center() - surfaces[s].plane_point) * n < -surfaces[s].depth)
+                continue;
+              for (const unsigned int face : cell->face_indices())
+                if (cell->face(face)->at_boundary() &&
+                    (face % 2 == 1 ? 1.0 : -1.0) * n[face / 2] > 0.25)
+                  cell->face(face)->set_boundary_id(surfaces[s].id);
+              continue;
+            }
           const long g = std::lround(cell->center()[l.axis] / h - 0.5);
           // Voxel faces 2a and 2a + 1 are normal to axis a, facing -a and +a.
           const unsigned int face = 2 * l.axis + (l.sign > 0 ? 1 : 0);

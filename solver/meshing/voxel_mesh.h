@@ -23,15 +23,21 @@ namespace bonefusion::meshing
     std::function<std::optional<dealii::types::material_id>(const dealii::Point<3> &)>;
 
   /**
-   * A named boundary surface made of voxel faces: the boundary faces of cells in `regions`
-   * whose outward normal is the grid axis closest to `outward`, in the outermost layer of
-   * those cells along it (e.g. the superior face of the top vertebral body).
+   * A named boundary surface made of voxel faces. With depth = 0: the boundary faces of cells
+   * in `regions` whose outward normal is the grid axis closest to `outward`, in the outermost
+   * layer of those cells along it (e.g. the superior face of a level vertebral body). With
+   * depth > 0, for a surface that is not normal to a grid axis (the tilted endplate of a
+   * vertebra low in a lordotic column): every boundary face of those cells that faces
+   * `outward` (normal . outward > 0.25) and whose cell centre lies within `depth` [mm] of
+   * the plane through `plane_point` normal to `outward` (or beyond it).
    */
   struct VoxelSurface
   {
     dealii::types::boundary_id id = 0;
     std::set<dealii::types::material_id> regions;
     dealii::Tensor<1, 3> outward;
+    double depth = 0;
+    dealii::Point<3> plane_point;
   };
 
   /** What to mesh: the classifier, the box it can answer inside, the edge length h [mm]. */

@@ -85,4 +85,37 @@ namespace bonefusion::model
     std::replace(name.begin(), name.end(), '-', '_');
     return name + "_" + column;
   }
+
+  bool Model::below_segment(const int s, const RegionId id, const dealii::Point<3> &centre) const
+  {
+    // Rank of a vertebra in the column: 0 for the upper vertebra of segment 0, k + 1 for the
+    // lower vertebra of segment k.
+    const auto rank = [this](const int b) {
+      for (unsigned int k = 0; k < segments.size(); ++k)
+        {
+          if (segments[k].upper == b)
+            return static_cast<int>(k);
+          if (segments[k].lower == b)
+            return static_cast<int>(k) + 1;
+        }
+      return no_index;
+    };
+    const Region &r = regions[id];
+    int vertebra = no_index;
+    if (r.body != no_index)
+      {
+        const Body &body = bodies.at(r.body);
+        if (body.kind == BodyKind::vertebra)
+          vertebra = r.body;
+        else
+          for (unsigned int b = 0; b < bodies.size(); ++b)
+            if (bodies[b].kind == BodyKind::vertebra && bodies[b].name == body.level)
+              vertebra = static_cast<int>(b);
+      }
+    if (vertebra != no_index && rank(vertebra) != no_index)
+      return rank(vertebra) > s;
+    if (r.segment != no_index && r.segment != s)
+      return r.segment > s;
+    return segments.at(s).disc_frame.height_of(centre) < 0;
+  }
 } // namespace bonefusion::model

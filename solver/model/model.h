@@ -131,5 +131,15 @@ namespace bonefusion::model
      * several.
      */
     std::string segment_column(int s, const std::string &column) const;
+
+    /**
+     * True if a cell of region `id` with centre `centre` belongs to the part of the column
+     * below motion segment s's mid-surface: bone of the vertebrae below it (and implants
+     * named after such a vertebra, as its screws), tissue of the segments below it, and of
+     * everything else (segment s's own disc, joints and ligaments; rods, cages, grafts) the
+     * cells whose centre lies below the mid-surface. A cut between this part and the rest
+     * follows one disc and crosses no other level, however tilted the discs are.
+     */
+    bool below_segment(int s, RegionId id, const dealii::Point<3> &centre) const;
   };
 } // namespace bonefusion::model

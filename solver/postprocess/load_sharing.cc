@@ -15,12 +15,20 @@ namespace bonefusion::postprocess
     return paths;
   }
 
+  BelowSection below_segment(const model::Model &model, const int s)
+  {
+    return [&model, s](const mechanics::CellIterator &cell) {
+      return model.below_segment(s, cell->material_id(), cell->center());
+    };
+  }
+
   std::vector<Resultant> load_path_resultants(const Context &context,
                                               const mechanics::Vector &solution, const int s)
   {
     const model::Model &model = context.model;
-    const auto resultants = section_resultants(
-      context.system, solution, model.segments.at(s).disc_frame, context.segment_reference(s));
+    const auto resultants =
+      section_resultants(context.system, solution, model.segments.at(s).disc_frame,
+                         context.segment_reference(s), below_segment(model, s));
     const std::vector<std::string> paths = load_paths(model);
     std::vector<Resultant> result(paths.size());
     for (unsigned int k = 0; k < paths.size(); ++k)
@@ -120,7 +128,8 @@ namespace bonefusion::postprocess
         for (const auto &cell : context.system.dofs().active_cell_iterators())
           if (cell->is_locally_owned())
             for (unsigned int s = 0; s < context.model.segments.size(); ++s)
-              if (on_cut(cell, context.model.segments[s].disc_frame))
+              if (on_cut(cell, context.model.segments[s].disc_frame,
+                         below_segment(context.model, s)))
                 cut[cell->active_cell_index()] = s + 1;
       }
     fields.emplace_back("load_sharing_cut", cut);

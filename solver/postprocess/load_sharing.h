@@ -28,6 +28,9 @@ namespace bonefusion::postprocess
    *  `model` names. */
   std::vector<std::string> load_paths(const model::Model &model);
 
+  /** The cells below segment s's cut (model::Model::below_segment). */
+  BelowSection below_segment(const model::Model &model, int s);
+
   /** The resultant of each load path of segment s through its mid-surface, in
    *  load_paths(model) order. Collective. */
   std::vector<Resultant> load_path_resultants(const Context &context,

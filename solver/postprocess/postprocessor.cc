@@ -19,6 +19,12 @@ namespace bonefusion::postprocess
   dealii::Point<3> Context::segment_reference(const int s) const
   {
     const model::Frame &frame = model.segments.at(s).disc_frame;
+    // A disc parallel to the loaded surface (a straight column): the point of its
+    // mid-surface below the loaded centroid. A tilted disc: its centre (the projection of a
+    // centroid far above would land off the disc).
+    if (model.loaded_body != model::no_index &&
+        (frame.superior - model.bodies.at(model.loaded_body).frame.superior).norm() > 1e-12)
+      return frame.origin;
     const dealii::Point<3> centroid(loaded_section.cx, loaded_section.cy, loaded_section.z);
     return centroid - frame.height_of(centroid) * frame.superior;
   }

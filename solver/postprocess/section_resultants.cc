@@ -5,21 +5,28 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 namespace bonefusion::postprocess
 {
+  BelowSection below_plane(const model::Frame &plane)
+  {
+    return [plane](const mechanics::CellIterator &cell) {
+      return plane.height_of(cell->center()) < 0;
+    };
+  }
+
   std::vector<unsigned int> cut_faces(const mechanics::CellIterator &cell,
-                                      const model::Frame &plane)
+                                      const model::Frame &plane, const BelowSection &below)
   {
     std::vector<unsigned int> cut;
-    if (!(plane.height_of(cell->center()) < 0))
+    if (!below(cell))
       return cut;
     const double h = cell->diameter();
-    // Shared with a cell above the plane, or on the boundary and in the plane.
+    // Shared with a cell above, or on the boundary and in the plane.
     for (const unsigned int face : cell->face_indices())
-      if (cell->at_boundary(face) ?
-            std::abs(plane.height_of(cell->face(face)->center())) < 1e-6 * h :
-            plane.height_of(cell->neighbor(face)->center()) >= 0)
+      if (cell->at_boundary(face) ? std::abs(plane.height_of(cell->face(face)->center())) < 1e-6 * h :
+                                    !below(cell->neighbor(face)))
         cut.push_back(face);
     return cut;
   }
@@ -27,8 +34,10 @@ namespace bonefusion::postprocess
   std::map<unsigned int, Resultant> section_resultants(const mechanics::ElasticSystem &system,
                                                        const mechanics::Vector &ghosted_solution,
                                                        const model::Frame &plane,
-                                                       const dealii::Point<3> &reference)
+                                                       const dealii::Point<3> &reference,
+                                                       const BelowSection &below_section)
   {
+    const BelowSection below = below_section ? below_section : below_plane(plane);
     const auto &fe = system.element();
     dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),
                                   dealii::update_gradients | dealii::update_JxW_values);
@@ -45,12 +54,27 @@ namespace bonefusion::postprocess
     n_ids = dealii::Utilities::MPI::max(n_ids, system.communicator());
     std::vector<double> sums(6 * n_ids, 0.0);
 
+    // Nodes the cells above share with cells below only through an edge or a corner (where
+    // a tilted or owner-based section is stair-cased) transmit force as well: every degree
+    // of freedom of a cell above (owned or ghost) is marked.
+    std::unordered_set<dealii::types::global_dof_index> above_dofs;
+    std::vector<dealii::types::global_dof_index> indices(fe.n_dofs_per_cell());
+    for (const auto &cell : system.dofs().active_cell_iterators())
+      if ((cell->is_locally_owned() || cell->is_ghost()) && !below(cell))
+        {
+          cell->get_dof_indices(indices);
+          above_dofs.insert(indices.begin(), indices.end());
+        }
+
     for (const auto &cell : system.dofs().active_cell_iterators())
       {
-        if (!cell->is_locally_owned())
+        if (!cell->is_locally_owned() || !below(cell))
           continue;
-        const std::vector<unsigned int> cut = cut_faces(cell, plane);
-        if (cut.empty())
+        const std::vector<unsigned int> cut = cut_faces(cell, plane, below);
+        cell->get_dof_indices(indices);
+        if (cut.empty() && std::none_of(indices.begin(), indices.end(), [&](const auto i) {
+              return above_dofs.count(i) > 0;
+            }))
           continue;
         fe_values.reinit(cell);
         const mechanics::CellElasticity c = system.material()(cell);
@@ -61,7 +85,8 @@ namespace bonefusion::postprocess
         const unsigned int id = cell->material_id();
         for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
           {
-            if (std::none_of(cut.begin(), cut.end(), [&](const unsigned int face) {
+            if (above_dofs.count(indices[i]) == 0 &&
+                std::none_of(cut.begin(), cut.end(), [&](const unsigned int face) {
                   return fe.has_support_on_face(i, face);
                 }))
               continue;

@@ -17,6 +17,7 @@
 #include "mechanics/elastic_system.h"
 #include "model/frame.h"
 
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -29,25 +30,35 @@ namespace bonefusion::postprocess
     dealii::Tensor<1, 3> moment;
   };
 
-  /** The faces of `cell` on the cut of the section through `plane` (empty for cells above
-   *  it or away from it). */
-  std::vector<unsigned int> cut_faces(const mechanics::CellIterator &cell,
-                                      const model::Frame &plane);
+  /** Which cells lie on the lower side of a section (they transmit the load across it). */
+  using BelowSection = std::function<bool(const mechanics::CellIterator &)>;
 
-  /** True if `cell` lies below the plane with a face on its cut. */
-  inline bool on_cut(const mechanics::CellIterator &cell, const model::Frame &plane)
+  /** Cells whose centre lies on the negative side of `plane` (normal plane.superior). */
+  BelowSection below_plane(const model::Frame &plane);
+
+  /** The faces of `cell` on the cut of a section: for a cell below it, its faces shared with
+   *  a cell that is not, and its boundary faces lying in `plane` (empty for other cells). */
+  std::vector<unsigned int> cut_faces(const mechanics::CellIterator &cell,
+                                      const model::Frame &plane, const BelowSection &below);
+
+  /** True if `cell` lies below the section with a face on its cut. */
+  inline bool on_cut(const mechanics::CellIterator &cell, const model::Frame &plane,
+                     const BelowSection &below)
   {
-    return !cut_faces(cell, plane).empty();
+    return !cut_faces(cell, plane, below).empty();
   }
 
   /**
    * Per-material-id resultants through the section whose plane passes through plane.origin
-   * normal to plane.superior (global components), moments about `reference`. Collective over
-   * the system's communicator; every rank gets the full map (regions that carry nothing are
-   * left out).
+   * normal to plane.superior (global components), moments about `reference`; the cells below
+   * it are `below` (default: below the plane; a model with several segments passes the cells
+   * of the lower part of the column, so that the cut follows one disc and crosses nothing
+   * else). Collective over the system's communicator; every rank gets the full map (regions
+   * that carry nothing are left out).
    */
   std::map<unsigned int, Resultant> section_resultants(const mechanics::ElasticSystem &system,
                                                        const mechanics::Vector &ghosted_solution,
                                                        const model::Frame &plane,
-                                                       const dealii::Point<3> &reference);
+                                                       const dealii::Point<3> &reference,
+                                                       const BelowSection &below = {});
 } // namespace bonefusion::postprocess

@@ -1,0 +1,49 @@
+#include "anatomy/lumbar_levels.h"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+namespace bonefusion::anatomy
+{
+  const std::vector<std::string> &lumbar_vertebra_order()
+  {
+    static const std::vector<std::string> order = {"L1", "L2", "L3", "L4", "L5", "S1"};
+    return order;
+  }
+
+  std::vector<std::string> vertebra_range(const std::string &text, const std::string &parameter)
+  {
+    const auto &order = lumbar_vertebra_order();
+    const auto fail = [&](const std::string &why) {
+      throw std::invalid_argument(parameter + ": " + why + " (write a contiguous range of L1, L2, "
+                                  "L3, L4, L5, S1 from top to bottom, such as L4-L5 or L3-S1), "
+                                  "got '" + text + "'");
+    };
+    const auto dash = text.find('-');
+    if (dash == std::string::npos || text.find('-', dash + 1) != std::string::npos)
+      fail("expected two vertebrae joined by '-'");
+    const std::string upper = text.substr(0, dash), lower = text.substr(dash + 1);
+    const auto u = std::find(order.begin(), order.end(), upper);
+    const auto l = std::find(order.begin(), order.end(), lower);
+    if (u == order.end())
+      fail("unknown vertebra '" + upper + "'");
+    if (l == order.end())
+      fail("unknown vertebra '" + lower + "'");
+    if (l <= u)
+      fail("the lower vertebra must lie below the upper one");
+    return {u, l + 1};
+  }
+
+  double published_segmental_lordosis(const std::string &segment)
+  {
+    // Means of 324 asymptomatic adults (docs/sources.md, "Segmental lordosis").
+    static const std::map<std::string, double> lordosis = {
+      {"L1-L2", 1.2}, {"L2-L3", 5.9}, {"L3-L4", 9.1}, {"L4-L5", 12.7}, {"L5-S1", 21.6}};
+    const auto it = lordosis.find(segment);
+    if (it == lordosis.end())
+      throw std::invalid_argument("unknown lumbar level '" + segment +
+                                  "' (valid: L1-L2, L2-L3, L3-L4, L4-L5, L5-S1)");
+    return it->second;
+  }
+} // namespace bonefusion::anatomy

@@ -1,0 +1,248 @@
+// Requirement (issue 16): any contiguous lumbar range is one model; with Sagittal alignment =
+// lordotic the discs are wedges that open anteriorly by the published segmental lordosis, each
+// with its own frame, the top vertebra stays level, each vertebra keeps its shape (a rigid
+// placement of the straight one) and no bone bridges a disc; a straight column keeps the
+// global frames exactly; ranges that are not ranges fail naming the parameter.
+#include <deal.II/base/parameter_handler.h>
+
+#include <gtest/gtest.h>
+
+#include "anatomy/lumbar_column.h"
+#include "anatomy/lumbar_levels.h"
+#include "anatomy/sagittal_alignment.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace
+{
+  using namespace bonefusion;
+  using namespace bonefusion::anatomy;
+  using model::Tissue;
+  constexpr double degree = 3.14159265358979323846 / 180;
+
+  LumbarParameters lordotic_column(const std::string &levels)
+  {
+    LumbarParameters p;
+    p.levels = levels;
+    p.alignment = "lordotic";
+    return p;
+  }
+
+  /** Tissue at p in a built column (nullopt: none). */
+  std::optional<Tissue> tissue_at(const LumbarColumn &column, const model::Model &m,
+                                  const dealii::Point<3> &p)
+  {
+    const auto id = column.classify(p);
+    if (!id)
+      return std::nullopt;
+    return m.regions[*id].tissue;
+  }
+
+  bool is_disc(const std::optional<Tissue> t)
+  {
+    return t && (*t == Tissue::annulus || *t == Tissue::nucleus);
+  }
+
+  /** The message of the exception LumbarParameters::check() throws, or "no error". */
+  std::string check_error(const LumbarParameters &p)
+  {
+    try
+      {
+        p.check();
+      }
+    catch (const std::invalid_argument &e)
+      {
+        return e.what();
+      }
+    return "no error";
+  }
+} // namespace
+
+TEST(SagittalAlignment, StraightColumnKeepsTheGlobalFramesExactly)
+{
+  const AlignedColumn c =
+    align_column({{5, 32}, {-40, -6}}, {{0.5, 11, 0}});
+  ASSERT_EQ(c.vertebrae.size(), 2u);
+  for (const model::Frame &f : c.vertebrae)
+    {
+      EXPECT_EQ(f.origin, dealii::Point<3>());
+      EXPECT_EQ(f.superior, (dealii::Tensor<1, 3>({0.0, 0.0, 1.0})));
+    }
+  EXPECT_EQ(c.discs[0].origin, dealii::Point<3>(0, 0, 0.5));
+}
+
+TEST(SagittalAlignment, EachDiscOpensByItsLordosisAndTheTopStaysLevel)
+{
+  // Three vertebrae of the straight reference (27 mm bodies), two discs of 12 and 14 mm.
+  const std::vector<StraightVertebra> v = {{52, 79}, {13, 40}, {-34, -7}};
+  const std::vector<StraightDisc> d = {{46, 12, 9.1}, {3, 14, 21.6}};
+  const AlignedColumn c = align_column(v, d);
+  EXPECT_EQ(c.vertebrae[0].superior, (dealii::Tensor<1, 3>({0.0, 0.0, 1.0})));
+  const auto angle = [](const dealii::Tensor<1, 3> &a, const dealii::Tensor<1, 3> &b) {
+    return std::atan2(dealii::cross_product_3d(a, b).norm(), a * b) / degree;
+  };
+  for (unsigned int k = 0; k < d.size(); ++k)
+    {
+      const model::Frame &upper = c.vertebrae[k], &lower = c.vertebrae[k + 1], &disc = c.discs[k];
+      // The endplates open by the lordosis, the disc's frame halves it; the anterior axis
+      // of the lower vertebra points down more (the column curves backwards going up).
+      EXPECT_NEAR(angle(upper.superior, lower.superior), d[k].lordosis, 1e-9);
+      EXPECT_NEAR(angle(upper.superior, disc.superior), d[k].lordosis / 2, 1e-9);
+      EXPECT_LT(lower.anterior[2], upper.anterior[2]);
+      EXPECT_NEAR(upper.lateral * disc.lateral, 1, 1e-15);
+      // Endplate centres half the disc height from the disc's centre along its normal.
+      const dealii::Point<3> top = upper.to_global(dealii::Point<3>(0, 0, v[k].inferior));
+      const dealii::Point<3> bottom = lower.to_global(dealii::Point<3>(0, 0, v[k + 1].superior));
+      EXPECT_NEAR((top - disc.origin - d[k].height / 2 * disc.superior).norm(), 0, 1e-12);
+      EXPECT_NEAR((bottom - disc.origin + d[k].height / 2 * disc.superior).norm(), 0, 1e-12);
+      // Frames stay orthonormal and right-handed.
+      EXPECT_NEAR(dealii::cross_product_3d(disc.lateral, disc.anterior) * disc.superior, 1, 1e-14);
+    }
+  EXPECT_NEAR(c.discs.back().origin.norm(), 0, 1e-12);
+}
+
+TEST(LumbarLevels, RangesOfTheLumbarSpine)
+{
+  EXPECT_EQ(vertebra_range("L3-S1", "Geometry/Levels"),
+            (std::vector<std::string>{"L3", "L4", "L5", "S1"}));
+  EXPECT_EQ(vertebra_range("L4-L5", "Geometry/Levels"), (std::vector<std::string>{"L4", "L5"}));
+  EXPECT_EQ(vertebra_range("L1-S1", "Geometry/Levels").size(), 6u);
+  for (const std::string bad : {"L5-L3", "L3", "L3-X1", "L3-L4-L5", "L4-L4", "l3-s1", ""})
+    {
+      try
+        {
+          vertebra_range(bad, "Geometry/Levels");
+          FAIL() << bad;
+        }
+      catch (const std::invalid_argument &e)
+        {
+          EXPECT_EQ(std::string(e.what()).rfind("Geometry/Levels: ", 0), 0u) << e.what();
+          EXPECT_NE(std::string(e.what()).find("'" + bad + "'"), std::string::npos) << e.what();
+        }
+    }
+  EXPECT_DOUBLE_EQ(published_segmental_lordosis("L5-S1"), 21.6);
+  EXPECT_THROW(published_segmental_lordosis("L5-L6"), std::invalid_argument);
+}
+
+TEST(LumbarLevels, BadLevelsAndLordosisNameTheParameter)
+{
+  LumbarParameters p = lordotic_column("L3-S1");
+  EXPECT_EQ(check_error(p), "no error");
+  EXPECT_EQ(p.lordosis({"L3-L4", "L4-L5", "L5-S1"}), (std::vector<double>{9.1, 12.7, 21.6}));
+  p.segmental_lordosis = " 8, 10 ,20";
+  EXPECT_EQ(p.lordosis({"L3-L4", "L4-L5", "L5-S1"}), (std::vector<double>{8, 10, 20}));
+  const std::vector<std::pair<std::string, std::string>> bad = {
+    {"8, 10", "expected 3 angles"}, {"8, ten, 20", "'ten' is not a number"},
+    {"8, 10, 50", "between -40 and 40"}, {"8, 10, 20x", "'20x' is not a number"}};
+  for (const auto &[list, message] : bad)
+    {
+      p.segmental_lordosis = list;
+      const std::string e = check_error(p);
+      EXPECT_NE(e.find("Geometry/Segmental lordosis"), std::string::npos) << e;
+      EXPECT_NE(e.find(message), std::string::npos) << e;
+    }
+  p = lordotic_column("L3-L1");
+  EXPECT_NE(check_error(p).find("Geometry/Levels"), std::string::npos);
+  p.levels.clear();
+  p.level = "L4-L6";
+  EXPECT_NE(check_error(p).find("Geometry/Level:"), std::string::npos);
+  p = lordotic_column("L3-S1");
+  p.alignment = "kyphotic";
+  EXPECT_NE(check_error(p).find("Geometry/Sagittal alignment"), std::string::npos);
+}
+
+TEST(LumbarColumn, LordoticDiscsAreWedgesOfThePublishedAngle)
+{
+  LumbarColumn column(lordotic_column("L3-S1"));
+  model::Model m;
+  column.add_to(m);
+  ASSERT_EQ(column.segments(), (std::vector<std::string>{"L3-L4", "L4-L5", "L5-S1"}));
+  for (const std::string &name : column.segments())
+    {
+      const DiscLandmarks &disc = column.disc(name);
+      const model::Frame &f = disc.frame;
+      // Height of disc tissue along the disc's normal at y (anterior) in its frame.
+      const auto thickness = [&](const double y) {
+        double lo = 0, hi = 0;
+        for (double z = -20; z <= 20; z += 0.01)
+          if (is_disc(tissue_at(column, m, f.to_global(dealii::Point<3>(0, y, z)))))
+            {
+              lo = std::min(lo, z);
+              hi = std::max(hi, z);
+            }
+        return hi - lo;
+      };
+      const double half_angle = published_segmental_lordosis(name) * degree / 2;
+      const double b = 0.6 * disc.shape.lower_semi_depth;
+      for (const double y : {-b, 0.0, b})
+        EXPECT_NEAR(thickness(y), disc.shape.height + 2 * y * std::tan(half_angle), 0.03)
+          << name << " at y = " << y;
+      // The centre of the disc is its nucleus, and the segment's own.
+      const auto centre = column.classify(f.to_global(dealii::Point<3>(0, -1, 0)));
+      ASSERT_TRUE(centre);
+      EXPECT_EQ(m.regions[*centre].name, name + " nucleus");
+    }
+}
+
+TEST(LumbarColumn, EachVertebraIsTheStraightOnePlacedRigidly)
+{
+  LumbarParameters straight_parameters = lordotic_column("L3-S1");
+  straight_parameters.alignment = "straight";
+  LumbarColumn lordotic(lordotic_column("L3-S1")), straight(straight_parameters);
+  model::Model ml, ms;
+  lordotic.add_to(ml);
+  straight.add_to(ms);
+  unsigned int compared = 0;
+  for (const std::string &name : straight.vertebrae())
+    {
+      const VertebraLandmarks &a = lordotic.vertebra(name), &b = straight.vertebra(name);
+      // Points of the body and of the pedicles, in the vertebra's own coordinates: the same
+      // region in both columns.
+      const double zm = (b.body_bottom + b.body_top) / 2;
+      for (const dealii::Point<3> &q :
+           {dealii::Point<3>(0, 0, zm), dealii::Point<3>(5, 8, zm + 4),
+            dealii::Point<3>(b.pedicle_x, b.wall_y - 3, b.pedicle_z),
+            dealii::Point<3>(-b.pedicle_x, b.wall_y - 3, b.pedicle_z)})
+        {
+          const auto ra = lordotic.classify(a.frame.to_global(q));
+          const auto rb = straight.classify(b.frame.to_global(q));
+          ASSERT_TRUE(ra && rb) << name;
+          EXPECT_EQ(ml.regions[*ra].name, ms.regions[*rb].name) << name << " at " << q;
+          ++compared;
+        }
+      EXPECT_TRUE(lordotic.inside_vertebral_body(name, a.frame.to_global(dealii::Point<3>(0, 0, zm)),
+                                                 2.0));
+    }
+  EXPECT_EQ(compared, 16u);
+}
+
+TEST(LumbarColumn, NoBoneOfAVertebraCrossesTheMidSurfaceOfItsDiscs)
+{
+  LumbarColumn column(lordotic_column("L2-S1"));
+  model::Model m;
+  column.add_to(m);
+  const Box b = column.bounding_box();
+  unsigned int bone = 0;
+  for (double x = -30; x <= 30; x += 3)
+    for (double y = b.lo[1]; y <= b.hi[1]; y += 1)
+      for (double z = b.lo[2]; z <= b.hi[2]; z += 1)
+        {
+          const dealii::Point<3> p(x, y, z);
+          const auto id = column.classify(p);
+          if (!id || m.regions[*id].body == model::no_index)
+            continue;
+          ++bone;
+          const model::Region &r = m.regions[*id];
+          for (unsigned int s = 0; s < m.segments.size(); ++s)
+            {
+              const double height = m.segments[s].disc_frame.height_of(p);
+              if (m.segments[s].upper == r.body)
+                EXPECT_GT(height, 0) << r.name << " at " << p;
+              if (m.segments[s].lower == r.body)
+                EXPECT_LT(height, 0) << r.name << " at " << p;
+            }
+        }
+  EXPECT_GT(bone, 10000u);
+}
