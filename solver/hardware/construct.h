@@ -33,9 +33,12 @@ namespace bonefusion::hardware
   };
 
   /**
-   * Places the implants the parameters ask for on `anatomy` (in its motion segment; the
-   * anatomy must have exactly one for now) and lists the surgery steps they need. Throws
-   * std::invalid_argument naming the parameter when an implant does not fit.
+   * Places the implants the parameters ask for on `anatomy`, at the vertebrae and discs their
+   * Levels name (screws: every vertebra by default; cages and posterolateral grafts: the
+   * model's only segment by default, named in a model of several), and lists the surgery
+   * steps they need (a discectomy per cage, the facetectomies of the approach and of
+   * Instrumentation/Facetectomy). Throws std::invalid_argument naming the parameter when a
+   * level is not in the model or an implant does not fit.
    */
   Construct build_construct(const InstrumentationParameters &parameters,
                             const anatomy::Anatomy &anatomy);

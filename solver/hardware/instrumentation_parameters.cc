@@ -42,6 +42,11 @@ namespace bonefusion::hardware
       prm.declare_entry("Head height", io::number_text(s.head_height), length,
                         "Distance from the entry point straight back to the rod axis; the head "
                         "diameter is 1.5 times the screw diameter. [mm]");
+      prm.declare_entry("Levels", s.levels, Patterns::Anything(),
+                        "Vertebrae that get screws, comma-separated from the top (L4, L5, S1); "
+                        "empty means every vertebra of the model. [-]");
+      prm.declare_entry("Sides", s.sides, Patterns::Selection("both|left|right"),
+                        "Bilateral screws, or only on one side (unilateral fixation). [-]");
       prm.declare_entry("Material", s.material, Patterns::Anything(),
                         "Name of the screw material in the material library. [-]");
       prm.leave_subsection();
@@ -91,6 +96,10 @@ namespace bonefusion::hardware
         "so it carries nothing. [-]");
       prm.declare_entry("Material", c.material, Patterns::Anything(),
                         "Name of the cage material in the material library. [-]");
+      prm.declare_entry("Levels", c.levels, Patterns::Anything(),
+                        "Discs that get a cage (each after its discectomy, with its own graft), "
+                        "comma-separated (L4-L5, L5-S1); empty means the model's only disc "
+                        "(a model of several segments must name them). [-]");
       prm.leave_subsection();
     }
     {
@@ -103,8 +112,17 @@ namespace bonefusion::hardware
                         "Mediolateral width of each graft strip. [mm]");
       prm.declare_entry("Thickness", io::number_text(g.thickness), length,
                         "Thickness of each graft strip behind the transverse processes. [mm]");
+      prm.declare_entry("Levels", g.levels, Patterns::Anything(),
+                        "Segments whose transverse processes the strips bridge, "
+                        "comma-separated (L4-L5, L5-S1); empty means the model's only segment. "
+                        "[-]");
       prm.leave_subsection();
     }
+    prm.declare_entry("Facetectomy", d.facetectomy, Patterns::Anything(),
+                      "Facet joints resected besides those of the cage's approach, as "
+                      "'<segment> left|right|both' items, comma-separated (L4-L5 left, L5-S1 "
+                      "both); empty means none. A resected joint loses its cartilage and both "
+                      "articular processes. [-]");
     prm.leave_subsection();
   }
 
@@ -119,6 +137,8 @@ namespace bonefusion::hardware
     screws.cranial_angle = prm.get_double("Cranial angle");
     screws.head_height = prm.get_double("Head height");
     screws.material = prm.get("Material");
+    screws.levels = prm.get("Levels");
+    screws.sides = prm.get("Sides");
     prm.leave_subsection();
     prm.enter_subsection("Rods");
     rods.present = prm.get_bool("Present");
@@ -137,12 +157,15 @@ namespace bonefusion::hardware
     cage.nucleus_after_discectomy = prm.get("Nucleus after discectomy");
     cage.facetectomy = prm.get("Facetectomy");
     cage.material = prm.get("Material");
+    cage.levels = prm.get("Levels");
     prm.leave_subsection();
     prm.enter_subsection("Posterolateral graft");
     posterolateral_graft.present = prm.get_bool("Present");
     posterolateral_graft.width = prm.get_double("Width");
     posterolateral_graft.thickness = prm.get_double("Thickness");
+    posterolateral_graft.levels = prm.get("Levels");
     prm.leave_subsection();
+    facetectomy = prm.get("Facetectomy");
     prm.leave_subsection();
     check();
   }
@@ -163,6 +186,8 @@ namespace bonefusion::hardware
         if (std::abs(p.screws.medial_angle) >= 45)
           fail(k + "Medial angle", "must lie in (-45, 45), got " +
                                      io::number_text(p.screws.medial_angle) + " [degrees]");
+        if (p.screws.sides != "both" && p.screws.sides != "left" && p.screws.sides != "right")
+          fail(k + "Sides", "must be both, left or right, got '" + p.screws.sides + "'");
         if (std::abs(p.screws.cranial_angle) >= 45)
           fail(k + "Cranial angle", "must lie in (-45, 45), got " +
                                       io::number_text(p.screws.cranial_angle) + " [degrees]");

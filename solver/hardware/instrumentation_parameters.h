@@ -24,6 +24,8 @@ namespace bonefusion::hardware
       double cranial_angle = 0; ///< deg, tilt in the sagittal plane (+ = tip cranial)
       double head_height = 12;  ///< mm, from entry point back to the rod axis
       std::string material = "Ti-6Al-4V";
+      std::string levels;          ///< vertebrae instrumented, "L4, L5, S1"; empty = all
+      std::string sides = "both";  ///< both | left | right
     } screws;
 
     struct Rods
@@ -47,6 +49,7 @@ namespace bonefusion::hardware
       /** Facet joints resected for the approach: none | approach side | bilateral. */
       std::string facetectomy = "none";
       std::string material = "PEEK";
+      std::string levels; ///< discs, "L4-L5, L5-S1"; empty = the model's only disc
     } cage;
 
     struct PosterolateralGraft
@@ -54,7 +57,10 @@ namespace bonefusion::hardware
       bool present = false;
       double width = 10;    ///< mm (x) of each graft strip
       double thickness = 6; ///< mm (y)
+      std::string levels;   ///< segments bridged; empty = the model's only segment
     } posterolateral_graft;
+    /** Further facet joints resected: "L4-L5 left, L5-S1 both"; empty = none. */
+    std::string facetectomy;
 
     /** Declares subsection "Instrumentation" with every entry's unit in its description. */
     static void declare_parameters(dealii::ParameterHandler &prm);

@@ -38,6 +38,8 @@ namespace bonefusion::hardware
         const anatomy::VertebraLandmarks &v = anatomy.vertebra(name);
         for (const int sx : {-1, 1})
           {
+            if ((sx < 0 && prm.sides == "right") || (sx > 0 && prm.sides == "left"))
+              continue;
             // Direction in the vertebra's frame: tips converge by the medial angle and tilt
             // by the cranial angle.
             const Vec d(

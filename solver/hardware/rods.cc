@@ -15,25 +15,42 @@ namespace bonefusion::hardware
         for (unsigned int i = 0; i < placed.size(); ++i)
           if (placed[i].side == side)
             seats.push_back(i);
+        if (seats.empty())
+          continue;
         if (seats.size() < 2)
-          throw std::invalid_argument("Instrumentation/Rods/Present: a rod needs screws in at "
-                                      "least two vertebrae on each side");
-        const dealii::Point<3> a = screws.rod_seat(seats.back()),
-                               b = screws.rod_seat(seats.front());
-        anatomy::Cylinder rod;
-        rod.axis = (b - a) / (b - a).norm();
-        rod.start = a - prm.overhang * rod.axis;
-        rod.length = (b - a).norm() + 2 * prm.overhang;
-        rod.radius = prm.diameter / 2;
-        rod.finish();
-        rods.push_back(rod);
+          throw std::invalid_argument("Instrumentation/Rods/Present: the " +
+                                      model::side_name(side) + " rod needs screws in at least "
+                                      "two vertebrae on that side, it has one (" +
+                                      placed[seats.front()].vertebra + ")");
+        const unsigned int rod = sides.size();
+        // From the bottom seat up, one straight piece per pair of neighbouring seats; the
+        // first and last reach the overhang beyond the end seats.
+        for (unsigned int k = seats.size() - 1; k > 0; --k)
+          {
+            const dealii::Point<3> a = screws.rod_seat(seats[k]), b = screws.rod_seat(seats[k - 1]);
+            anatomy::Cylinder piece;
+            piece.axis = (b - a) / (b - a).norm();
+            const double before = k + 1 == seats.size() ? prm.overhang : 0;
+            const double after = k == 1 ? prm.overhang : 0;
+            piece.start = a - before * piece.axis;
+            piece.length = (b - a).norm() + (before + after);
+            piece.radius = prm.diameter / 2;
+            piece.finish();
+            rods.push_back(piece);
+            rod_of.push_back(rod);
+            if (k > 1)
+              bends.emplace_back(b, rod);
+          }
         sides.push_back(side);
       }
+    if (sides.empty())
+      throw std::invalid_argument("Instrumentation/Rods/Present: rods need pedicle screws in at "
+                                  "least two vertebrae on a side");
   }
 
   std::string Rods::description() const
   {
-    return std::to_string(rods.size()) + " rods (" + prm.material + ")";
+    return std::to_string(sides.size()) + " rods (" + prm.material + ")";
   }
 
   void Rods::add_to(model::Model &m)
@@ -56,7 +73,11 @@ namespace bonefusion::hardware
   {
     for (unsigned int i = 0; i < rods.size(); ++i)
       if (rods[i].contains(p))
-        return Claim::of(regions[i]);
+        return Claim::of(regions[rod_of[i]]);
+    const double r = prm.diameter / 2;
+    for (const auto &[centre, rod] : bends)
+      if ((p - centre).norm_square() <= r * r)
+        return Claim::of(regions[rod]);
     return Claim::none();
   }
 

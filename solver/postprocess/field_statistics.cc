@@ -42,7 +42,13 @@ namespace bonefusion::postprocess
                                   dealii::update_gradients | dealii::update_JxW_values);
     mechanics::CellKinematics kinematics;
     dealii::Vector<double> u(fe.n_dofs_per_cell());
-    MeanMax screw_vm, rod_vm, graft_strain, graft_compression, endplate_stress, nucleus_p, cage_vm;
+    MeanMax screw_vm, rod_vm, graft_strain, graft_compression, endplate_stress, cage_vm;
+    // Nucleus pressure per motion segment (the last entry: nuclei of no segment).
+    std::vector<MeanMax> nucleus_p(model.segments.size() + 1);
+    const auto nucleus_of = [&](const unsigned int id) -> MeanMax & {
+      const int s = model.regions[id].segment;
+      return s == model::no_index ? nucleus_p.back() : nucleus_p.at(s);
+    };
 
     for (const auto &cell : system.dofs().active_cell_iterators())
       if (cell->is_locally_owned())
@@ -77,15 +83,17 @@ namespace bonefusion::postprocess
                   graft_compression.add(-(normal * (eps * normal)), JxW);
                 }
               else if (t == Tissue::nucleus)
-                nucleus_p.add(-dealii::trace(sigma) / 3.0, JxW);
+                nucleus_of(cell->material_id()).add(-dealii::trace(sigma) / 3.0, JxW);
               else if (endplate_under_cage)
                 endplate_stress.add(-(normal * (sigma * normal)), JxW); // normal to the endplate
             }
         }
 
     // Reduce: sums of integral/volume, maxima separately.
-    std::vector<MeanMax *> all = {&screw_vm,          &rod_vm,          &cage_vm,  &graft_strain,
-                                  &graft_compression, &endplate_stress, &nucleus_p};
+    std::vector<MeanMax *> all = {&screw_vm,          &rod_vm, &cage_vm, &graft_strain,
+                                  &graft_compression, &endplate_stress};
+    for (MeanMax &m : nucleus_p)
+      all.push_back(&m);
     std::vector<double> sums, maxima;
     for (const MeanMax *m : all)
       {
@@ -102,14 +110,21 @@ namespace bonefusion::postprocess
         all[i]->max = maxima[i];
       }
 
-    return {{"screw_peak_von_mises_MPa", screw_vm.peak()},
+    NamedValues values = {{"screw_peak_von_mises_MPa", screw_vm.peak()},
             {"rod_peak_von_mises_MPa", rod_vm.peak()},
             {"cage_peak_von_mises_MPa", cage_vm.peak()},
             {"graft_mean_equivalent_strain", graft_strain.mean()},
             {"graft_peak_equivalent_strain", graft_strain.peak()},
             {"graft_mean_axial_compressive_strain", graft_compression.mean()},
             {"endplate_under_cage_mean_stress_MPa", endplate_stress.mean()},
-            {"endplate_under_cage_peak_stress_MPa", endplate_stress.peak()},
-            {"nucleus_mean_pressure_MPa", nucleus_p.mean()}};
+            {"endplate_under_cage_peak_stress_MPa", endplate_stress.peak()}};
+    // One column per segment ("L4_L5_nucleus_mean_pressure_MPa"; the plain name for a model
+    // of one segment or a mesh without segments).
+    for (unsigned int s = 0; s < model.segments.size(); ++s)
+      values.emplace_back(model.segment_column(s, "nucleus_mean_pressure_MPa"),
+                          nucleus_p[s].mean());
+    if (model.segments.empty())
+      values.emplace_back("nucleus_mean_pressure_MPa", nucleus_p.back().mean());
+    return values;
   }
 } // namespace bonefusion::postprocess

@@ -22,13 +22,18 @@ namespace bonefusion::postprocess
     };
   }
 
-  std::vector<Resultant> load_path_resultants(const Context &context,
-                                              const mechanics::Vector &solution, const int s)
+  std::map<unsigned int, Resultant> region_resultants(const Context &context,
+                                                      const mechanics::Vector &solution,
+                                                      const int s)
   {
     const model::Model &model = context.model;
-    const auto resultants =
-      section_resultants(context.system, solution, model.segments.at(s).disc_frame,
-                         context.segment_reference(s), below_segment(model, s));
+    return section_resultants(context.system, solution, model.segments.at(s).disc_frame,
+                              context.segment_reference(s), below_segment(model, s));
+  }
+
+  std::vector<Resultant> by_load_path(const model::Model &model,
+                                      const std::map<unsigned int, Resultant> &resultants)
+  {
     const std::vector<std::string> paths = load_paths(model);
     std::vector<Resultant> result(paths.size());
     for (unsigned int k = 0; k < paths.size(); ++k)
@@ -43,6 +48,12 @@ namespace bonefusion::postprocess
               }
           }
     return result;
+  }
+
+  std::vector<Resultant> load_path_resultants(const Context &context,
+                                              const mechanics::Vector &solution, const int s)
+  {
+    return by_load_path(context.model, region_resultants(context, solution, s));
   }
 
   LoadSharing::LoadSharing(const Context &c)
@@ -60,7 +71,9 @@ namespace bonefusion::postprocess
       {
         const model::Frame &frame = model.segments[s].disc_frame;
         const auto column = [&](const std::string &name) { return model.segment_column(s, name); };
-        const std::vector<Resultant> parts = load_path_resultants(context, result.solution, s);
+        const std::map<unsigned int, Resultant> regions =
+          region_resultants(context, result.solution, s);
+        const std::vector<Resultant> parts = by_load_path(model, regions);
         // The applied load as it acts about this segment's reference point.
         const loads::PlaneSection &section = context.loaded_section;
         const dealii::Point<3> centroid(section.cx, section.cy, section.z);
@@ -89,6 +102,15 @@ namespace bonefusion::postprocess
                               (total.moment - applied_moment).norm()) /
                              (load.force.norm() * length_scale + applied_moment.norm());
         table.add(column("load_sharing_relative_error"), error);
+        // Force through each facet joint's cartilage where the cut crosses it (0 once the
+        // joint is resected).
+        for (const model::FacetJoint &joint : model.facet_joints)
+          if (joint.segment == static_cast<int>(s))
+            {
+              const auto it = regions.find(joint.region);
+              table.add(column("facet_" + model::side_name(joint.side) + "_force_N"),
+                        it == regions.end() ? 0.0 : it->second.force.norm());
+            }
       }
   }
 

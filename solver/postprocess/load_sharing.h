@@ -5,7 +5,8 @@
  * posterior elements with the facet joints, posterolateral graft, ligaments, and any other
  * path a region names — as force along the disc normal [N], moment in the segment's axes
  * [N mm] and the fraction of the applied load, plus the relative error of their sum against
- * the applied load (conservation: it is the solver's residual).
+ * the applied load (conservation: it is the solver's residual), and the force through each
+ * facet joint's cartilage (facet_left_force_N, facet_right_force_N).
  *
  * In a run over time: the fractions of the first activity's axial force carried by graft and
  * cage, rods and screws, the posterior elements (with the posterolateral graft) and the disc
@@ -30,6 +31,14 @@ namespace bonefusion::postprocess
 
   /** The cells below segment s's cut (model::Model::below_segment). */
   BelowSection below_segment(const model::Model &model, int s);
+
+  /** Resultant of each region (material id) through segment s's cut. Collective. */
+  std::map<unsigned int, Resultant> region_resultants(const Context &context,
+                                                      const mechanics::Vector &solution, int s);
+
+  /** Region resultants summed per load path, in load_paths(model) order. */
+  std::vector<Resultant> by_load_path(const model::Model &model,
+                                      const std::map<unsigned int, Resultant> &resultants);
 
   /** The resultant of each load path of segment s through its mid-surface, in
    *  load_paths(model) order. Collective. */

@@ -212,7 +212,7 @@ TEST(GeometryParameters, DefaultsRoundTripAndEveryEntryHasAUnit)
           doc.clear();
         }
     }
-  EXPECT_EQ(entries, 40u);
+  EXPECT_EQ(entries, 45u);
 }
 
 TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)

@@ -10,8 +10,12 @@
 #include "anatomy/lumbar_column.h"
 #include "anatomy/lumbar_levels.h"
 #include "anatomy/sagittal_alignment.h"
+#include "core/parametric_model.h"
+#include "hardware/pedicle_screws.h"
+#include "hardware/rods.h"
 
 #include <cmath>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -245,4 +249,120 @@ TEST(LumbarColumn, NoBoneOfAVertebraCrossesTheMidSurfaceOfItsDiscs)
             }
         }
   EXPECT_GT(bone, 10000u);
+}
+
+namespace
+{
+  /** The instrumented L3-S1 column of cases/l4s1_tlif_ti.prm (screws L4-S1, rods, TLIF cages
+   *  at L4-L5 and L5-S1), resolution 3 mm. */
+  hardware::InstrumentationParameters two_level_tlif()
+  {
+    hardware::InstrumentationParameters p;
+    p.screws.present = true;
+    p.screws.levels = "L4, L5, S1";
+    p.rods.present = true;
+    p.cage.type = "TLIF";
+    p.cage.levels = "L5-S1, L4-L5";
+    p.cage.facetectomy = "approach side";
+    return p;
+  }
+
+  /** The message of the exception building the model throws, or "no error". */
+  std::string construct_error(const LumbarParameters &g, const hardware::InstrumentationParameters &i)
+  {
+    try
+      {
+        const core::ParametricModel model(g, i, 3.0);
+      }
+    catch (const std::invalid_argument &e)
+      {
+        return e.what();
+      }
+    return "no error";
+  }
+} // namespace
+
+// Requirement (issue 16): hardware and surgery at any levels of a column: screws at the listed
+// vertebrae and sides, rods contoured through every seat on their side, a cage (with its
+// discectomy and graft) at each listed disc, facetectomy per level and side; levels outside
+// the model, a rod with one screw and a column without cage levels fail naming the parameter.
+TEST(ColumnHardware, TwoLevelConstructIsPlacedAtItsLevels)
+{
+  const LumbarParameters g = lordotic_column("L3-S1");
+  hardware::InstrumentationParameters p = two_level_tlif();
+  p.facetectomy = "L3-L4 right";
+  const core::ParametricModel built(g, p, 3.0);
+  const model::Model &m = built.model();
+  const auto *screws = built.construct().find<hardware::PedicleScrews>();
+  const auto *rods = built.construct().find<hardware::Rods>();
+  ASSERT_TRUE(screws && rods);
+  EXPECT_EQ(screws->screws().size(), 6u);
+  EXPECT_EQ(screws->screws().front().vertebra, "L4");
+  // Each rod bends at L5: two straight pieces per side, every seat on the rod's axis.
+  ASSERT_EQ(rods->cylinders().size(), 4u);
+  for (unsigned int i = 0; i < screws->screws().size(); ++i)
+    {
+      const dealii::Point<3> seat = screws->rod_seat(i);
+      double distance = 1e9;
+      for (const anatomy::Cylinder &c : rods->cylinders())
+        {
+          const double t = (seat - c.start) * c.axis;
+          if (t >= 0 && t <= c.length)
+            distance = std::min(distance, (seat - c.start - t * c.axis).norm());
+        }
+      EXPECT_LT(distance, 1e-9) << i;
+    }
+  // In a lordotic column the seats do not lie on one line: the rod is contoured.
+  EXPECT_LT(rods->cylinders()[0].axis * rods->cylinders()[1].axis, std::cos(5 * degree));
+  // Cages and grafts at both discs, their own graft regions; the approach side's joints and
+  // the extra right joint of L3-L4 are gone.
+  for (const std::string segment : {"L4-L5", "L5-S1"})
+    {
+      EXPECT_NO_THROW(m.body(segment + " TLIF cage")) << segment;
+      bool graft = false;
+      for (const model::Region &r : m.regions.all())
+        graft = graft || r.name == segment + " graft";
+      EXPECT_TRUE(graft) << segment;
+    }
+  unsigned int resected = 0;
+  for (const auto &step : built.construct().surgery)
+    resected += step->description().find("facetectomy") != std::string::npos;
+  EXPECT_EQ(resected, 3u);
+
+  // Unilateral: one rod, three screws.
+  p.screws.sides = "left";
+  const core::ParametricModel left(g, p, 3.0);
+  EXPECT_EQ(left.construct().find<hardware::PedicleScrews>()->screws().size(), 3u);
+  EXPECT_EQ(left.construct().find<hardware::Rods>()->cylinders().size(), 2u);
+}
+
+TEST(ColumnHardware, LevelsOutsideTheModelFailNamingTheParameter)
+{
+  const LumbarParameters g = lordotic_column("L3-S1");
+  const std::vector<std::pair<std::function<void(hardware::InstrumentationParameters &)>,
+                              std::vector<std::string>>>
+    cases = {
+      {[](auto &p) { p.screws.levels = "L2, L3"; },
+       {"Instrumentation/Pedicle screws/Levels", "'L2' is not a vertebra", "L3, L4, L5, S1"}},
+      {[](auto &p) { p.screws.levels = "L4"; },
+       {"Instrumentation/Rods/Present", "at least two vertebrae", "(L4)"}},
+      {[](auto &p) { p.cage.levels = ""; },
+       {"Instrumentation/Cage/Levels", "name the disc", "L3-L4, L4-L5, L5-S1"}},
+      {[](auto &p) { p.cage.levels = "L2-L3"; },
+       {"Instrumentation/Cage/Levels", "'L2-L3' is not a disc"}},
+      {[](auto &p) { p.cage.levels = "L4-L5, L4-L5"; },
+       {"Instrumentation/Cage/Levels", "named twice"}},
+      {[](auto &p) { p.facetectomy = "L4-L5 up"; },
+       {"Instrumentation/Facetectomy", "'L4-L5 up'"}},
+      {[](auto &p) { p.facetectomy = "L1-L2 left"; },
+       {"Instrumentation/Facetectomy", "'L1-L2' is not a segment"}},
+    };
+  for (const auto &[change, expected] : cases)
+    {
+      hardware::InstrumentationParameters p = two_level_tlif();
+      change(p);
+      const std::string e = construct_error(g, p);
+      for (const std::string &part : expected)
+        EXPECT_NE(e.find(part), std::string::npos) << e;
+    }
 }
