@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Requirement (issue 16): the lordotic L3-S1 column runs end to end and gives the same
+per-level results on 1 and 2 ranks; the hybrid protocol (scripts/bonefusion-hybrid) brings the
+two-level L4-S1 construct to the intact column's total motion within 1 %, the free level
+above the fusion moves more and the fused levels less; a failed comparison leaves no
+hybrid.csv and names the problem.
+
+  check_column.py ranks  --bonefusion EXE --case cases/l3s1_intact.prm --output DIR
+  check_column.py hybrid --bonefusion EXE --case cases/l3s1_intact.prm
+                         --instrumented cases/l4s1_tlif_ti.prm --output DIR [--np 2]
+Both at 4 mm voxels with flexion and left axial rotation (coarse: minutes, not hours).
+"""
+import argparse
+import csv
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from verification_common import Checks, add_run_arguments, run_bonefusion  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+COARSE = {"Discretization/Voxel size": "4",
+          "Loads/Load cases": "flexion, left axial rotation"}
+
+
+def rows(directory):
+    with open(os.path.join(directory, "statistics.csv"), newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def check_ranks(args, checks):
+    """np 1 and np 2 give the same per-level results (CG tolerance)."""
+    base = os.path.abspath(args.output)
+    results = {}
+    for np in (1, 2):
+        args.np, args.output = np, os.path.join(base, "np%d" % np)
+        run_bonefusion(args, COARSE)
+        results[np] = rows(args.output)
+    per_level = [c for c in results[1][0] if c[:2] in ("L3", "L4", "L5")
+                 and not c.endswith("relative_error")]
+    checks.check(len(per_level) > 60, f"{len(per_level)} per-level columns (3 levels)")
+    worst, where = 0.0, ""
+    for a, b in zip(results[1], results[2]):
+        for c in per_level:
+            va, vb = float(a[c] or "nan"), float(b[c] or "nan")
+            if math.isnan(va) and math.isnan(vb):
+                continue
+            scale = max(abs(float(r[c] or 0)) for r in results[1]) or 1.0
+            if abs(va - vb) / scale > worst:
+                worst, where = abs(va - vb) / scale, f"{c} [{a['load_case']}]"
+    print(f"np 1 vs np 2: largest difference {worst:.1e} of a column's scale ({where})")
+    checks.check(worst < 1e-5, f"np 1 and np 2 agree to {worst:.1e} of each column's scale "
+                 f"(worst {where})")
+    for r in results[2]:
+        for level in ("L3_L4", "L4_L5", "L5_S1"):
+            e = float(r[level + "_load_sharing_relative_error"])
+            checks.check(e < 1e-6, f"{r['load_case']}: {level} load sharing sums to the "
+                         f"applied moment ({e:.1e})")
+        checks.check(all(float(r[level + "_primary_rotation_deg"]) > 0.3
+                         for level in ("L3_L4", "L4_L5", "L5_S1")),
+                     f"{r['load_case']}: every level moves in the loaded direction")
+
+
+def hybrid_command(args, instrumented, output):
+    # The script runs with its own interpreter (Debian's python3, which has matplotlib).
+    command = [os.path.join(ROOT, "scripts", "bonefusion-hybrid"), args.case,
+               instrumented, "--output", output, "--bonefusion", args.bonefusion,
+               "--np", str(args.np)]
+    for key, value in COARSE.items():
+        command += ["--set", f"{key}={value}"]
+    return command
+
+
+def check_hybrid(args, checks):
+    output = os.path.abspath(args.output)
+    shutil.rmtree(output, ignore_errors=True)
+    command = hybrid_command(args, args.instrumented, output)
+    env = dict(os.environ, BONEFUSION_MPIRUN=args.mpirun)
+    print("running:", " ".join(command), flush=True)
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=env)
+    print(result.stdout[-3000:])
+    checks.check(result.returncode == 0, f"bonefusion-hybrid exits 0 (got {result.returncode})")
+    table = os.path.join(output, "hybrid.csv")
+    png = os.path.join(output, "hybrid.png")
+    checks.check(os.path.exists(table) and os.path.exists(png) and os.path.getsize(png) > 10000,
+                 "hybrid.csv and hybrid.png written")
+    if not os.path.exists(table):
+        return
+    with open(table, newline="") as f:
+        hybrid = list(csv.DictReader(f))
+    for case in ("flexion", "left axial rotation"):
+        r = {row["level"]: row for row in hybrid if row["load_case"] == case}
+        checks.check(set(r) == {"L3-L4", "L4-L5", "L5-S1"}, f"{case}: three levels reported")
+        if len(r) != 3:
+            continue
+        intact, construct = float(r["L3-L4"]["intact_total_deg"]), \
+            float(r["L3-L4"]["instrumented_total_deg"])
+        checks.check(abs(construct / intact - 1) <= 0.01,
+                     f"{case}: construct total {construct:.3f} deg = intact {intact:.3f} deg "
+                     f"within 1 %")
+        moment = float(r["L3-L4"]["hybrid_moment_Nm"])
+        checks.check(moment > 7.5, f"{case}: the stiffer construct needs more than the intact "
+                     f"7.5 N m ({moment:.2f} N m)")
+        above = float(r["L3-L4"]["rotation_change_percent"])
+        checks.check(above > 10, f"{case}: the free level above the fusion moves more "
+                     f"({above:+.1f} %)")
+        for level in ("L4-L5", "L5-S1"):
+            fused = float(r[level]["rotation_change_percent"])
+            checks.check(fused < -50, f"{case}: fused {level} moves less ({fused:+.1f} %)")
+
+    # Bad input: a construct on other levels than the intact model fails, with no table.
+    other = os.path.join(output, "l4s1_only.prm")
+    with open(args.instrumented) as src, open(other, "w") as dst:
+        dst.write(src.read().replace("set Levels = L3-S1", "set Levels = L4-S1"))
+    bad = os.path.join(output, "bad")
+    result = subprocess.run(hybrid_command(args, other, bad), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+    checks.check(result.returncode == 1 and "different levels" in result.stdout and
+                 not os.path.exists(os.path.join(bad, "hybrid.csv")),
+                 "models on different levels: exit 1 naming it, no hybrid.csv "
+                 f"(exit {result.returncode}: {result.stdout.strip().splitlines()[-1:]})")
+    result = subprocess.run(hybrid_command(args, os.path.join(output, "missing.prm"), bad),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    checks.check(result.returncode == 1 and "missing.prm" in result.stdout,
+                 "a missing case file: exit 1 naming it")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("mode", choices=["ranks", "hybrid"])
+    parser.add_argument("--instrumented", help="instrumented case file (hybrid)")
+    add_run_arguments(parser)
+    args = parser.parse_args()
+    checks = Checks()
+    if args.mode == "ranks":
+        check_ranks(args, checks)
+    else:
+        check_hybrid(args, checks)
+    checks.finish()
+
+
+if __name__ == "__main__":
+    main()
