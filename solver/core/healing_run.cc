@@ -259,15 +259,23 @@ namespace bonefusion::core
                                writer_steps++, "day " + std::to_string(t), t);
                 }
             const unsigned int row = table.n_rows() - 1;
-            const auto value = [&](const std::string &c) {
-              return table.value(row, model.segment_column(0, c));
-            };
             log << "Day " << std::setw(6) << std::fixed << std::setprecision(1) << t
-                << std::defaultfloat << std::setprecision(6) << ": graft modulus "
-                << value("graft_mean_modulus_MPa") << " MPa, bridged "
-                << value("graft_bridging_fraction") << ", ROM F/E "
-                << value("rom_flexion_extension_deg") << " deg (" << step_timer.wall_time() << " s)"
-                << std::endl;
+                << std::defaultfloat << std::setprecision(6) << ":";
+            // Each level: its graft where it has one, its motion.
+            for (unsigned int s = 0; s < model.segments.size(); ++s)
+              {
+                const auto value = [&](const std::string &c) {
+                  return table.value(row, model.segment_column(s, c));
+                };
+                const bool several = model.segments.size() > 1;
+                const double modulus = value("graft_mean_modulus_MPa");
+                log << (s > 0 ? ";" : "") << (several ? " " + model.segments[s].name : "");
+                if (!several || std::isfinite(modulus))
+                  log << " graft modulus " << modulus << " MPa, bridged "
+                      << value("graft_bridging_fraction") << ",";
+                log << " ROM F/E " << value("rom_flexion_extension_deg") << " deg";
+              }
+            log << " (" << step_timer.wall_time() << " s)" << std::endl;
             if (last)
               {
                 for (const auto &p : postprocessors)

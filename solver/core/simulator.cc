@@ -203,13 +203,15 @@ namespace bonefusion::core
         table.start_row(load.name, 0.0);
         for (const auto &p : postprocessors)
           p->evaluate(postprocess::SolvedLoad{load, u, solve}, table);
-        if (!model.segments.empty())
+        // Each level's motion in its own frame (one line per motion segment).
+        for (unsigned int s = 0; s < model.segments.size(); ++s)
           {
             const unsigned int row = table.n_rows() - 1;
             const auto value = [&](const std::string &c) {
-              return table.value(row, model.segment_column(0, c));
+              return table.value(row, model.segment_column(s, c));
             };
-            log << "    rotation (x, y, z) = (" << std::fixed << std::setprecision(3)
+            log << "    " << (model.segments.size() > 1 ? model.segments[s].name + " " : "")
+                << "rotation (x, y, z) = (" << std::fixed << std::setprecision(3)
                 << value("rotation_x_deg") << ", " << value("rotation_y_deg") << ", "
                 << value("rotation_z_deg") << ") deg; load-sharing sum error " << std::scientific
                 << std::setprecision(1) << value("load_sharing_relative_error") << std::defaultfloat

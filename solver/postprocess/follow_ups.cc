@@ -86,6 +86,18 @@ namespace bonefusion::postprocess
                              << ", ROM F/E " << table.value(r, column("rom_flexion_extension_deg"))
                              << " deg" << std::endl;
             }
+        bool has_graft = !several;
+        for (unsigned int r = 0; r < table.n_rows(); ++r)
+          has_graft = has_graft || std::isfinite(table.value(r, column("graft_mean_modulus_MPa")));
+        if (!has_graft)
+          {
+            // A free level of a column (above or below a fusion): nothing to fuse.
+            metadata[column("time_to_fusion_days")] = "no graft";
+            if (context.log)
+              *context.log << "Time to fusion at " << model.segments[s].name
+                           << ": no graft at this level" << std::endl;
+            continue;
+          }
         const double fusion = time_to_fusion(table, column("graft_bridging_fraction"), threshold);
         metadata[column("time_to_fusion_days")] =
           std::isfinite(fusion) ? std::to_string(fusion) : "not reached";
