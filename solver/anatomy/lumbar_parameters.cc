@@ -1,6 +1,7 @@
 #include "anatomy/lumbar_parameters.h"
 #include "anatomy/lumbar_levels.h"
 #include "io/number_text.h"
+#include "loads/surface_load_case.h"
 
 #include <deal.II/base/parameter_handler.h>
 
@@ -165,18 +166,7 @@ namespace bonefusion::anatomy
       {
         const auto first = item.find_first_not_of(" \t"), last = item.find_last_not_of(" \t");
         item = first == std::string::npos ? "" : item.substr(first, last - first + 1);
-        std::size_t used = 0;
-        double angle = 0;
-        try
-          {
-            angle = std::stod(item, &used);
-          }
-        catch (const std::exception &)
-          {
-            used = 0;
-          }
-        if (used == 0 || used != item.size())
-          fail("Segmental lordosis", "'" + item + "' is not a number [deg]");
+        const double angle = loads::parse_finite_number(item, "Geometry/Segmental lordosis");
         if (!(std::abs(angle) <= 40))
           fail("Segmental lordosis",
                "angles must lie between -40 and 40, got " + io::number_text(angle) + " [deg]");

@@ -138,8 +138,8 @@ TEST(LumbarLevels, BadLevelsAndLordosisNameTheParameter)
   p.segmental_lordosis = " 8, 10 ,20";
   EXPECT_EQ(p.lordosis({"L3-L4", "L4-L5", "L5-S1"}), (std::vector<double>{8, 10, 20}));
   const std::vector<std::pair<std::string, std::string>> bad = {
-    {"8, 10", "expected 3 angles"}, {"8, ten, 20", "'ten' is not a number"},
-    {"8, 10, 50", "between -40 and 40"}, {"8, 10, 20x", "'20x' is not a number"}};
+    {"8, 10", "expected 3 angles"}, {"8, ten, 20", "'ten' is not a finite number"},
+    {"8, 10, 50", "between -40 and 40"}, {"8, 10, 20x", "'20x' is not a finite number"}};
   for (const auto &[list, message] : bad)
     {
       p.segmental_lordosis = list;
