@@ -8,6 +8,8 @@ load-case studies (one row per load case):
   rom.png             primary rotation [deg] per load case (mode) and case
   rom_reduction.png   % reduction of that rotation against the reference case ('reference ='
                       in the study, else the first completed case)
+  rom_per_level.png   models of several levels: primary rotation [deg] of each level per load
+                      case and case
   load_share.png      load share per part [-] as stacked bars, one panel per load case
   implant_stress.png  rod and screw peak von Mises stress [MPa]
   endplate_stress.png peak (and mean) stress on the endplate under the cage [MPa]
@@ -25,6 +27,7 @@ Usage: study_report.py OUTPUT_DIR   (gathers the study first; needs numpy, h5py,
 
 import html
 import math
+import re
 import os
 import sys
 
@@ -36,6 +39,10 @@ DAYS_PER_MONTH = 365.25 / 12
 PART_LABELS = {"disc": "disc", "cage": "cage", "graft": "graft", "graft_cage": "graft + cage",
                "rods_screws": "rods + screws", "posterior": "posterior elements",
                "posterolateral_graft": "posterolateral graft", "ligaments": "ligaments"}
+
+
+# Column prefix of a motion segment in a model of several ("L3_L4", "L5_S1").
+LEVEL_PREFIX = re.compile(r"^[CTLS]\d+_[CTLS]\d+$")
 
 
 def _finite(value):
@@ -157,6 +164,8 @@ class Report:
         else:
             self.skip("Range of motion", [column])
 
+        self.per_level_figure()
+
         parts = [c for c in self.table.columns
                  if c.startswith("share_") and c.endswith("_fraction") and self.has(c)]
         if parts:
@@ -244,6 +253,33 @@ class Report:
                     rows.append([case, row.get("load_case", "")] +
                                 ["%.4g" % row[k] if _finite(row.get(k)) else "" for k in keys])
         self.add_table("Key results per case and load case", ["case", "load case"] + keys, rows)
+
+    def per_level_figure(self):
+        """Columns of several levels (L3_L4_primary_rotation_deg, ...): one panel per load
+        case, the levels on the axis, a bar per case."""
+        suffix = "_primary_rotation_deg"
+        levels = [c[:-len(suffix)] for c in self.table.columns
+                  if c.endswith(suffix) and LEVEL_PREFIX.match(c[:-len(suffix)])
+                  and self.has(c)]
+        if not levels:
+            return
+        load_cases = self.load_cases_with(levels[0] + suffix)
+        columns = min(3, len(load_cases))
+        rows = int(math.ceil(len(load_cases) / columns))
+        figure, axes = self.plt.subplots(rows, columns, figsize=(4.8 * columns, 3.8 * rows),
+                                         squeeze=False)
+        for index, load_case in enumerate(load_cases):
+            axis = axes[index // columns][index % columns]
+            self.grouped_bars(axis, [level.replace("_", "-") for level in levels], None,
+                              "primary rotation [deg]",
+                              values=lambda case, level, lc=load_case:
+                              self.value(case, lc, level.replace("-", "_") + suffix))
+            axis.set_title(load_case)
+        for index in range(len(load_cases), rows * columns):
+            axes[index // columns][index % columns].axis("off")
+        self.save(figure, "rom_per_level.png",
+                  "Primary rotation of each level [deg] per load case and case (models of "
+                  "several levels: the fused levels and the free ones above and below).")
 
     # --- healing studies ---------------------------------------------------------------
     def healing_figures(self):

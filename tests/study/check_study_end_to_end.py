@@ -104,6 +104,37 @@ def main():
         page = handle.read()
     check(all(n in page for n in names), "index.html names every case")
 
+    # 1b. a study of columns: the report shows each level's motion (rom_per_level.png)
+    column = os.path.join(args.output, "column.study")
+    with open(column, "w") as handle:
+        handle.write("""[study]
+name = column
+base = %s
+design = full factorial
+set = Discretization/Voxel size=4
+set = Output/Write visualization=false
+set = Loads/Load cases=flexion
+set = Facet joints/Contact=bonded
+set = Ligaments/Behaviour=linear
+[factor fusion]
+one-level = Instrumentation/Cage/Levels=L5-S1
+one-level = Instrumentation/Pedicle screws/Levels=L5, S1
+two-level = Instrumentation/Cage/Levels=L4-L5, L5-S1
+""" % os.path.join(ROOT, "cases", "l4s1_tlif_ti.prm"))
+    out_column = os.path.join(args.output, "column_out")
+    code, text = tool("run", column, "--output", out_column, *common)
+    print(text)
+    check(code == 0, "column study: exit code 0")
+    code, text = tool("report", column, "--output", out_column, "--no-views")
+    path = os.path.join(out_column, "report", "rom_per_level.png")
+    check(code == 0 and os.path.isfile(path) and os.path.getsize(path) > 10000,
+          "column study: report/rom_per_level.png written")
+    with open(os.path.join(out_column, "study.csv"), newline="") as handle:
+        column_rows = list(csv.DictReader(handle))
+    motion = {r["fusion"]: float(r["L4_L5_primary_rotation_deg"]) for r in column_rows}
+    check(motion.get("one-level", 0) > 3 * motion.get("two-level", 1),
+          "column study: L4-L5 moves more when only L5-S1 is fused (%s)" % motion)
+
     # 2. a second run skips the completed cases
     stamps = {n: os.path.getmtime(os.path.join(out, "cases", n, "COMPLETED")) for n in names}
     code, text = tool("run", good, "--output", out, *common)
