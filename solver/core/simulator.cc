@@ -255,7 +255,8 @@ namespace bonefusion::core
           }
         else
           {
-            metadata["level"] = prm.anatomy.level;
+            metadata["level"] =
+              prm.anatomy.levels.empty() ? prm.anatomy.level : prm.anatomy.levels;
             metadata["cage"] = prm.instrumentation.cage.type;
             metadata["rod_material"] =
               prm.instrumentation.rods.present ? prm.instrumentation.rods.material : "none";
