@@ -147,11 +147,13 @@ namespace bonefusion::postprocess
     if (cut.empty())
       {
         cut.assign(context.system.dofs().get_triangulation().n_active_cells(), 0.0f);
+        std::vector<BelowSection> below;
+        for (unsigned int s = 0; s < context.model.segments.size(); ++s)
+          below.push_back(below_segment(context.model, s));
         for (const auto &cell : context.system.dofs().active_cell_iterators())
           if (cell->is_locally_owned())
-            for (unsigned int s = 0; s < context.model.segments.size(); ++s)
-              if (on_cut(cell, context.model.segments[s].disc_frame,
-                         below_segment(context.model, s)))
+            for (unsigned int s = 0; s < below.size(); ++s)
+              if (on_cut(cell, context.model.segments[s].disc_frame, below[s]))
                 cut[cell->active_cell_index()] = s + 1;
       }
     fields.emplace_back("load_sharing_cut", cut);
