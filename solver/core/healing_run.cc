@@ -33,7 +33,7 @@ namespace bonefusion::core
 
   mechanics::ContactSolve Simulator::solve_warm(const loads::AppliedLoad &load)
   {
-    const mechanics::Vector rhs = system->traction_rhs(loaded_boundary, load.traction, true);
+    const mechanics::Vector rhs = load_vector(load, true);
     auto &u = previous_solutions[load.name];
     const bool warm = u.size() == system->dofs().n_dofs();
     if (!warm)

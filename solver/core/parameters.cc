@@ -158,6 +158,12 @@ namespace bonefusion::core
     if (!geometry.from_mesh_file)
       {
         ParametricModel model(anatomy, instrumentation);
+        if (loads.follower_through_bodies(model.model().segments.size()) &&
+            loads.follower_preload > 0 && loads.follower_offset != 0)
+          throw std::invalid_argument(
+            "Loads/Follower path offset: the follower path through the vertebral bodies passes "
+            "through their centroids (body forces have no lever arm); set the offset to 0 or "
+            "use 'Loads/Follower path = loaded surface'");
         for (const auto &[region, material] : region_materials.overrides)
           if (!model.model().regions.has(region))
             {

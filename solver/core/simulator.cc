@@ -108,8 +108,19 @@ namespace bonefusion::core
           result.push_back(loads::applied(lc, section, prm.mesh_model.loaded_boundary, range));
       }
     else
-      for (const loads::LoadCase &lc : prm.loads.load_cases())
-        result.push_back(loads::applied(lc, section));
+      {
+        const bool through_bodies = prm.loads.follower_through_bodies(model.segments.size()) &&
+                                    prm.loads.follower_preload > 0;
+        std::vector<loads::VertebraForce> follower;
+        if (through_bodies)
+          follower = loads::follower_path_forces(follower_guides(), prm.loads.follower_preload);
+        for (const loads::LoadCase &lc : prm.loads.load_cases(!through_bodies))
+          {
+            result.push_back(loads::applied(lc, section));
+            if (lc.primary_axis.norm() > 0) // the preload goes with the moment cases
+              result.back().vertebra_forces = follower;
+          }
+      }
     return result;
   }
 
@@ -147,6 +158,19 @@ namespace bonefusion::core
         << ": area " << section.area << " mm^2, centroid (" << section.cx << ", " << section.cy
         << ", " << section.z << ") mm" << std::endl;
     const std::vector<loads::AppliedLoad> loads = load_cases(section);
+    for (const loads::AppliedLoad &load : loads)
+      if (!load.vertebra_forces.empty())
+        {
+          log << "Follower preload " << prm.loads.follower_preload
+              << " N through the vertebral bodies (with the moment cases), force on each "
+                 "vertebra [N]:";
+          for (const loads::VertebraForce &f : load.vertebra_forces)
+            log << " " << model.bodies.at(f.body).name << " (" << std::fixed
+                << std::setprecision(1) << f.force[0] << ", " << f.force[1] << ", " << f.force[2]
+                << ")";
+          log << std::defaultfloat << std::setprecision(6) << std::endl;
+          break;
+        }
     const postprocess::Context context = postprocess_context(section);
     std::vector<std::string> names =
       postprocess::default_postprocessors(prm.geometry.from_mesh_file, false);
@@ -175,7 +199,7 @@ namespace bonefusion::core
     for (unsigned int k = 0; k < loads.size(); ++k)
       {
         const loads::AppliedLoad &load = loads[k];
-        const mechanics::Vector rhs = system->traction_rhs(loaded_boundary, load.traction, true);
+        const mechanics::Vector rhs = load_vector(load, true);
         mechanics::Vector u = system->make_ghosted_vector();
         std::vector<unsigned char> open;
         const mechanics::ContactSolve solve =

@@ -71,6 +71,12 @@ namespace bonefusion::core
     void solve_load_cases();
     /** The load cases of the case file as applied loads on the loaded surface. */
     std::vector<loads::AppliedLoad> load_cases(const loads::PlaneSection &section) const;
+    /** The guides of a follower load through the vertebral bodies (core/follower_load.cc):
+     *  each vertebra's body centroid, top to bottom, and the volume of its bone. */
+    std::vector<loads::VertebraForce> follower_guides() const;
+    /** Load vector of an applied load: its traction on the loaded surface and its forces on
+     *  vertebrae (condensed, or with the entries of clamped DoFs kept). */
+    mechanics::Vector load_vector(const loads::AppliedLoad &load, bool condense) const;
     /** The context every postprocessor reads. */
     postprocess::Context postprocess_context(const loads::PlaneSection &section);
     void write_summary();

@@ -8,6 +8,7 @@
 #include <deal.II/base/point.h>
 #include <deal.II/base/tensor.h>
 
+#include "loads/follower_path.h"
 #include "loads/load_case.h"
 #include "loads/surface_load_case.h"
 #include "loads/surface_traction.h"
@@ -24,6 +25,9 @@ namespace bonefusion::loads
     dealii::Tensor<1, 3> moment;       ///< resultant moment about the surface centroid [N mm]
     dealii::Tensor<1, 3> primary_axis; ///< rotation it is meant to produce (unit; 0 = none)
     double pressure = 0;               ///< surface loads: normal pressure [MPa]
+    /** Forces on vertebrae below the loaded surface (a follower load along the column);
+     *  not part of `force` and `moment`. */
+    std::vector<VertebraForce> vertebra_forces;
     /** Traction [MPa] at point p of the loaded surface with outward unit normal n. */
     std::function<dealii::Tensor<1, 3>(const dealii::Point<3> &p, const dealii::Tensor<1, 3> &n)>
       traction;

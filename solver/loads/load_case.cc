@@ -61,7 +61,17 @@ namespace bonefusion::loads
                       "whose line of action passes through the follower path point. [N]");
     prm.declare_entry("Follower path offset", "0", Patterns::Double(),
                       "Anterior (+y) offset of the follower load path from the centroid of "
-                      "the loaded surface. [mm]");
+                      "the loaded surface (path 'loaded surface' only; the path through the "
+                      "vertebral bodies passes through their centroids). [mm]");
+    prm.declare_entry("Follower path", "auto",
+                      Patterns::Selection("auto|loaded surface|vertebral bodies"),
+                      "Where the follower preload acts. 'loaded surface': one force along the "
+                      "top vertebra's axis on its superior surface. 'vertebral bodies': a "
+                      "cable through the centroid of every vertebral body from the top to the "
+                      "bottom vertebra, each vertebra pushed by the kink of the cable (a body "
+                      "force on its bone), so the path follows the curve of the column and "
+                      "passes near each disc's centre. auto = vertebral bodies in a model of "
+                      "several levels, loaded surface for one segment. [-]");
     prm.leave_subsection();
   }
 
@@ -73,13 +83,20 @@ namespace bonefusion::loads
     compression = prm.get_double("Compressive force");
     follower_preload = prm.get_double("Follower preload");
     follower_offset = prm.get_double("Follower path offset");
+    follower_path = prm.get("Follower path");
     prm.leave_subsection();
     if (cases.empty())
       throw std::invalid_argument("Loads/Load cases: at least one load case is needed");
   }
 
-  std::vector<LoadCase> LoadParameters::load_cases() const
+  bool LoadParameters::follower_through_bodies(const std::size_t n_segments) const
   {
+    return follower_path == "vertebral bodies" || (follower_path == "auto" && n_segments > 1);
+  }
+
+  std::vector<LoadCase> LoadParameters::load_cases(const bool preload_on_surface) const
+  {
+    const double surface_preload = preload_on_surface ? follower_preload : 0.0;
     std::vector<LoadCase> result;
     for (const std::string &name : cases)
       {
@@ -101,8 +118,8 @@ namespace bonefusion::loads
               throw std::invalid_argument("Loads/Load cases: unknown load case '" + name + "'");
             // A compressive force -F e_z acting at (0, offset) about the centroid adds the
             // moment r x F = (offset * -F, 0, 0).
-            lc.force[2] = 0.0 - follower_preload; // 0 - 0 is +0, not -0, in the table
-            lc.moment[0] += follower_offset * (-follower_preload);
+            lc.force[2] = 0.0 - surface_preload; // 0 - 0 is +0, not -0, in the table
+            lc.moment[0] += follower_offset * (-surface_preload);
           }
         result.push_back(lc);
       }

@@ -49,12 +49,18 @@ namespace bonefusion::loads
     double compression = 400;    ///< axial compressive force of the compression case [N]
     double follower_preload = 0; ///< compressive preload added to the moment cases [N]
     double follower_offset = 0;  ///< y (anterior) offset of the preload's line of action [mm]
+    std::string follower_path = "auto"; ///< "auto", "loaded surface" or "vertebral bodies"
 
     static void declare_parameters(dealii::ParameterHandler &prm);
     /** Throws std::invalid_argument naming "Loads/<key>" for unknown names or bad values. */
     void parse_parameters(dealii::ParameterHandler &prm);
 
-    /** The load cases, moments converted to N mm. */
-    std::vector<LoadCase> load_cases() const;
+    /** True if the preload is a cable through the vertebral bodies (follower_path.h) in a
+     *  model of n_segments motion segments, false if it acts on the loaded surface. */
+    bool follower_through_bodies(std::size_t n_segments) const;
+
+    /** The load cases, moments converted to N mm; the follower preload is part of each moment
+     *  case's surface resultant only if preload_on_surface. */
+    std::vector<LoadCase> load_cases(bool preload_on_surface = true) const;
   };
 } // namespace bonefusion::loads

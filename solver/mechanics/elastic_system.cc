@@ -218,6 +218,36 @@ namespace bonefusion::mechanics
     return rhs;
   }
 
+  void ElasticSystem::add_body_force_rhs(
+    const std::function<dealii::Tensor<1, 3>(const CellIterator &)> &density, const bool condense,
+    Vector &rhs) const
+  {
+    dealii::FEValues<3> fv(*mapping, *fe, quadrature,
+                           dealii::update_values | dealii::update_JxW_values);
+    const unsigned int n = fe->n_dofs_per_cell();
+    dealii::Vector<double> cell_rhs(n);
+    std::vector<dealii::types::global_dof_index> dof_indices(n);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const dealii::Tensor<1, 3> b = density(cell);
+          if (b.norm_square() == 0)
+            continue;
+          fv.reinit(cell);
+          cell_rhs = 0;
+          for (unsigned int q = 0; q < fv.n_quadrature_points; ++q)
+            for (unsigned int i = 0; i < n; ++i)
+              cell_rhs[i] += b[fe->system_to_component_index(i).first] * fv.shape_value(i, q) *
+                             fv.JxW(q);
+          cell->get_dof_indices(dof_indices);
+          if (condense)
+            hanging_and_clamped.distribute_local_to_global(cell_rhs, dof_indices, rhs);
+          else
+            rhs.add(dof_indices, cell_rhs);
+        }
+    rhs.compress(dealii::VectorOperation::add);
+  }
+
   Vector ElasticSystem::internal_forces(const Vector &ghosted_solution) const
   {
     Vector forces = make_owned_vector();

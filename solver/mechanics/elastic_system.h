@@ -92,6 +92,14 @@ namespace bonefusion::mechanics
                  bool condense) const;
 
     /**
+     * Adds to `rhs` (an owned vector) the load vector of a body force [N/mm^3] that is
+     * constant in each cell (`density`; cells it returns zero for are skipped), condensed
+     * like traction_rhs.
+     */
+    void add_body_force_rhs(const std::function<dealii::Tensor<1, 3>(const CellIterator &)> &density,
+                            bool condense, Vector &rhs) const;
+
+    /**
      * Internal nodal forces f = K u assembled without constraints (a ghosted vector summed over
      * all cells): at a clamped node f minus the external load is the support reaction [N].
      */

@@ -37,7 +37,7 @@ namespace bonefusion::meshing
     std::set<dealii::types::material_id> regions;
     dealii::Tensor<1, 3> outward;
     double depth = 0;
-    dealii::Point<3> plane_point;
+    dealii::Point<3> plane_point = dealii::Point<3>();
   };
 
   /** What to mesh: the classifier, the box it can answer inside, the edge length h [mm]. */

@@ -86,6 +86,21 @@ namespace bonefusion::model
     return name + "_" + column;
   }
 
+  bool Model::vertebra_above_segment(const int b, const int s) const
+  {
+    for (int v = segments.at(s).upper; v != no_index;)
+      {
+        if (v == b)
+          return true;
+        int up = no_index;
+        for (const MotionSegment &above : segments)
+          if (above.lower == v)
+            up = above.upper;
+        v = up;
+      }
+    return false;
+  }
+
   bool Model::below_segment(const int s, const RegionId id, const dealii::Point<3> &centre) const
   {
     // Rank of a vertebra in the column: 0 for the upper vertebra of segment 0, k + 1 for the

@@ -141,5 +141,8 @@ namespace bonefusion::model
      * follows one disc and crosses no other level, however tilted the discs are.
      */
     bool below_segment(int s, RegionId id, const dealii::Point<3> &centre) const;
+
+    /** True if body b is the upper vertebra of motion segment s or a vertebra above it. */
+    bool vertebra_above_segment(int b, int s) const;
   };
 } // namespace bonefusion::model

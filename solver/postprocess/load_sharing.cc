@@ -77,9 +77,18 @@ namespace bonefusion::postprocess
         // The applied load as it acts about this segment's reference point.
         const loads::PlaneSection &section = context.loaded_section;
         const dealii::Point<3> centroid(section.cx, section.cy, section.z);
-        const dealii::Tensor<1, 3> applied_moment =
+        dealii::Tensor<1, 3> applied_force = load.force;
+        dealii::Tensor<1, 3> applied_moment =
           load.moment +
           dealii::cross_product_3d(centroid - context.segment_reference(s), load.force);
+        // A follower load along the column: the forces on the vertebrae above this disc.
+        for (const loads::VertebraForce &f : load.vertebra_forces)
+          if (model.vertebra_above_segment(f.body, s))
+            {
+              applied_force += f.force;
+              applied_moment +=
+                dealii::cross_product_3d(f.point - context.segment_reference(s), f.force);
+            }
         Resultant total;
         for (unsigned int k = 0; k < paths.size(); ++k)
           {
@@ -95,12 +104,12 @@ namespace bonefusion::postprocess
             const double fraction =
               load.primary_axis.norm() > 0 ?
                 (r.moment * load.primary_axis) / (applied_moment * load.primary_axis) :
-                (r.force * frame.superior) / (load.force * frame.superior);
+                (r.force * frame.superior) / (applied_force * frame.superior);
             table.add(column("share_" + paths[k] + "_fraction"), fraction);
           }
-        const double error = ((total.force - load.force).norm() * length_scale +
+        const double error = ((total.force - applied_force).norm() * length_scale +
                               (total.moment - applied_moment).norm()) /
-                             (load.force.norm() * length_scale + applied_moment.norm());
+                             (applied_force.norm() * length_scale + applied_moment.norm());
         table.add(column("load_sharing_relative_error"), error);
         // Force through each facet joint's cartilage where the cut crosses it (0 once the
         // joint is resected).

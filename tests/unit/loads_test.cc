@@ -6,6 +6,7 @@
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/quadrature_lib.h>
 
+#include "loads/follower_path.h"
 #include "loads/load_case.h"
 #include "loads/surface_traction.h"
 
@@ -329,4 +330,43 @@ TEST(LinearTraction, UniformForceGivesUniformTraction)
   const LinearTraction traction(s, vec(0, 0, -400), Tensor<1, 3>());
   for (const auto &[p, w] : points)
     expect_vector_near(traction.value(p), vec(0, 0, -400 / s.area), 1e-14, "traction");
+}
+
+// Requirement: the follower cable through the vertebral bodies loads each disc with the cable
+// tension along the chord between the guides around it (the forces above any disc sum to
+// P times the chord's direction); on a straight column only the top vertebra is loaded.
+TEST(FollowerPath, KinkForcesSumToTheCableTensionAlongEachChord)
+{
+  const double preload = 400;
+  std::vector<bonefusion::loads::VertebraForce> guides(5);
+  for (unsigned int k = 0; k < guides.size(); ++k) // a lordotic arc, top to bottom
+    {
+      const double angle = 0.15 * k;
+      guides[k].body = static_cast<int>(k);
+      guides[k].point = dealii::Point<3>(0.0, 100 * (1 - std::cos(angle)), -100 * std::sin(angle));
+    }
+  const auto forces = bonefusion::loads::follower_path_forces(guides, preload);
+  ASSERT_EQ(forces.size(), 4u); // the bottom vertebra is held
+  dealii::Tensor<1, 3> above;
+  for (unsigned int k = 0; k < forces.size(); ++k)
+    {
+      EXPECT_EQ(forces[k].body, static_cast<int>(k));
+      above += forces[k].force;
+      const dealii::Tensor<1, 3> chord = guides[k + 1].point - guides[k].point;
+      expect_vector_near(above, preload / chord.norm() * chord, 1e-9, "disc below guide " +
+                                                                        std::to_string(k));
+    }
+  EXPECT_GT(forces[1].force.norm(), 1.0); // the curve makes kink forces
+
+  for (unsigned int k = 0; k < guides.size(); ++k)
+    guides[k].point = dealii::Point<3>(1.0, 2.0, -30.0 * k);
+  const auto straight = bonefusion::loads::follower_path_forces(guides, preload);
+  expect_vector_near(straight[0].force, vec(0, 0, -preload), 1e-12, "top of a straight column");
+  for (unsigned int k = 1; k < straight.size(); ++k)
+    EXPECT_LT(straight[k].force.norm(), 1e-12);
+
+  EXPECT_THROW(bonefusion::loads::follower_path_forces({guides[0]}, preload),
+               std::invalid_argument);
+  EXPECT_THROW(bonefusion::loads::follower_path_forces({guides[0], guides[0]}, preload),
+               std::invalid_argument);
 }

@@ -8,7 +8,12 @@ hybrid.csv and names the problem.
   check_column.py ranks  --bonefusion EXE --case cases/l3s1_intact.prm --output DIR
   check_column.py hybrid --bonefusion EXE --case cases/l3s1_intact.prm
                          --instrumented cases/l4s1_tlif_ti.prm --output DIR [--np 2]
-Both at 4 mm voxels with flexion and left axial rotation (coarse: minutes, not hours).
+  check_column.py follower --bonefusion EXE --case cases/l3s1_intact.prm --output DIR [--np 2]
+All at 4 mm voxels with flexion and left axial rotation (coarse: minutes, not hours). The
+follower check: a 400 N preload along the curve of the lordotic column (a cable through the
+vertebral bodies) compresses it with much less sagittal rotation at every level than the same
+preload along the top vertebra's axis, and the per-disc load sharing, kink forces included,
+sums to the load above each disc.
 """
 import argparse
 import csv
@@ -129,15 +134,52 @@ def check_hybrid(args, checks):
                  "a missing case file: exit 1 naming it")
 
 
+def check_follower(args, checks):
+    base = os.path.abspath(args.output)
+    rotation = {}
+    for path in ("vertebral bodies", "loaded surface"):
+        args.output = os.path.join(base, path.replace(" ", "_"))
+        run_bonefusion(args, {"Discretization/Voxel size": "4",
+                              "Loads/Load cases": "flexion", "Loads/Moment": "0",
+                              "Loads/Follower preload": "400", "Loads/Follower path": path})
+        row = rows(args.output)[0]
+        rotation[path] = {level: float(row[level + "_rotation_x_deg"])
+                          for level in ("L3_L4", "L4_L5", "L5_S1")}
+        print(f"400 N preload through the {path}: sagittal rotation per level (deg) "
+              + ", ".join(f"{k} {v:+.4f}" for k, v in rotation[path].items()))
+        for level in ("L3_L4", "L4_L5", "L5_S1"):
+            e = float(row[level + "_load_sharing_relative_error"])
+            checks.check(e < 1e-6, f"preload through the {path}: {level} load sharing sums "
+                         f"to the load above the disc ({e:.1e})")
+    along = max(abs(v) for v in rotation["vertebral bodies"].values())
+    top = max(abs(v) for v in rotation["loaded surface"].values())
+    checks.check(along < 0.25 * top, f"the path along the column bends the levels at most "
+                 f"{along:.4f} deg, under a quarter of the {top:.4f} deg of the preload along "
+                 "the top vertebra's axis")
+    # Bad input: an offset cannot go with the path through the bodies; named, non-zero exit.
+    args.output = os.path.join(base, "offset")
+    result = subprocess.run([args.bonefusion, args.case, "--set",
+                             "Loads/Follower preload=400", "--set",
+                             "Loads/Follower path offset=5", "--set",
+                             "Discretization/Voxel size=4", "--set",
+                             f"Output/Directory={args.output}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    checks.check(result.returncode != 0 and "Loads/Follower path offset" in result.stdout,
+                 f"a path offset with the path through the bodies fails naming the parameter "
+                 f"(exit {result.returncode})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("mode", choices=["ranks", "hybrid"])
+    parser.add_argument("mode", choices=["ranks", "hybrid", "follower"])
     parser.add_argument("--instrumented", help="instrumented case file (hybrid)")
     add_run_arguments(parser)
     args = parser.parse_args()
     checks = Checks()
     if args.mode == "ranks":
         check_ranks(args, checks)
+    elif args.mode == "follower":
+        check_follower(args, checks)
     else:
         check_hybrid(args, checks)
     checks.finish()
