@@ -46,6 +46,14 @@ namespace bonefusion::anatomy
                       "means the published means per level (L1-L2 1.2, L2-L3 5.9, L3-L4 9.1, "
                       "L4-L5 12.7, L5-S1 21.6; docs/sources.md, \"Segmental lordosis\"). "
                       "[deg]");
+    prm.declare_entry("Column rotation", "0", Patterns::Selection("0|90|180|270"),
+                      "Turns the whole model (anatomy, implants, frames, loads) about the global "
+                      "vertical z axis through the origin by a quarter turn or two or three. "
+                      "Quarter turns map the voxel grid onto itself, so the turned model's mesh "
+                      "is the turned mesh and every per-level result is the same: a check of "
+                      "the frames. (Other angles are not offered yet: with the stair-cased "
+                      "support of a tilted sacrum they let part of the load bypass the lowest "
+                      "disc.) [deg]");
     prm.declare_entry("Dimensions file", "", Patterns::Anything(),
                       "CSV table of vertebra dimensions per level; empty means the shipped "
                       "meshes/lumbar_dimensions.csv. [path]");
@@ -98,6 +106,7 @@ namespace bonefusion::anatomy
     levels = prm.get("Levels");
     alignment = prm.get("Sagittal alignment");
     segmental_lordosis = prm.get("Segmental lordosis");
+    column_rotation = prm.get_double("Column rotation");
     dimensions_file = prm.get("Dimensions file");
     age = prm.get_double("Age");
     disc_height = prm.get_double("Disc height");

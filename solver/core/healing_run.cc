@@ -81,7 +81,12 @@ namespace bonefusion::core
       std::vector<postprocess::ActivityResult> responses;
       for (const loads::Activity &a : activities)
         {
-          const loads::AppliedLoad load = loads::resultant_load(a.name, section, a.force, a.moment);
+          // Activities are given in the top vertebra's frame (a mesh model has none).
+          const model::Frame top = model.loaded_body == model::no_index ?
+                                     model::Frame() :
+                                     model.bodies.at(model.loaded_body).frame;
+          const loads::AppliedLoad load = loads::resultant_load(
+            a.name, section, top.vector_to_global(a.force), top.vector_to_global(a.moment));
           // The previous step's answer and active set of the same activity are the start.
           const mechanics::ContactSolve solve = solve_warm(load);
           postprocess::ActivityResult r;

@@ -3,6 +3,9 @@
 #include "anatomy/anatomy_factory.h"
 
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace bonefusion::core
 {
@@ -27,10 +30,46 @@ namespace bonefusion::core
     std::stable_sort(replacing.begin(), replacing.end(), [](const auto *a, const auto *b) {
       return a->precedence() < b->precedence();
     });
+
+    // Quarter turns only, exactly (cos 90 deg is not 0 in floating point): they map the voxel
+    // grid onto itself, so the turned model's mesh is the turned mesh.
+    const double quarters = geometry.column_rotation / 90;
+    if (quarters != std::round(quarters))
+      throw std::invalid_argument("Geometry/Column rotation: only quarter turns (0, 90, 180, "
+                                  "270) are supported, got " +
+                                  std::to_string(geometry.column_rotation));
+    const long q = ((std::lround(quarters) % 4) + 4) % 4;
+    turn_cos = q == 0 ? 1 : q == 2 ? -1 : 0;
+    turn_sin = q == 1 ? 1 : q == 3 ? -1 : 0;
+    if (turn_sin != 0 || turn_cos != 1)
+      {
+        const auto turn_vector = [this](const dealii::Tensor<1, 3> &v) {
+          return turned(dealii::Point<3>(v), 1.0) - dealii::Point<3>();
+        };
+        const auto turn_frame = [&](model::Frame &f) {
+          f.origin = turned(f.origin, 1.0);
+          f.lateral = turn_vector(f.lateral);
+          f.anterior = turn_vector(f.anterior);
+          f.superior = turn_vector(f.superior);
+        };
+        for (model::Body &b : the_model.bodies)
+          turn_frame(b.frame);
+        for (model::MotionSegment &m : the_model.segments)
+          turn_frame(m.disc_frame);
+        for (model::FacetJoint &j : the_model.facet_joints)
+          turn_frame(j.frame);
+      }
   }
 
-  std::optional<model::RegionId> ParametricModel::classify(const dealii::Point<3> &p) const
+  dealii::Point<3> ParametricModel::turned(const dealii::Point<3> &p, const double sign) const
   {
+    const double s = sign * turn_sin;
+    return dealii::Point<3>(turn_cos * p[0] - s * p[1], s * p[0] + turn_cos * p[1], p[2]);
+  }
+
+  std::optional<model::RegionId> ParametricModel::classify(const dealii::Point<3> &turned_p) const
+  {
+    const dealii::Point<3> p = turned(turned_p, -1.0);
     for (const hardware::Implant *implant : replacing)
       {
         const hardware::Claim claim = implant->classify(p);
@@ -54,7 +93,18 @@ namespace bonefusion::core
     anatomy::Box b = the_anatomy->bounding_box();
     for (const auto &implant : the_construct.implants)
       b.extend(implant->bounding_box());
-    return b;
+    if (turn_sin == 0 && turn_cos == 1)
+      return b;
+    anatomy::Box box{turned(b.lo, 1.0), turned(b.lo, 1.0)};
+    for (unsigned int corner = 0; corner < 8; ++corner)
+      {
+        const dealii::Point<3> c = turned(dealii::Point<3>(corner & 1 ? b.hi[0] : b.lo[0],
+                                                           corner & 2 ? b.hi[1] : b.lo[1],
+                                                           corner & 4 ? b.hi[2] : b.lo[2]),
+                                          1.0);
+        box.extend(anatomy::Box{c, c});
+      }
+    return box;
   }
 
   meshing::VoxelDomain ParametricModel::voxel_domain() const

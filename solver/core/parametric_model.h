@@ -53,5 +53,10 @@ namespace bonefusion::core
     double resolution = 0; ///< [mm] thin layers drawn at least this thick (the voxel size)
     hardware::Construct the_construct;
     std::vector<const hardware::Implant *> replacing, filling; // by precedence
+    /** Geometry/Column rotation (quarter turns about z): anatomy and implants are built
+     *  unturned; classify() turns the point back, the model's frames are turned once. cos and
+     *  sin of the angle, exactly 0 or +-1. */
+    double turn_cos = 1, turn_sin = 0;
+    dealii::Point<3> turned(const dealii::Point<3> &p, double sign) const;
   };
 } // namespace bonefusion::core

@@ -114,8 +114,14 @@ namespace bonefusion::core
         std::vector<loads::VertebraForce> follower;
         if (through_bodies)
           follower = loads::follower_path_forces(follower_guides(), prm.loads.follower_preload);
-        for (const loads::LoadCase &lc : prm.loads.load_cases(!through_bodies))
+        // Load cases are given in the top vertebra's anatomical frame (flexion about its
+        // lateral axis), whatever way the model is turned.
+        const model::Frame &top = model.bodies.at(model.loaded_body).frame;
+        for (loads::LoadCase lc : prm.loads.load_cases(!through_bodies))
           {
+            lc.force = top.vector_to_global(lc.force);
+            lc.moment = top.vector_to_global(lc.moment);
+            lc.primary_axis = top.vector_to_global(lc.primary_axis);
             result.push_back(loads::applied(lc, section));
             if (lc.primary_axis.norm() > 0) // the preload goes with the moment cases
               result.back().vertebra_forces = follower;

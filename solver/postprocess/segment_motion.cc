@@ -53,11 +53,13 @@ namespace bonefusion::postprocess
                   load.primary_axis.norm() > 0 ? rotation * load.primary_axis : std::nan(""));
         table.add(column("axial_displacement_mm"), shift * frame.superior);
       }
-    const dealii::Tensor<1, 3> axis = model.bodies.at(model.loaded_body).frame.superior;
-    table.add("applied_force_z_N", load.force * axis);
-    table.add("applied_moment_x_Nmm", load.moment[0]);
-    table.add("applied_moment_y_Nmm", load.moment[1]);
-    table.add("applied_moment_z_Nmm", load.moment[2]);
+    // In the top vertebra's frame, as the load cases are given.
+    const model::Frame &top = model.bodies.at(model.loaded_body).frame;
+    const dealii::Tensor<1, 3> moment = top.vector_to_local(load.moment);
+    table.add("applied_force_z_N", load.force * top.superior);
+    table.add("applied_moment_x_Nmm", moment[0]);
+    table.add("applied_moment_y_Nmm", moment[1]);
+    table.add("applied_moment_z_Nmm", moment[2]);
   }
 
   void SegmentMotion::evaluate(SolvedDay &day, io::StatisticsTable &table)

@@ -212,7 +212,7 @@ TEST(GeometryParameters, DefaultsRoundTripAndEveryEntryHasAUnit)
           doc.clear();
         }
     }
-  EXPECT_EQ(entries, 45u);
+  EXPECT_EQ(entries, 46u);
 }
 
 TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)

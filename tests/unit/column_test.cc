@@ -366,3 +366,63 @@ TEST(ColumnHardware, LevelsOutsideTheModelFailNamingTheParameter)
         EXPECT_NE(e.find(part), std::string::npos) << e;
     }
 }
+
+// Requirement: Geometry/Column rotation turns the whole model (anatomy, implants, frames) a
+// quarter turn about z: every point of the turned model is in the region its preimage is in,
+// exactly, and every frame is the turned frame; other angles fail naming the parameter.
+TEST(ColumnRotation, AQuarterTurnTurnsGeometryAndFrames)
+{
+  anatomy::LumbarParameters geometry;
+  geometry.levels = "L4-S1";
+  geometry.alignment = "lordotic";
+  const hardware::InstrumentationParameters instrumentation = two_level_tlif();
+  const core::ParametricModel straight(geometry, instrumentation, 2.0);
+  geometry.column_rotation = 90;
+  const core::ParametricModel turned(geometry, instrumentation, 2.0);
+  const auto turn = [](const dealii::Point<3> &p) { return dealii::Point<3>(-p[1], p[0], p[2]); };
+
+  unsigned int inside = 0;
+  for (double x = -40; x <= 40; x += 1.7)
+    for (double y = -60; y <= 40; y += 1.9)
+      for (double z = -80; z <= 30; z += 2.3)
+        {
+          const dealii::Point<3> p(x, y, z);
+          const auto a = straight.classify(p), b = turned.classify(turn(p));
+          ASSERT_EQ(a.has_value(), b.has_value()) << p;
+          if (a)
+            {
+              EXPECT_EQ(*a, *b) << p;
+              ++inside;
+            }
+        }
+  EXPECT_GT(inside, 10000u);
+
+  const model::Model &m0 = straight.model(), &m1 = turned.model();
+  ASSERT_EQ(m0.bodies.size(), m1.bodies.size());
+  const auto same_frame = [&](const model::Frame &f, const model::Frame &g) {
+    EXPECT_LT((turn(f.origin) - g.origin).norm(), 1e-12);
+    EXPECT_LT((turn(dealii::Point<3>(f.lateral)) - dealii::Point<3>(g.lateral)).norm(), 1e-15);
+    EXPECT_LT((turn(dealii::Point<3>(f.superior)) - dealii::Point<3>(g.superior)).norm(), 1e-15);
+  };
+  for (std::size_t b = 0; b < m0.bodies.size(); ++b)
+    same_frame(m0.bodies[b].frame, m1.bodies[b].frame);
+  for (std::size_t s = 0; s < m0.segments.size(); ++s)
+    same_frame(m0.segments[s].disc_frame, m1.segments[s].disc_frame);
+  for (std::size_t j = 0; j < m0.facet_joints.size(); ++j)
+    same_frame(m0.facet_joints[j].frame, m1.facet_joints[j].frame);
+  // The turned box holds the turned model.
+  const anatomy::Box box = turned.bounding_box(), box0 = straight.bounding_box();
+  EXPECT_NEAR(box.lo[0], -box0.hi[1], 1e-12);
+  EXPECT_NEAR(box.hi[1], box0.hi[0], 1e-12);
+
+  geometry.column_rotation = 45;
+  try
+    {
+      core::ParametricModel bad(geometry, instrumentation, 2.0);
+      ADD_FAILURE() << "45 degrees accepted";
+    }
+  catch (const std::invalid_argument &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("Geometry/Column rotation"), std::string::npos);
+    }
+}

@@ -9,11 +9,14 @@ hybrid.csv and names the problem.
   check_column.py hybrid --bonefusion EXE --case cases/l3s1_intact.prm
                          --instrumented cases/l4s1_tlif_ti.prm --output DIR [--np 2]
   check_column.py follower --bonefusion EXE --case cases/l3s1_intact.prm --output DIR [--np 2]
+  check_column.py rotation --bonefusion EXE --case cases/l3s1_intact.prm --output DIR [--np 2]
 All at 4 mm voxels with flexion and left axial rotation (coarse: minutes, not hours). The
 follower check: a 400 N preload along the curve of the lordotic column (a cable through the
 vertebral bodies) compresses it with much less sagittal rotation at every level than the same
 preload along the top vertebra's axis, and the per-disc load sharing, kink forces included,
-sums to the load above each disc.
+sums to the load above each disc. The rotation check: the column turned a quarter turn about
+the vertical axis (Geometry/Column rotation = 90, which maps the voxel grid onto itself) gives
+every per-level result of the unturned one (frames, loads in the top vertebra's frame).
 """
 import argparse
 import csv
@@ -169,9 +172,44 @@ def check_follower(args, checks):
                  f"(exit {result.returncode})")
 
 
+def check_rotation(args, checks):
+    base = os.path.abspath(args.output)
+    results = {}
+    for turn in ("0", "90"):
+        args.output = os.path.join(base, "turn" + turn)
+        run_bonefusion(args, {"Discretization/Voxel size": "4",
+                              "Loads/Load cases": "flexion, left lateral bending, "
+                                                  "left axial rotation",
+                              "Geometry/Column rotation": turn})
+        results[turn] = rows(args.output)
+    compared = [c for c in results["0"][0] if c[:2] in ("L3", "L4", "L5")
+                and not c.endswith("relative_error")] + \
+        [c for c in results["0"][0] if c.startswith("applied_")]
+    checks.check(len(compared) > 60, f"{len(compared)} per-level and applied-load columns")
+    worst, where = 0.0, ""
+    for a, b in zip(results["0"], results["90"]):
+        for c in compared:
+            va, vb = float(a[c] or "nan"), float(b[c] or "nan")
+            if math.isnan(va) and math.isnan(vb):
+                continue
+            scale = max(abs(float(r[c] or 0)) for r in results["0"]) or 1.0
+            if not abs(va - vb) / scale <= worst:
+                worst, where = abs(va - vb) / scale, f"{c} [{a['load_case']}]"
+    print(f"turned a quarter turn vs not: largest difference {worst:.1e} of a column's scale "
+          f"({where})")
+    checks.check(worst < 1e-6, f"a quarter turn of the column changes no per-level result by "
+                 f"more than {worst:.1e} of its scale (worst {where})")
+    result = subprocess.run([args.bonefusion, args.case, "--set", "Geometry/Column rotation=45",
+                             "--set", f"Output/Directory={os.path.join(base, 'bad')}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    checks.check(result.returncode != 0 and "Column rotation" in result.stdout,
+                 f"a turn that is not a quarter turn fails naming the parameter "
+                 f"(exit {result.returncode})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("mode", choices=["ranks", "hybrid", "follower"])
+    parser.add_argument("mode", choices=["ranks", "hybrid", "follower", "rotation"])
     parser.add_argument("--instrumented", help="instrumented case file (hybrid)")
     add_run_arguments(parser)
     args = parser.parse_args()
@@ -180,6 +218,8 @@ def main():
         check_ranks(args, checks)
     elif args.mode == "follower":
         check_follower(args, checks)
+    elif args.mode == "rotation":
+        check_rotation(args, checks)
     else:
         check_hybrid(args, checks)
     checks.finish()
