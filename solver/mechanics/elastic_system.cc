@@ -206,13 +206,7 @@ namespace bonefusion::mechanics
                   }
               }
           if (loaded)
-            {
-              cell->get_dof_indices(dof_indices);
-              if (condense)
-                hanging_and_clamped.distribute_local_to_global(cell_rhs, dof_indices, rhs);
-              else
-                rhs.add(dof_indices, cell_rhs);
-            }
+            add_cell_load(cell, cell_rhs, condense, dof_indices, rhs);
         }
     rhs.compress(dealii::VectorOperation::add);
     return rhs;
@@ -239,13 +233,23 @@ namespace bonefusion::mechanics
             for (unsigned int i = 0; i < n; ++i)
               cell_rhs[i] += b[fe->system_to_component_index(i).first] * fv.shape_value(i, q) *
                              fv.JxW(q);
-          cell->get_dof_indices(dof_indices);
-          if (condense)
-            hanging_and_clamped.distribute_local_to_global(cell_rhs, dof_indices, rhs);
-          else
-            rhs.add(dof_indices, cell_rhs);
+          add_cell_load(cell, cell_rhs, condense, dof_indices, rhs);
         }
     rhs.compress(dealii::VectorOperation::add);
+  }
+
+  void ElasticSystem::add_cell_load(const CellIterator &cell,
+                                    const dealii::Vector<double> &cell_rhs, const bool condense,
+                                    std::vector<dealii::types::global_dof_index> &dof_indices,
+                                    Vector &rhs) const
+  {
+    // Condensed: hanging-node and clamped rows take their share as the constraints say;
+    // otherwise the raw nodal loads (for resultants on a cut, which must see every node).
+    cell->get_dof_indices(dof_indices);
+    if (condense)
+      hanging_and_clamped.distribute_local_to_global(cell_rhs, dof_indices, rhs);
+    else
+      rhs.add(dof_indices, cell_rhs);
   }
 
   Vector ElasticSystem::internal_forces(const Vector &ghosted_solution) const

@@ -148,6 +148,11 @@ namespace bonefusion::mechanics
     MPI_Comm communicator() const { return mpi; }
 
   private:
+    /** Adds one cell's load vector to rhs, condensed or raw (dof_indices is scratch). */
+    void add_cell_load(const CellIterator &cell, const dealii::Vector<double> &cell_rhs,
+                       bool condense, std::vector<dealii::types::global_dof_index> &dof_indices,
+                       Vector &rhs) const;
+
     MPI_Comm mpi;
     bool is_simplex;
     std::unique_ptr<dealii::FESystem<3>> fe;
