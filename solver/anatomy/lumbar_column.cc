@@ -44,6 +44,21 @@ namespace bonefusion::anatomy
     // Longitudinal ligaments reach this far onto each body beyond the disc, where they attach.
     constexpr double ligament_attachment = 4.0; // mm
 
+    // ---- Shapes of Vertebra shape = anatomical (approximate, docs/model.md). -------------
+    // Waist: the body is this much narrower at mid-height than at its endplates, the
+    // narrowing growing as (4 t (1 - t))^2 with t the height fraction, so that the rims under
+    // the longitudinal ligaments' attachments keep the endplates' outline.
+    constexpr double body_waist = 0.08;
+    // Spinous process: the block's side view at its root, 15 % taller at the rounded tip and
+    // hanging down (its upper border stays level), as the hatchet-shaped lumbar processes do.
+    constexpr double spinous_tip_growth = 1.15;
+    constexpr double spinous_tip_drop = 0.15; // * the root's half-height
+    // Transverse processes: rods from the pedicle-lamina junction tapering from the block's
+    // height to this radius at the rounded tip.
+    constexpr double transverse_tip_radius = 3.0; // mm
+    // Round facet pads and articular processes: ellipses of the blocks' area.
+    const double round_footprint_scale = 2 / std::sqrt(pi);
+
     [[noreturn]] void fail(const std::string &key, const std::string &message)
     {
       throw std::invalid_argument(key + ": " + message);
@@ -65,7 +80,11 @@ namespace bonefusion::anatomy
     double a_lo, b_lo, a_hi, b_hi; // semi-axes at z_lo and z_hi
     double x_pedicle, z_pedicle, y_wall, y_canal_back, y_lamina_back;
     double n_outline = 2;    // superellipse exponent of the body's cross-section
-    std::vector<Box> blocks; // lamina, spinous, transverse processes
+    double waist = 0;        // body_waist for the anatomical shape, else 0
+    std::vector<Box> blocks; // lamina, and with blocks also spinous and transverse processes
+    std::vector<SagittalPlate> plates; // anatomical spinous process
+    std::vector<TaperedRod> rods;      // anatomical transverse processes
+    bool round_articular = false;      // articular processes as elliptic columns
     /** Articular processes: one column per facet joint it takes part in, with the joint's
      *  segment and side (removed with the joint by a facetectomy). */
     struct ArticularProcess
@@ -82,8 +101,9 @@ namespace bonefusion::anatomy
     void semi_axes(const double z, double &a, double &b) const
     {
       const double t = (z - z_lo) / (z_hi - z_lo);
-      a = a_lo + t * (a_hi - a_lo);
-      b = b_lo + t * (b_hi - b_lo);
+      const double bulge = 4 * t * (1 - t), narrowing = 1 - waist * bulge * bulge;
+      a = (a_lo + t * (a_hi - a_lo)) * narrowing;
+      b = (b_lo + t * (b_hi - b_lo)) * narrowing;
     }
     bool in_body(const Point<3> &p, const double inset) const
     {
@@ -104,8 +124,14 @@ namespace bonefusion::anatomy
       for (const auto &b : blocks)
         if (b.contains(p))
           return true;
+      for (const auto &plate : plates)
+        if (plate.contains(p))
+          return true;
+      for (const auto &rod : rods)
+        if (rod.contains(p))
+          return true;
       for (const auto &a : articular)
-        if (a.column.contains(p))
+        if (round_articular ? inside_elliptic_prism(a.column, 1.0, p) : a.column.contains(p))
           return true;
       return false;
     }
@@ -116,6 +142,10 @@ namespace bonefusion::anatomy
             pedicles[0].y1, pedicles[0].z - pedicles[0].az, pedicles[0].z + pedicles[0].az);
       for (const auto &b : blocks)
         posterior_bounds.extend(b);
+      for (const auto &plate : plates)
+        posterior_bounds.extend(plate.bounds);
+      for (const auto &rod : rods)
+        posterior_bounds.extend(rod.bounds);
       for (const auto &a : articular)
         posterior_bounds.extend(a.column);
     }
@@ -126,10 +156,11 @@ namespace bonefusion::anatomy
   {
     std::string name;
     DiscLandmarks landmarks;
-    double z = 0;                            // mid-surface
-    double hd = 0;                           // disc height
-    Box facet_joints[2]; // left (x < 0), right; in the disc's frame, z = cartilage layer
-    double tan_half = 0; // tan(lordosis / 2): the faces' slope against the mid-surface
+    double z = 0;              // mid-surface
+    double hd = 0;             // disc height
+    Box facet_joints[2];       // left (x < 0), right; in the disc's frame, z = cartilage layer
+    bool round_facets = false; // pads are the ellipses inscribed in facet_joints
+    double tan_half = 0;       // tan(lordosis / 2): the faces' slope against the mid-surface
     bool facet_resected[2] = {false, false}; // left, right
     bool nucleus_removed = false;
     std::optional<RegionId> nucleus_fill;
@@ -177,7 +208,7 @@ namespace bonefusion::anatomy
         if (upper == lumbar_order.end() || upper + 1 == lumbar_order.end() ||
             *(upper + 1) != vertebrae[k + 1])
           fail("Geometry/Levels", "unknown lumbar level '" + vertebrae[k] + "-" + vertebrae[k + 1] +
-                                   "' (valid: L1-L2, L2-L3, L3-L4, L4-L5, L5-S1)");
+                                    "' (valid: L1-L2, L2-L3, L3-L4, L4-L5, L5-S1)");
       }
 
     const std::string table =
@@ -210,6 +241,9 @@ namespace bonefusion::anatomy
         Vertebra &v = column[k];
         v.dim = read_vertebra_dimensions(table, vertebrae[k]);
         v.n_outline = prm.outline_exponent;
+        const bool anatomical = prm.vertebra_shape == "anatomical";
+        v.waist = anatomical ? body_waist : 0;
+        v.round_articular = anatomical;
         const double H = v.dim.body_height;
         if (k + 1 == static_cast<int>(column.size()))
           {
@@ -246,15 +280,46 @@ namespace bonefusion::anatomy
         v.blocks.push_back(
           box(-xo, xo, v.y_lamina_back, v.y_canal_back, zp - lamina_drop * H, zp + ph / 2));
         // Spinous process: straight back from the lamina.
-        v.blocks.push_back(box(-spinous_width / 2, spinous_width / 2,
-                               v.y_lamina_back - spinous_length * 2 * b_mid, v.y_lamina_back,
-                               zp - spinous_below * H, zp + spinous_above * H));
+        const double y_spinous_tip = v.y_lamina_back - spinous_length * 2 * b_mid;
+        const double z_spinous = zp + (spinous_above - spinous_below) / 2 * H,
+                     h_spinous = (spinous_above + spinous_below) / 2 * H;
+        if (anatomical)
+          {
+            // Same root as the block (the interspinous ligament attaches there); the rounded
+            // tip ends where the block did.
+            SagittalPlate plate;
+            plate.half_thickness = spinous_width / 2;
+            plate.h_root = h_spinous;
+            plate.h_tip = spinous_tip_growth * h_spinous;
+            plate.root_y = v.y_lamina_back + 1.0; // 1 mm into the lamina
+            plate.root_z = z_spinous;
+            plate.tip_y = y_spinous_tip + plate.h_tip;
+            plate.tip_z = z_spinous - spinous_tip_drop * h_spinous;
+            plate.finish();
+            v.plates.push_back(plate);
+          }
+        else
+          v.blocks.push_back(box(-spinous_width / 2, spinous_width / 2, y_spinous_tip,
+                                 v.y_lamina_back, zp - spinous_below * H, zp + spinous_above * H));
         // Transverse processes: from the pedicle-lamina junction out to half the span.
+        const double y_transverse = v.y_canal_back + (transverse_front - transverse_behind) / 2;
         for (const int s : {-1, 1})
-          v.blocks.push_back(box(s * v.x_pedicle, s * v.dim.transverse_span / 2,
-                                 v.y_canal_back - transverse_behind,
-                                 v.y_canal_back + transverse_front, zp - transverse_height / 2,
-                                 zp + transverse_height / 2));
+          if (anatomical)
+            {
+              TaperedRod rod;
+              rod.start = Point<3>(s * v.x_pedicle, y_transverse, zp);
+              rod.axis = dealii::Tensor<1, 3>({static_cast<double>(s), 0., 0.});
+              rod.r_start = transverse_height / 2;
+              rod.r_tip = transverse_tip_radius;
+              rod.length = v.dim.transverse_span / 2 - v.x_pedicle - rod.r_tip;
+              rod.finish();
+              v.rods.push_back(rod);
+            }
+          else
+            v.blocks.push_back(box(s * v.x_pedicle, s * v.dim.transverse_span / 2,
+                                   v.y_canal_back - transverse_behind,
+                                   v.y_canal_back + transverse_front, zp - transverse_height / 2,
+                                   zp + transverse_height / 2));
 
         VertebraLandmarks &l = v.landmarks;
         l.name = v.dim.name;
@@ -315,14 +380,24 @@ namespace bonefusion::anatomy
         // In a wedge, each vertebra is turned by half the lordosis about the disc's centre:
         // its articular process reaches past the joint by this much, and the clip at the
         // joint's cartilage (classify) cuts it where the pad begins.
-        const double reach = std::abs(s.tan_half) * (std::abs(yf) + facet_depth) * 2 +
-                             (s.tan_half != 0 ? 2.0 : 0.0);
+        s.round_facets = prm.vertebra_shape == "anatomical";
+        const double reach =
+          std::abs(s.tan_half) * (std::abs(yf) + facet_depth) * 2 + (s.tan_half != 0 ? 2.0 : 0.0);
         for (int side = 0; side < 2; ++side)
           {
             const double sx = side == 0 ? -1 : 1;
             s.facet_joints[side] =
               box(sx * (xf - facet_width * pw / 2), sx * (xf + facet_width * pw / 2), yf,
                   yf + facet_depth, 0, 0);
+            if (s.round_facets)
+              {
+                // Round pads: the ellipses of the blocks' area, about the same centre.
+                const double half_x = round_footprint_scale * facet_width * pw / 2,
+                             half_y = round_footprint_scale * facet_depth / 2,
+                             yc = yf + facet_depth / 2;
+                s.facet_joints[side] =
+                  box(sx * xf - half_x, sx * xf + half_x, yc - half_y, yc + half_y, 0, 0);
+              }
             for (Vertebra *v : {&u, &l})
               {
                 // Articular process: a column from the pedicle level to the joint.
@@ -380,6 +455,12 @@ namespace bonefusion::anatomy
     for (unsigned int k = 0; k < column.size(); ++k)
       {
         Vertebra &v = column[k];
+        // A rod thinner than a voxel would break into loose voxels.
+        for (TaperedRod &rod : v.rods)
+          {
+            rod.min_radius = h;
+            rod.finish();
+          }
         v.update_bounds();
         const double a = std::max(v.a_lo, v.a_hi), b = std::max(v.b_lo, v.b_hi);
         Box local = box(-a - band, a + band, -b - band, b + band, v.z_lo, v.z_hi);
@@ -397,8 +478,8 @@ namespace bonefusion::anatomy
                      b = std::max(s.landmarks.shape.lower_semi_depth,
                                   s.landmarks.shape.upper_semi_depth);
         const double half = std::max(s.half_height(-b - band), s.half_height(b + band));
-        bounds.extend(to_global(box(-a - band, a + band, -b - band, b + band, -half, half),
-                                s.landmarks.frame));
+        bounds.extend(
+          to_global(box(-a - band, a + band, -b - band, b + band, -half, half), s.landmarks.frame));
       }
   }
 
@@ -534,7 +615,9 @@ namespace bonefusion::anatomy
       {
         const Point<3> q = s.landmarks.frame.to_local(p);
         for (int side = 0; side < 2; ++side)
-          if (!s.facet_resected[side] && s.facet_joints[side].contains(q))
+          if (!s.facet_resected[side] &&
+              (s.round_facets ? inside_elliptic_prism(s.facet_joints[side], 1.0, q) :
+                                s.facet_joints[side].contains(q)))
             return s.facet[side];
       }
     // Posterior elements stop at the facet cartilage's faces of the discs above and below,

@@ -16,9 +16,11 @@ namespace bonefusion::anatomy
   {
     const auto &order = lumbar_vertebra_order();
     const auto fail = [&](const std::string &why) {
-      throw std::invalid_argument(parameter + ": " + why + " (write a contiguous range of L1, L2, "
+      throw std::invalid_argument(parameter + ": " + why +
+                                  " (write a contiguous range of L1, L2, "
                                   "L3, L4, L5, S1 from top to bottom, such as L4-L5 or L3-S1), "
-                                  "got '" + text + "'");
+                                  "got '" +
+                                  text + "'");
     };
     const auto dash = text.find('-');
     if (dash == std::string::npos || text.find('-', dash + 1) != std::string::npos)

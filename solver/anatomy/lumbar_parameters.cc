@@ -54,6 +54,14 @@ namespace bonefusion::anatomy
                       "the frames. (Other angles are not offered yet: with the stair-cased "
                       "support of a tilted sacrum they let part of the load bypass the lowest "
                       "disc.) [deg]");
+    prm.declare_entry(
+      "Vertebra shape", d.vertebra_shape, Patterns::Selection("blocks|anatomical"),
+      "blocks: the posterior elements as boxes and straight-walled bodies (the shapes the "
+      "single-segment references and the intact calibration were made with); anatomical: "
+      "bodies with a waist, a hatchet-shaped spinous process, transverse processes as tapered "
+      "rods with rounded tips, round articular processes and facet pads of the same area as "
+      "the blocks' (docs/model.md, \"Vertebra shapes\"). The facet surfaces are still drawn "
+      "as pads across the disc's mid-surface; the joint's orientation is in the joint law. [-]");
     prm.declare_entry("Dimensions file", "", Patterns::Anything(),
                       "CSV table of vertebra dimensions per level; empty means the shipped "
                       "meshes/lumbar_dimensions.csv. [path]");
@@ -107,6 +115,7 @@ namespace bonefusion::anatomy
     alignment = prm.get("Sagittal alignment");
     segmental_lordosis = prm.get("Segmental lordosis");
     column_rotation = prm.get_double("Column rotation");
+    vertebra_shape = prm.get("Vertebra shape");
     dimensions_file = prm.get("Dimensions file");
     age = prm.get_double("Age");
     disc_height = prm.get_double("Disc height");
@@ -142,6 +151,8 @@ namespace bonefusion::anatomy
     if (!(nucleus_area_fraction > 0 && nucleus_area_fraction < 1))
       fail("Nucleus area fraction",
            "must lie strictly between 0 and 1, got " + io::number_text(nucleus_area_fraction));
+    if (vertebra_shape != "blocks" && vertebra_shape != "anatomical")
+      fail("Vertebra shape", "must be blocks or anatomical, got '" + vertebra_shape + "'");
     if (alignment != "straight" && alignment != "lordotic")
       fail("Sagittal alignment", "must be straight or lordotic, got '" + alignment + "'");
     const std::vector<std::string> names = vertebrae();

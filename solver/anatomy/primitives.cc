@@ -1,5 +1,6 @@
 #include "anatomy/primitives.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace bonefusion::anatomy
@@ -34,6 +35,63 @@ namespace bonefusion::anatomy
     bounds = box(start[0], end[0], start[1], end[1], start[2], end[2]);
     for (unsigned int d = 0; d < 3; ++d)
       bounds.lo[d] -= radius, bounds.hi[d] += radius;
+  }
+
+  void TaperedRod::finish()
+  {
+    const dealii::Point<3> end = start + length * axis;
+    const double r = std::max({r_start, r_tip, min_radius});
+    bounds = box(start[0], end[0], start[1], end[1], start[2], end[2]);
+    for (unsigned int d = 0; d < 3; ++d)
+      bounds.lo[d] -= r, bounds.hi[d] += r;
+  }
+
+  bool TaperedRod::contains(const dealii::Point<3> &p) const
+  {
+    if (!bounds.contains(p))
+      return false;
+    const dealii::Tensor<1, 3> q = p - start;
+    const double s = q * axis;
+    if (s < 0)
+      return false;
+    const double tip = std::max(r_tip, min_radius);
+    if (s > length)
+      return (q - length * axis).norm_square() <= tip * tip;
+    const double r = std::max(r_start + (r_tip - r_start) * s / length, min_radius);
+    return (q - s * axis).norm_square() <= r * r;
+  }
+
+  void SagittalPlate::finish()
+  {
+    const double h = std::max(h_root, h_tip);
+    bounds =
+      box(x - half_thickness, x + half_thickness, std::min(root_y, tip_y) - h,
+          std::max(root_y, tip_y) + h, std::min(root_z, tip_z) - h, std::max(root_z, tip_z) + h);
+  }
+
+  bool SagittalPlate::contains(const dealii::Point<3> &p) const
+  {
+    if (!bounds.contains(p))
+      return false;
+    const double dy = tip_y - root_y, dz = tip_z - root_z;
+    const double length = std::sqrt(dy * dy + dz * dz);
+    const double qy = p[1] - root_y, qz = p[2] - root_z;
+    const double s = (qy * dy + qz * dz) / length;  // along the centre line
+    const double n = (-qy * dz + qz * dy) / length; // across it, in the plate's plane
+    if (s < 0)
+      return false;
+    if (s > length)
+      return (s - length) * (s - length) + n * n <= h_tip * h_tip;
+    return std::abs(n) <= h_root + (h_tip - h_root) * s / length;
+  }
+
+  bool inside_elliptic_prism(const Box &b, const double scale, const dealii::Point<3> &p)
+  {
+    if (p[2] < b.lo[2] || p[2] > b.hi[2])
+      return false;
+    const double u = (2 * p[0] - b.lo[0] - b.hi[0]) / (scale * (b.hi[0] - b.lo[0]));
+    const double v = (2 * p[1] - b.lo[1] - b.hi[1]) / (scale * (b.hi[1] - b.lo[1]));
+    return u * u + v * v <= 1;
   }
 
   bool inside_superellipse_section(const double x, const double y, const double a, const double b,

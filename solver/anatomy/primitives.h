@@ -63,6 +63,47 @@ namespace bonefusion::anatomy
     }
   };
 
+  /**
+   * A tapered rod with a rounded tip (transverse processes): the frustum of a cone from
+   * `start` along the unit `axis` over `length`, radius r_start at the start and r_tip at the
+   * tip, closed at the tip by a ball of radius r_tip. Radii are at least `min_radius`, which
+   * the anatomy sets to the voxel size so that a thin rod never breaks into loose voxels.
+   */
+  struct TaperedRod
+  {
+    dealii::Point<3> start;
+    dealii::Tensor<1, 3> axis;
+    double length = 0, r_start = 0, r_tip = 0, min_radius = 0;
+    Box bounds; ///< set by finish()
+
+    /** Computes the bounding box; call after setting the other members. */
+    void finish();
+    bool contains(const dealii::Point<3> &p) const;
+  };
+
+  /**
+   * A plate of constant thickness across x (|p_x - x| <= half_thickness) whose side view in the
+   * (y, z) plane is a trapezoid along a centre line from `root` to `tip` (both (y, z)), half
+   * as tall as `h_root` at the root and `h_tip` at the tip, with a rounded end of radius h_tip
+   * beyond the tip: the hatchet shape of a lumbar spinous process.
+   */
+  struct SagittalPlate
+  {
+    double x = 0, half_thickness = 0;
+    double root_y = 0, root_z = 0, tip_y = 0, tip_z = 0, h_root = 0, h_tip = 0;
+    Box bounds; ///< set by finish()
+
+    void finish();
+    bool contains(const dealii::Point<3> &p) const;
+  };
+
+  /**
+   * Elliptic prism along z inscribed in the box `b` scaled about its centre: the ellipse's
+   * semi-axes are `scale` times the box's half-widths (scale = 2 / sqrt(pi) gives the box's
+   * area), z within the box's range.
+   */
+  bool inside_elliptic_prism(const Box &b, double scale, const dealii::Point<3> &p);
+
   /** Elliptic cylinder along y: centre line (x, z), semi-axes ax (x) and az (z), y0 <= y <= y1. */
   struct EllipticCylinderY
   {

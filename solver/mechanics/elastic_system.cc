@@ -231,8 +231,8 @@ namespace bonefusion::mechanics
           cell_rhs = 0;
           for (unsigned int q = 0; q < fv.n_quadrature_points; ++q)
             for (unsigned int i = 0; i < n; ++i)
-              cell_rhs[i] += b[fe->system_to_component_index(i).first] * fv.shape_value(i, q) *
-                             fv.JxW(q);
+              cell_rhs[i] +=
+                b[fe->system_to_component_index(i).first] * fv.shape_value(i, q) * fv.JxW(q);
           add_cell_load(cell, cell_rhs, condense, dof_indices, rhs);
         }
     rhs.compress(dealii::VectorOperation::add);

@@ -96,8 +96,9 @@ namespace bonefusion::mechanics
      * constant in each cell (`density`; cells it returns zero for are skipped), condensed
      * like traction_rhs.
      */
-    void add_body_force_rhs(const std::function<dealii::Tensor<1, 3>(const CellIterator &)> &density,
-                            bool condense, Vector &rhs) const;
+    void
+    add_body_force_rhs(const std::function<dealii::Tensor<1, 3>(const CellIterator &)> &density,
+                       bool condense, Vector &rhs) const;
 
     /**
      * Internal nodal forces f = K u assembled without constraints (a ghosted vector summed over

@@ -66,8 +66,7 @@ namespace
 
 TEST(SagittalAlignment, StraightColumnKeepsTheGlobalFramesExactly)
 {
-  const AlignedColumn c =
-    align_column({{5, 32}, {-40, -6}}, {{0.5, 11, 0}});
+  const AlignedColumn c = align_column({{5, 32}, {-40, -6}}, {{0.5, 11, 0}});
   ASSERT_EQ(c.vertebrae.size(), 2u);
   for (const model::Frame &f : c.vertebrae)
     {
@@ -138,8 +137,10 @@ TEST(LumbarLevels, BadLevelsAndLordosisNameTheParameter)
   p.segmental_lordosis = " 8, 10 ,20";
   EXPECT_EQ(p.lordosis({"L3-L4", "L4-L5", "L5-S1"}), (std::vector<double>{8, 10, 20}));
   const std::vector<std::pair<std::string, std::string>> bad = {
-    {"8, 10", "expected 3 angles"}, {"8, ten, 20", "'ten' is not a finite number"},
-    {"8, 10, 50", "between -40 and 40"}, {"8, 10, 20x", "'20x' is not a finite number"}};
+    {"8, 10", "expected 3 angles"},
+    {"8, ten, 20", "'ten' is not a finite number"},
+    {"8, 10, 50", "between -40 and 40"},
+    {"8, 10, 20x", "'20x' is not a finite number"}};
   for (const auto &[list, message] : bad)
     {
       p.segmental_lordosis = list;
@@ -205,10 +206,9 @@ TEST(LumbarColumn, EachVertebraIsTheStraightOnePlacedRigidly)
       // Points of the body and of the pedicles, in the vertebra's own coordinates: the same
       // region in both columns.
       const double zm = (b.body_bottom + b.body_top) / 2;
-      for (const dealii::Point<3> &q :
-           {dealii::Point<3>(0, 0, zm), dealii::Point<3>(5, 8, zm + 4),
-            dealii::Point<3>(b.pedicle_x, b.wall_y - 3, b.pedicle_z),
-            dealii::Point<3>(-b.pedicle_x, b.wall_y - 3, b.pedicle_z)})
+      for (const dealii::Point<3> &q : {dealii::Point<3>(0, 0, zm), dealii::Point<3>(5, 8, zm + 4),
+                                        dealii::Point<3>(b.pedicle_x, b.wall_y - 3, b.pedicle_z),
+                                        dealii::Point<3>(-b.pedicle_x, b.wall_y - 3, b.pedicle_z)})
         {
           const auto ra = lordotic.classify(a.frame.to_global(q));
           const auto rb = straight.classify(b.frame.to_global(q));
@@ -216,39 +216,49 @@ TEST(LumbarColumn, EachVertebraIsTheStraightOnePlacedRigidly)
           EXPECT_EQ(ml.regions[*ra].name, ms.regions[*rb].name) << name << " at " << q;
           ++compared;
         }
-      EXPECT_TRUE(lordotic.inside_vertebral_body(name, a.frame.to_global(dealii::Point<3>(0, 0, zm)),
-                                                 2.0));
+      EXPECT_TRUE(
+        lordotic.inside_vertebral_body(name, a.frame.to_global(dealii::Point<3>(0, 0, zm)), 2.0));
     }
   EXPECT_EQ(compared, 16u);
 }
 
 TEST(LumbarColumn, NoBoneOfAVertebraCrossesTheMidSurfaceOfItsDiscs)
 {
-  LumbarColumn column(lordotic_column("L2-S1"));
-  model::Model m;
-  column.add_to(m);
-  const Box b = column.bounding_box();
-  unsigned int bone = 0;
-  for (double x = -30; x <= 30; x += 3)
-    for (double y = b.lo[1]; y <= b.hi[1]; y += 1)
-      for (double z = b.lo[2]; z <= b.hi[2]; z += 1)
-        {
-          const dealii::Point<3> p(x, y, z);
-          const auto id = column.classify(p);
-          if (!id || m.regions[*id].body == model::no_index)
-            continue;
-          ++bone;
-          const model::Region &r = m.regions[*id];
-          for (unsigned int s = 0; s < m.segments.size(); ++s)
+  for (const std::string shape : {"blocks", "anatomical"})
+    {
+      SCOPED_TRACE(shape);
+      LumbarParameters p = lordotic_column("L2-S1");
+      p.vertebra_shape = shape;
+      LumbarColumn column(p);
+      model::Model m;
+      column.add_to(m);
+      const Box b = column.bounding_box();
+      unsigned int bone = 0;
+      for (double x = -30; x <= 30; x += 3)
+        for (double y = b.lo[1]; y <= b.hi[1]; y += 1)
+          for (double z = b.lo[2]; z <= b.hi[2]; z += 1)
             {
-              const double height = m.segments[s].disc_frame.height_of(p);
-              if (m.segments[s].upper == r.body)
-                EXPECT_GT(height, 0) << r.name << " at " << p;
-              if (m.segments[s].lower == r.body)
-                EXPECT_LT(height, 0) << r.name << " at " << p;
+              const dealii::Point<3> p(x, y, z);
+              const auto id = column.classify(p);
+              if (!id || m.regions[*id].body == model::no_index)
+                continue;
+              ++bone;
+              const model::Region &r = m.regions[*id];
+              for (unsigned int s = 0; s < m.segments.size(); ++s)
+                {
+                  const double height = m.segments[s].disc_frame.height_of(p);
+                  if (m.segments[s].upper == r.body)
+                    {
+                      EXPECT_GT(height, 0) << r.name << " at " << p;
+                    }
+                  if (m.segments[s].lower == r.body)
+                    {
+                      EXPECT_LT(height, 0) << r.name << " at " << p;
+                    }
+                }
             }
-        }
-  EXPECT_GT(bone, 10000u);
+      EXPECT_GT(bone, 10000u);
+    }
 }
 
 namespace
@@ -268,7 +278,8 @@ namespace
   }
 
   /** The message of the exception building the model throws, or "no error". */
-  std::string construct_error(const LumbarParameters &g, const hardware::InstrumentationParameters &i)
+  std::string construct_error(const LumbarParameters &g,
+                              const hardware::InstrumentationParameters &i)
   {
     try
       {
@@ -339,8 +350,8 @@ TEST(ColumnHardware, TwoLevelConstructIsPlacedAtItsLevels)
 TEST(ColumnHardware, LevelsOutsideTheModelFailNamingTheParameter)
 {
   const LumbarParameters g = lordotic_column("L3-S1");
-  const std::vector<std::pair<std::function<void(hardware::InstrumentationParameters &)>,
-                              std::vector<std::string>>>
+  const std::vector<
+    std::pair<std::function<void(hardware::InstrumentationParameters &)>, std::vector<std::string>>>
     cases = {
       {[](auto &p) { p.screws.levels = "L2, L3"; },
        {"Instrumentation/Pedicle screws/Levels", "'L2' is not a vertebra", "L3, L4, L5, S1"}},
@@ -352,8 +363,7 @@ TEST(ColumnHardware, LevelsOutsideTheModelFailNamingTheParameter)
        {"Instrumentation/Cage/Levels", "'L2-L3' is not a disc"}},
       {[](auto &p) { p.cage.levels = "L4-L5, L4-L5"; },
        {"Instrumentation/Cage/Levels", "named twice"}},
-      {[](auto &p) { p.facetectomy = "L4-L5 up"; },
-       {"Instrumentation/Facetectomy", "'L4-L5 up'"}},
+      {[](auto &p) { p.facetectomy = "L4-L5 up"; }, {"Instrumentation/Facetectomy", "'L4-L5 up'"}},
       {[](auto &p) { p.facetectomy = "L1-L2 left"; },
        {"Instrumentation/Facetectomy", "'L1-L2' is not a segment"}},
     };
@@ -425,4 +435,105 @@ TEST(ColumnRotation, AQuarterTurnTurnsGeometryAndFrames)
     {
       EXPECT_NE(std::string(e.what()).find("Geometry/Column rotation"), std::string::npos);
     }
+}
+
+namespace
+{
+  /** A straight L3-L4 (frames = the global one) with the given vertebra shape. */
+  struct ShapedSegment
+  {
+    explicit ShapedSegment(const std::string &shape)
+      : column([&] {
+        LumbarParameters p;
+        p.level = "L3-L4";
+        p.vertebra_shape = shape;
+        return p;
+      }())
+    {
+      column.add_to(model);
+    }
+    std::optional<Tissue> at(const double x, const double y, const double z) const
+    {
+      return tissue_at(column, model, dealii::Point<3>(x, y, z));
+    }
+    /** Area [mm^2] of the left facet cartilage in the plane of the L3-L4 disc, counted on a
+     *  0.05 mm grid. */
+    double left_facet_area() const
+    {
+      const double h = 0.05;
+      unsigned int n = 0;
+      for (double x = -45; x < 0; x += h)
+        for (double y = -60; y < 0; y += h)
+          n += at(x, y, 0) == Tissue::facet_cartilage;
+      return n * h * h;
+    }
+    LumbarColumn column;
+    model::Model model;
+  };
+
+  bool is_bone(const std::optional<Tissue> t)
+  {
+    return t && (*t == Tissue::posterior || *t == Tissue::cortical || *t == Tissue::cancellous ||
+                 *t == Tissue::endplate);
+  }
+} // namespace
+
+// Requirement (issue 16, item 2): Vertebra shape = anatomical rounds what the blocks square off
+// (waisted bodies, hatchet spinous processes, tapered transverse rods, round facets) while the
+// facet pads keep the blocks' area, so the joints' stiffness is the same; other values fail
+// naming the parameter.
+TEST(VertebraShape, AnatomicalShapesRoundWhatTheBlocksSquareOff)
+{
+  const ShapedSegment blocks("blocks"), anatomical("anatomical");
+  const VertebraDimensions d = read_vertebra_dimensions(default_dimension_table(), "L3");
+  const VertebraLandmarks &v = blocks.column.vertebra("L3");
+  const VertebraLandmarks &w = anatomical.column.vertebra("L3");
+  ASSERT_DOUBLE_EQ(v.pedicle_z, w.pedicle_z);
+  ASSERT_DOUBLE_EQ(v.canal_back_y, w.canal_back_y);
+
+  // Body: 8 % narrower at mid-height, the endplates' outline kept at the rims.
+  const double z_mid = (v.body_bottom + v.body_top) / 2;
+  const double a_mid = (d.upper_endplate_width + d.lower_endplate_width) / 4;
+  EXPECT_TRUE(is_bone(blocks.at(0.95 * a_mid, 0, z_mid)));
+  EXPECT_FALSE(is_bone(anatomical.at(0.95 * a_mid, 0, z_mid)));
+  EXPECT_TRUE(is_bone(anatomical.at(0.90 * a_mid, 0, z_mid)));
+  const double a_top = d.upper_endplate_width / 2;
+  EXPECT_TRUE(is_bone(blocks.at(0.98 * a_top, 0, v.body_top - 1.5)));
+  EXPECT_TRUE(is_bone(anatomical.at(0.98 * a_top, 0, v.body_top - 1.5)));
+
+  // Transverse process: the block's corner near the tip is gone, the rod's axis is bone up
+  // to the span.
+  const double x_tip = d.transverse_span / 2;
+  const double y_axis = v.canal_back_y + (v.transverse_front - v.transverse_behind) / 2;
+  const double y_corner = v.canal_back_y - v.transverse_behind + 0.3,
+               z_corner = v.pedicle_z + v.transverse_height / 2 - 0.3;
+  EXPECT_EQ(blocks.at(x_tip - 1, y_corner, z_corner), Tissue::posterior);
+  EXPECT_FALSE(is_bone(anatomical.at(x_tip - 1, y_corner, z_corner)));
+  EXPECT_EQ(anatomical.at(x_tip - 0.5, y_axis, v.pedicle_z), Tissue::posterior);
+  EXPECT_FALSE(is_bone(anatomical.at(x_tip + 0.5, y_axis, v.pedicle_z)));
+  // Near the root, lateral of the pedicle, the rod is almost as tall as the block (radius
+  // 5 mm at the root).
+  EXPECT_EQ(anatomical.at(-(v.pedicle_x + v.pedicle_width / 2 + 3), y_axis, v.pedicle_z + 4.2),
+            Tissue::posterior);
+
+  // Spinous process: the block's upper posterior corner is rounded off; the process hangs
+  // lower at its tip than the block reached.
+  const double H = v.body_top - v.body_bottom;
+  const double b_mid = (d.upper_endplate_depth + d.lower_endplate_depth) / 4;
+  const double y_tip = v.lamina_back_y - 0.85 * 2 * b_mid;
+  const double z_top = v.pedicle_z + 0.15 * H, z_bottom = v.pedicle_z - 0.5 * H;
+  EXPECT_EQ(blocks.at(0, y_tip + 0.5, z_top - 0.5), Tissue::posterior);
+  EXPECT_FALSE(is_bone(anatomical.at(0, y_tip + 0.5, z_top - 0.5)));
+  const double hanging = z_bottom - 0.1 * (z_top - z_bottom) / 2;
+  EXPECT_FALSE(is_bone(blocks.at(0, y_tip + 12, hanging)));
+  EXPECT_EQ(anatomical.at(0, y_tip + 12, hanging), Tissue::posterior);
+
+  // Round facet pads of the blocks' area (to the sampling's 1 %).
+  const double block_area = blocks.left_facet_area(), round_area = anatomical.left_facet_area();
+  EXPECT_GT(block_area, 50);
+  EXPECT_NEAR(round_area / block_area, 1.0, 0.01);
+
+  LumbarParameters p;
+  p.vertebra_shape = "round";
+  EXPECT_NE(check_error(p).find("Geometry/Vertebra shape"), std::string::npos) << check_error(p);
 }
