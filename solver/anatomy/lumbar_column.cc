@@ -58,6 +58,14 @@ namespace bonefusion::anatomy
     constexpr double transverse_tip_radius = 3.0; // mm
     // Round facet pads and articular processes: ellipses of the blocks' area.
     const double round_footprint_scale = 2 / std::sqrt(pi);
+    // Concave endplates: the bony endplate above a disc (the upper vertebra's inferior face)
+    // dips 1.5 mm into its body at the centre, the one below it 0.7 mm, over the central 70 %
+    // of the endplate's diameter (Wang, Battie, Videman 2012, docs/sources.md); the disc fills
+    // the dome. The top vertebra's superior and the lowest one's inferior face stay flat:
+    // the loads act and the supports hold there.
+    constexpr double cranial_concavity = 1.5; // mm
+    constexpr double caudal_concavity = 0.7;  // mm
+    constexpr double central_endplate = 0.7;  // * the endplate's semi-axes
 
     [[noreturn]] void fail(const std::string &key, const std::string &message)
     {
@@ -79,8 +87,9 @@ namespace bonefusion::anatomy
     double z_lo = 0, z_hi = 0;     // body's inferior and superior faces
     double a_lo, b_lo, a_hi, b_hi; // semi-axes at z_lo and z_hi
     double x_pedicle, z_pedicle, y_wall, y_canal_back, y_lamina_back;
-    double n_outline = 2;    // superellipse exponent of the body's cross-section
-    double waist = 0;        // body_waist for the anatomical shape, else 0
+    double n_outline = 2;            // superellipse exponent of the body's cross-section
+    double waist = 0;                // body_waist for the anatomical shape, else 0
+    double dome_lo = 0, dome_hi = 0; // concavity of the inferior and superior faces [mm]
     std::vector<Box> blocks; // lamina, and with blocks also spinous and transverse processes
     std::vector<SagittalPlate> plates; // anatomical spinous process
     std::vector<TaperedRod> rods;      // anatomical transverse processes
@@ -105,9 +114,24 @@ namespace bonefusion::anatomy
       a = (a_lo + t * (a_hi - a_lo)) * narrowing;
       b = (b_lo + t * (b_hi - b_lo)) * narrowing;
     }
+    /** Depth [mm] of the concave endplate of the inferior (upper = false) or superior face
+     *  above (x, y): a paraboloid over the central part of the endplate. */
+    double dome(const double x, const double y, const bool upper) const
+    {
+      const double depth = upper ? dome_hi : dome_lo;
+      if (depth == 0)
+        return 0;
+      const double a = central_endplate * (upper ? a_hi : a_lo),
+                   b = central_endplate * (upper ? b_hi : b_lo);
+      const double r2 = (x / a) * (x / a) + (y / b) * (y / b);
+      return r2 < 1 ? depth * (1 - r2) : 0;
+    }
+    /** Bottom and top of the body's bone above (x, y), the endplates' domes taken out. */
+    double floor_at(const Point<3> &p) const { return z_lo + dome(p[0], p[1], false); }
+    double roof_at(const Point<3> &p) const { return z_hi - dome(p[0], p[1], true); }
     bool in_body(const Point<3> &p, const double inset) const
     {
-      if (p[2] < z_lo + inset || p[2] > z_hi - inset)
+      if (p[2] < floor_at(p) + inset || p[2] > roof_at(p) - inset)
         return false;
       double a, b;
       semi_axes(p[2], a, b);
@@ -243,6 +267,8 @@ namespace bonefusion::anatomy
         v.n_outline = prm.outline_exponent;
         const bool anatomical = prm.vertebra_shape == "anatomical";
         v.waist = anatomical ? body_waist : 0;
+        v.dome_lo = anatomical && k + 1 < static_cast<int>(column.size()) ? cranial_concavity : 0;
+        v.dome_hi = anatomical && k > 0 ? caudal_concavity : 0;
         v.round_articular = anatomical;
         const double H = v.dim.body_height;
         if (k + 1 == static_cast<int>(column.size()))
@@ -578,18 +604,8 @@ namespace bonefusion::anatomy
         if (std::abs(q[2]) <= s.half_height(q[1]))
           {
             in_disc_band = true;
-            double a, b;
-            s.landmarks.shape.semi_axes(s.straight_height(q[1], q[2]), a, b);
-            if (inside_section(q[0], q[1], a, b, 0, prm.outline_exponent))
-              {
-                const double f = nucleus_axis_fraction;
-                const double u = q[0] / (f * a), w = (q[1] + nucleus_shift * 2 * b) / (f * b);
-                if (u * u + w * w > 1)
-                  return s.annulus;
-                if (!s.nucleus_removed)
-                  return s.nucleus;
-                return s.nucleus_fill;
-              }
+            if (const auto id = classify_disc(s, q))
+              return id;
             break;
           }
       }
@@ -597,10 +613,23 @@ namespace bonefusion::anatomy
     const Point<3> local = vertebra.landmarks.frame.to_local(p);
     if (!in_disc_band)
       {
+        // The disc fills the domes of the concave endplates; it is the disc of its face.
+        const bool above_floor = local[2] >= vertebra.floor_at(local),
+                   below_roof = local[2] <= vertebra.roof_at(local);
+        if (local[2] >= vertebra.z_lo && local[2] <= vertebra.z_hi && !(above_floor && below_roof))
+          {
+            const Segment &s = above_floor ? discs[v - 1] : discs[v];
+            const Point<3> q = s.landmarks.frame.to_local(p);
+            // At the face of the wedge: the disc's outline there.
+            const double face = (above_floor ? 1 : -1) * s.half_height(q[1]);
+            if (const auto id = classify_disc(s, Point<3>(q[0], q[1], face)))
+              return id;
+          }
         if (vertebra.in_body(local, 0))
           {
             const double z = local[2];
-            if (z - vertebra.z_lo <= t_endplate || vertebra.z_hi - z <= t_endplate)
+            if (z - vertebra.floor_at(local) <= t_endplate ||
+                vertebra.roof_at(local) - z <= t_endplate)
               return vertebra.endplate;
             double a, b;
             vertebra.semi_axes(z, a, b);
@@ -630,6 +659,22 @@ namespace bonefusion::anatomy
     if (prm.ligaments)
       return classify_ligament(p);
     return std::nullopt;
+  }
+
+  std::optional<model::RegionId> LumbarColumn::classify_disc(const Segment &s,
+                                                             const Point<3> &q) const
+  {
+    double a, b;
+    s.landmarks.shape.semi_axes(s.straight_height(q[1], q[2]), a, b);
+    if (!inside_section(q[0], q[1], a, b, 0, prm.outline_exponent))
+      return std::nullopt;
+    const double f = nucleus_axis_fraction;
+    const double u = q[0] / (f * a), w = (q[1] + nucleus_shift * 2 * b) / (f * b);
+    if (u * u + w * w > 1)
+      return s.annulus;
+    if (!s.nucleus_removed)
+      return s.nucleus;
+    return s.nucleus_fill;
   }
 
   std::optional<model::RegionId> LumbarColumn::classify_ligament(const Point<3> &p) const

@@ -75,7 +75,9 @@ namespace bonefusion::anatomy
     Segment &find_segment(const std::string &name);
     const Segment &find_segment(const std::string &name) const;
     void build_posterior_elements();
-    std::optional<model::RegionId> classify_disc(const Segment &s, const dealii::Point<3> &p) const;
+    /** The disc's region at q (in the disc's frame) if q lies within its outline at that
+     *  height: annulus, nucleus or what fills the nucleus' place. */
+    std::optional<model::RegionId> classify_disc(const Segment &s, const dealii::Point<3> &q) const;
     std::optional<model::RegionId> classify_ligament(const dealii::Point<3> &p) const;
   };
 } // namespace bonefusion::anatomy

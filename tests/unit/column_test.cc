@@ -479,7 +479,8 @@ namespace
 } // namespace
 
 // Requirement (issue 16, item 2): Vertebra shape = anatomical rounds what the blocks square off
-// (waisted bodies, hatchet spinous processes, tapered transverse rods, round facets) while the
+// (waisted bodies, concave endplates, hatchet spinous processes, tapered transverse rods, round
+// facets) while the
 // facet pads keep the blocks' area, so the joints' stiffness is the same; other values fail
 // naming the parameter.
 TEST(VertebraShape, AnatomicalShapesRoundWhatTheBlocksSquareOff)
@@ -527,6 +528,18 @@ TEST(VertebraShape, AnatomicalShapesRoundWhatTheBlocksSquareOff)
   const double hanging = z_bottom - 0.1 * (z_top - z_bottom) / 2;
   EXPECT_FALSE(is_bone(blocks.at(0, y_tip + 12, hanging)));
   EXPECT_EQ(anatomical.at(0, y_tip + 12, hanging), Tissue::posterior);
+
+  // Concave endplates: the disc fills a 1.5 mm dome in the endplate above it and a 0.7 mm
+  // one below it (at the centre), none at the rim.
+  const double half = anatomical.column.disc("L3-L4").shape.height / 2;
+  EXPECT_EQ(blocks.at(0, 0, half + 1.0), Tissue::endplate);
+  EXPECT_EQ(anatomical.at(0, 0, half + 1.0), Tissue::nucleus);
+  EXPECT_EQ(anatomical.at(0, 0, half + 1.7), Tissue::endplate);
+  EXPECT_EQ(anatomical.at(0, 0, -half - 0.5), Tissue::nucleus);
+  EXPECT_EQ(anatomical.at(0, 0, -half - 0.9), Tissue::endplate);
+  EXPECT_EQ(anatomical.at(0.8 * a_top, 0, half + 0.5), Tissue::endplate);
+  const VertebraDimensions l4 = read_vertebra_dimensions(default_dimension_table(), "L4");
+  EXPECT_EQ(anatomical.at(0, 0.8 * l4.upper_endplate_depth / 2, -half - 0.3), Tissue::endplate);
 
   // Round facet pads of the blocks' area (to the sampling's 1 %).
   const double block_area = blocks.left_facet_area(), round_area = anatomical.left_facet_area();
