@@ -58,10 +58,11 @@ namespace bonefusion::anatomy
       "Vertebra shape", d.vertebra_shape, Patterns::Selection("blocks|anatomical"),
       "blocks: the posterior elements as boxes and straight-walled bodies (the shapes the "
       "single-segment references and the intact calibration were made with); anatomical: "
-      "bodies with a waist, a hatchet-shaped spinous process, transverse processes as tapered "
-      "rods with rounded tips, round articular processes and facet pads of the same area as "
-      "the blocks' (docs/model.md, \"Vertebra shapes\"). The facet surfaces are still drawn "
-      "as pads across the disc's mid-surface; the joint's orientation is in the joint law. [-]");
+      "bodies with a waist and concave endplates (the disc fills the domes), a hatchet-shaped "
+      "spinous process, transverse processes as tapered rods with rounded tips, round "
+      "articular processes and facet pads of the same area as the blocks' (docs/model.md, "
+      "\"Vertebra shapes\"). The facet surfaces are still drawn as pads across the disc's "
+      "mid-surface; the joint's orientation is in the joint law. [-]");
     prm.declare_entry("Dimensions file", "", Patterns::Anything(),
                       "CSV table of vertebra dimensions per level; empty means the shipped "
                       "meshes/lumbar_dimensions.csv. [path]");

@@ -212,7 +212,7 @@ TEST(GeometryParameters, DefaultsRoundTripAndEveryEntryHasAUnit)
           doc.clear();
         }
     }
-  EXPECT_EQ(entries, 46u);
+  EXPECT_EQ(entries, 47u);
 }
 
 TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)
