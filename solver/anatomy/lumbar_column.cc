@@ -604,8 +604,9 @@ namespace bonefusion::anatomy
         if (std::abs(q[2]) <= s.half_height(q[1]))
           {
             in_disc_band = true;
-            if (const auto id = classify_disc(s, q))
-              return id;
+            std::optional<RegionId> region;
+            if (classify_disc(s, q, region))
+              return region; // empty where the nucleus was removed and nothing fills it
             break;
           }
       }
@@ -622,8 +623,9 @@ namespace bonefusion::anatomy
             const Point<3> q = s.landmarks.frame.to_local(p);
             // At the face of the wedge: the disc's outline there.
             const double face = (above_floor ? 1 : -1) * s.half_height(q[1]);
-            if (const auto id = classify_disc(s, Point<3>(q[0], q[1], face)))
-              return id;
+            std::optional<RegionId> region;
+            if (classify_disc(s, Point<3>(q[0], q[1], face), region))
+              return region;
           }
         if (vertebra.in_body(local, 0))
           {
@@ -661,20 +663,22 @@ namespace bonefusion::anatomy
     return std::nullopt;
   }
 
-  std::optional<model::RegionId> LumbarColumn::classify_disc(const Segment &s,
-                                                             const Point<3> &q) const
+  bool LumbarColumn::classify_disc(const Segment &s, const Point<3> &q,
+                                   std::optional<RegionId> &region) const
   {
     double a, b;
     s.landmarks.shape.semi_axes(s.straight_height(q[1], q[2]), a, b);
     if (!inside_section(q[0], q[1], a, b, 0, prm.outline_exponent))
-      return std::nullopt;
+      return false;
     const double f = nucleus_axis_fraction;
     const double u = q[0] / (f * a), w = (q[1] + nucleus_shift * 2 * b) / (f * b);
     if (u * u + w * w > 1)
-      return s.annulus;
-    if (!s.nucleus_removed)
-      return s.nucleus;
-    return s.nucleus_fill;
+      region = s.annulus;
+    else if (!s.nucleus_removed)
+      region = s.nucleus;
+    else
+      region = s.nucleus_fill;
+    return true;
   }
 
   std::optional<model::RegionId> LumbarColumn::classify_ligament(const Point<3> &p) const

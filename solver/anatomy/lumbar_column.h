@@ -75,9 +75,11 @@ namespace bonefusion::anatomy
     Segment &find_segment(const std::string &name);
     const Segment &find_segment(const std::string &name) const;
     void build_posterior_elements();
-    /** The disc's region at q (in the disc's frame) if q lies within its outline at that
-     *  height: annulus, nucleus or what fills the nucleus' place. */
-    std::optional<model::RegionId> classify_disc(const Segment &s, const dealii::Point<3> &q) const;
+    /** True if q (in the disc's frame) lies within the disc's outline at its height; then
+     *  `region` is the annulus, the nucleus or what fills the nucleus' place (empty where a
+     *  discectomy left a void, which nothing else may claim). */
+    bool classify_disc(const Segment &s, const dealii::Point<3> &q,
+                       std::optional<model::RegionId> &region) const;
     std::optional<model::RegionId> classify_ligament(const dealii::Point<3> &p) const;
   };
 } // namespace bonefusion::anatomy

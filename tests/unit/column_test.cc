@@ -550,3 +550,30 @@ TEST(VertebraShape, AnatomicalShapesRoundWhatTheBlocksSquareOff)
   p.vertebra_shape = "round";
   EXPECT_NE(check_error(p).find("Geometry/Vertebra shape"), std::string::npos) << check_error(p);
 }
+
+// Regression (found by the TLIF reference on 2026-12-04): where a discectomy removed the
+// nucleus and nothing fills it, the space stays empty; no other region (the anterior
+// longitudinal ligament's band test, for one) may claim it.
+TEST(LumbarColumn, ARemovedNucleusWithoutFillStaysEmpty)
+{
+  for (const std::string shape : {"blocks", "anatomical"})
+    {
+      SCOPED_TRACE(shape);
+      LumbarParameters p;
+      p.level = "L3-L4";
+      p.vertebra_shape = shape;
+      LumbarColumn column(p);
+      model::Model m;
+      column.add_to(m);
+      EXPECT_EQ(tissue_at(column, m, dealii::Point<3>(0, 5, 0)), Tissue::nucleus);
+      column.remove_nucleus("L3-L4", std::nullopt);
+      for (const double y : {-5., 0., 5.})
+        EXPECT_EQ(column.classify(dealii::Point<3>(0, y, 0)), std::nullopt) << "y = " << y;
+      const double half = column.disc("L3-L4").shape.height / 2;
+      // In the anatomical shape the endplate's dome belongs to the emptied nucleus too.
+      if (shape == "anatomical")
+        {
+          EXPECT_EQ(column.classify(dealii::Point<3>(0, 0, half + 1.0)), std::nullopt);
+        }
+    }
+}
