@@ -569,6 +569,9 @@ namespace bonefusion::anatomy
             // Away from the midline.
             joint.frame.lateral = side == 0 ? -disc.lateral : disc.lateral;
             joint.drawn_thickness_ratio = t_facet / prm.facet_cartilage_thickness;
+            if (prm.facet_orientation == "per level")
+              joint.angle_offset =
+                published_facet_angle(s.name) - published_facet_angle("L4-L5");
             m.facet_joints.push_back(joint);
           }
         if (prm.ligaments)

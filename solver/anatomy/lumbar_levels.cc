@@ -48,4 +48,20 @@ namespace bonefusion::anatomy
                                   "' (valid: L1-L2, L2-L3, L3-L4, L4-L5, L5-S1)");
     return it->second;
   }
+
+  double published_facet_angle(const std::string &segment)
+  {
+    // Masharawi 2004 gives per-vertebra means as two ranges: 25.89-33.87 deg for T12-L2 and
+    // 40.40-56.30 deg for L3-L5, rising caudally. A joint takes the angle of the superior
+    // facets of its lower vertebra: L2 (the top of the first range), L3 and L5 (the ends of
+    // the second), L4 halfway between them. S1 was not measured; the L5-S1 joints keep the
+    // L4-L5 value rather than an extrapolation.
+    static const std::map<std::string, double> angle = {
+      {"L1-L2", 33.87}, {"L2-L3", 40.40}, {"L3-L4", 48.35}, {"L4-L5", 56.30}, {"L5-S1", 56.30}};
+    const auto it = angle.find(segment);
+    if (it == angle.end())
+      throw std::invalid_argument("unknown lumbar level '" + segment +
+                                  "' (valid: L1-L2, L2-L3, L3-L4, L4-L5, L5-S1)");
+    return it->second;
+  }
 } // namespace bonefusion::anatomy

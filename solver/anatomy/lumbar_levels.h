@@ -26,4 +26,14 @@ namespace bonefusion::anatomy
    * unknown level.
    */
   double published_segmental_lordosis(const std::string &segment);
+
+  /**
+   * Mean angle [deg] between a lumbar facet joint ("L4-L5") and the midsagittal plane in the
+   * transverse plane: small where the joints face medially (upper lumbar), large where they
+   * turn towards the coronal plane (lower lumbar). Masharawi et al. 2004, measured on the
+   * caudal vertebra's superior facets (docs/sources.md, "Facet orientation"); L5-S1, which
+   * that study did not measure, is given the L4-L5 value. Throws std::invalid_argument for
+   * an unknown level.
+   */
+  double published_facet_angle(const std::string &segment);
 } // namespace bonefusion::anatomy

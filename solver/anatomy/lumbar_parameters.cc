@@ -63,6 +63,14 @@ namespace bonefusion::anatomy
       "articular processes and facet pads of the same area as the blocks' (docs/model.md, "
       "\"Vertebra shapes\"). The facet surfaces are still drawn as pads across the disc's "
       "mid-surface; the joint's orientation is in the joint law. [-]");
+    prm.declare_entry(
+      "Facet orientation", d.facet_orientation, Patterns::Selection("uniform|per level"),
+      "How the facet joints turn from level to level in the transverse plane (used by the "
+      "sliding-joint law, 'Facet joints/Contact = sliding joint'). uniform: every joint at "
+      "'Facet joints/Joint angle' to the sagittal plane. per level: 'Joint angle' is the "
+      "L4-L5 joints' angle and the other levels differ from it as the published means do "
+      "(Masharawi 2004: L1-L2 22.4 deg more sagittal, L2-L3 15.9, L3-L4 8.0, L5-S1 as L4-L5; "
+      "docs/model.md, \"Facet orientation per level\"). [-]");
     prm.declare_entry("Dimensions file", "", Patterns::Anything(),
                       "CSV table of vertebra dimensions per level; empty means the shipped "
                       "meshes/lumbar_dimensions.csv. [path]");
@@ -117,6 +125,7 @@ namespace bonefusion::anatomy
     segmental_lordosis = prm.get("Segmental lordosis");
     column_rotation = prm.get_double("Column rotation");
     vertebra_shape = prm.get("Vertebra shape");
+    facet_orientation = prm.get("Facet orientation");
     dimensions_file = prm.get("Dimensions file");
     age = prm.get_double("Age");
     disc_height = prm.get_double("Disc height");
@@ -154,6 +163,9 @@ namespace bonefusion::anatomy
            "must lie strictly between 0 and 1, got " + io::number_text(nucleus_area_fraction));
     if (vertebra_shape != "blocks" && vertebra_shape != "anatomical")
       fail("Vertebra shape", "must be blocks or anatomical, got '" + vertebra_shape + "'");
+    if (facet_orientation != "uniform" && facet_orientation != "per level")
+      fail("Facet orientation",
+           "must be uniform or per level, got '" + facet_orientation + "'");
     if (alignment != "straight" && alignment != "lordotic")
       fail("Sagittal alignment", "must be straight or lordotic, got '" + alignment + "'");
     const std::vector<std::string> names = vertebrae();

@@ -3,11 +3,25 @@
 #include <deal.II/grid/tria_accessor.h>
 #include <deal.II/grid/tria_iterator.h>
 
+#include "io/number_text.h"
+
 #include <cmath>
+#include <stdexcept>
 
 namespace bonefusion::mechanics
 {
   using model::Tissue;
+
+  dealii::Tensor<1, 3> facet_joint_normal(const model::FacetJoint &joint,
+                                          const FacetParameters &parameters)
+  {
+    const double degree = dealii::numbers::PI / 180;
+    const double angle = (parameters.joint_angle + joint.angle_offset) * degree;
+    const double tilt = parameters.joint_inclination * degree;
+    const dealii::Tensor<1, 3> medial = -joint.frame.lateral, posterior = -joint.frame.anterior;
+    return (medial * std::cos(angle)) * std::cos(tilt) +
+           (posterior * std::sin(angle)) * std::cos(tilt) + joint.frame.superior * std::sin(tilt);
+  }
 
   ContactLayers::ContactLayers(const model::Model &m, const dealii::Triangulation<3> &tria,
                                const ContactParameters &parameters)
@@ -15,6 +29,18 @@ namespace bonefusion::mechanics
     , prm(parameters)
     , layer(tria.n_active_cells(), none)
   {
+    if (prm.facets.sliding_joint)
+      for (const model::FacetJoint &joint : model.facet_joints)
+        {
+          const double angle = prm.facets.joint_angle + joint.angle_offset;
+          if (angle < 0 || angle > 90)
+            throw std::invalid_argument(
+              "Facet joints/Joint angle: " + io::number_text(prm.facets.joint_angle) +
+              " deg puts the " + model.segments.at(joint.segment).name + " " +
+              model::side_name(joint.side) + " joint at " + io::number_text(angle) +
+              " deg with its per-level offset (Geometry/Facet orientation = per level); the "
+              "angle to the sagittal plane must stay within 0-90 deg [deg]");
+        }
     for (const auto &cell : tria.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -90,15 +116,8 @@ namespace bonefusion::mechanics
     // Closure g = A : eps is the motion of the upper (inferior articular) process relative to
     // the lower (superior articular) one along n, per pad thickness: with n the normal of the
     // lower process' joint surface, which faces posteromedially, g < 0 presses them together.
-    const double degree = dealii::numbers::PI / 180;
-    const double angle = prm.facets.joint_angle * degree;
-    const double tilt = prm.facets.joint_inclination * degree;
     const dealii::Tensor<1, 3> &e = joint.frame.superior; // the pad's normal
-    const dealii::Tensor<1, 3> medial = -joint.frame.lateral, posterior = -joint.frame.anterior;
-    // The joint normal: posteromedial at the joint angle, tilted up by the inclination.
-    const dealii::Tensor<1, 3> n = (medial * std::cos(angle)) * std::cos(tilt) +
-                                   (posterior * std::sin(angle)) * std::cos(tilt) +
-                                   e * std::sin(tilt);
+    const dealii::Tensor<1, 3> n = facet_joint_normal(joint, prm.facets);
     // The cartilage's constrained modulus resists the closure: a thin layer pressed across.
     const double constrained_modulus = c.kappa + 4.0 / 3.0 * c.mu;
     // g = n . du/de with the symmetric strain: 2 eps_ne for the part of n in the pad's plane

@@ -18,6 +18,16 @@
 
 namespace bonefusion::mechanics
 {
+  /**
+   * Normal of a facet joint's real surface in the sliding-joint law, pointing from the lower
+   * vertebra's superior articular facet towards the upper vertebra's inferior one: it faces
+   * posteromedially at the joint's angle to the sagittal plane ('Joint angle' plus the
+   * joint's per-level offset) and is tilted above the transverse plane by 'Joint
+   * inclination'. A unit vector in the joint's frame.
+   */
+  dealii::Tensor<1, 3> facet_joint_normal(const model::FacetJoint &joint,
+                                          const FacetParameters &parameters);
+
   class ContactLayers
   {
   public:

@@ -212,7 +212,7 @@ TEST(GeometryParameters, DefaultsRoundTripAndEveryEntryHasAUnit)
           doc.clear();
         }
     }
-  EXPECT_EQ(entries, 47u);
+  EXPECT_EQ(entries, 48u);
 }
 
 TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)

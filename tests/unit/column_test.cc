@@ -13,6 +13,7 @@
 #include "core/parametric_model.h"
 #include "hardware/pedicle_screws.h"
 #include "hardware/rods.h"
+#include "mechanics/contact_layers.h"
 
 #include <cmath>
 #include <functional>
@@ -127,6 +128,62 @@ TEST(LumbarLevels, RangesOfTheLumbarSpine)
     }
   EXPECT_DOUBLE_EQ(published_segmental_lordosis("L5-S1"), 21.6);
   EXPECT_THROW(published_segmental_lordosis("L5-L6"), std::invalid_argument);
+  // Facet joints turn from near-sagittal (upper lumbar) towards coronal (lower lumbar).
+  EXPECT_DOUBLE_EQ(published_facet_angle("L1-L2"), 33.87);
+  EXPECT_DOUBLE_EQ(published_facet_angle("L4-L5"), 56.30);
+  const std::vector<std::string> joints = {"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"};
+  for (std::size_t k = 0; k + 1 < joints.size(); ++k)
+    EXPECT_LE(published_facet_angle(joints[k]), published_facet_angle(joints[k + 1]));
+  EXPECT_THROW(published_facet_angle("T12-L1"), std::invalid_argument);
+}
+
+// Requirement (issue 16, item 2): with Geometry/Facet orientation = per level each joint of
+// the column is turned in the transverse plane by the published difference to L4-L5 (so the
+// calibrated 'Joint angle' stays the L4-L5 one); the sliding-joint law's normal makes that
+// angle with the sagittal plane and the set inclination with the transverse plane; uniform
+// leaves every joint at 'Joint angle'; angles pushed outside 0-90 deg and unknown modes fail
+// naming their parameter.
+TEST(FacetOrientation, EachLevelsJointTurnsByThePublishedDifferenceToL4L5)
+{
+  LumbarParameters p = lordotic_column("L1-S1");
+  p.facet_orientation = "per level";
+  LumbarColumn column(p);
+  model::Model m;
+  column.add_to(m);
+  ASSERT_EQ(m.facet_joints.size(), 10u);
+  mechanics::FacetParameters facets;
+  facets.joint_angle = 55;
+  facets.joint_inclination = 40;
+  const std::vector<double> expected_angle = {55 - 22.43, 55 - 15.90, 55 - 7.95, 55, 55};
+  for (const model::FacetJoint &joint : m.facet_joints)
+    {
+      const std::string name = m.segments.at(joint.segment).name;
+      const double angle = expected_angle.at(joint.segment);
+      EXPECT_NEAR(facets.joint_angle + joint.angle_offset, angle, 1e-9) << name;
+      // The law's normal in the joint's own frame: posteromedial at the angle, tilted up.
+      const dealii::Tensor<1, 3> n = mechanics::facet_joint_normal(joint, facets);
+      const double medial = -(n * joint.frame.lateral), posterior = -(n * joint.frame.anterior),
+                   up = n * joint.frame.superior;
+      EXPECT_NEAR(n.norm(), 1.0, 1e-12);
+      EXPECT_NEAR(std::atan2(posterior, medial) / degree, angle, 1e-9) << name;
+      EXPECT_NEAR(std::asin(up) / degree, 40.0, 1e-9) << name;
+    }
+  // Left and right joints mirror each other: their normals point towards the midline.
+  const dealii::Tensor<1, 3> left = mechanics::facet_joint_normal(m.facet_joints[0], facets),
+                             right = mechanics::facet_joint_normal(m.facet_joints[1], facets);
+  EXPECT_GT(left[0], 0.1);
+  EXPECT_LT(right[0], -0.1);
+  EXPECT_NEAR(left[0], -right[0], 1e-12);
+
+  p.facet_orientation = "uniform";
+  LumbarColumn same(p);
+  model::Model uniform;
+  same.add_to(uniform);
+  ASSERT_EQ(uniform.facet_joints.size(), 10u);
+  for (const model::FacetJoint &joint : uniform.facet_joints)
+    EXPECT_EQ(joint.angle_offset, 0.0);
+  p.facet_orientation = "sagittal";
+  EXPECT_NE(check_error(p).find("Geometry/Facet orientation"), std::string::npos);
 }
 
 TEST(LumbarLevels, BadLevelsAndLordosisNameTheParameter)
