@@ -142,18 +142,13 @@ namespace bonefusion::anatomy
     {
       if (!posterior_bounds.contains(p))
         return false;
-      for (const auto &e : pedicles)
-        if (e.contains(p))
-          return true;
-      for (const auto &b : blocks)
-        if (b.contains(p))
-          return true;
-      for (const auto &plate : plates)
-        if (plate.contains(p))
-          return true;
-      for (const auto &rod : rods)
-        if (rod.contains(p))
-          return true;
+      const auto any_contains = [&p](const auto &shapes) {
+        return std::any_of(shapes.begin(), shapes.end(),
+                           [&p](const auto &shape) { return shape.contains(p); });
+      };
+      if (any_contains(pedicles) || any_contains(blocks) || any_contains(plates) ||
+          any_contains(rods))
+        return true;
       for (const auto &a : articular)
         if (round_articular ? inside_elliptic_prism(a.column, 1.0, p) : a.column.contains(p))
           return true;
