@@ -37,16 +37,26 @@ namespace bonefusion::anatomy
     return {u, l + 1};
   }
 
+  namespace
+  {
+    // One value per lumbar motion segment; an unknown name is an input error that lists the
+    // valid ones.
+    double per_level_value(const std::map<std::string, double> &table, const std::string &segment)
+    {
+      const auto it = table.find(segment);
+      if (it == table.end())
+        throw std::invalid_argument("unknown lumbar level '" + segment +
+                                    "' (valid: L1-L2, L2-L3, L3-L4, L4-L5, L5-S1)");
+      return it->second;
+    }
+  } // namespace
+
   double published_segmental_lordosis(const std::string &segment)
   {
     // Means of 324 asymptomatic adults (docs/sources.md, "Segmental lordosis").
     static const std::map<std::string, double> lordosis = {
       {"L1-L2", 1.2}, {"L2-L3", 5.9}, {"L3-L4", 9.1}, {"L4-L5", 12.7}, {"L5-S1", 21.6}};
-    const auto it = lordosis.find(segment);
-    if (it == lordosis.end())
-      throw std::invalid_argument("unknown lumbar level '" + segment +
-                                  "' (valid: L1-L2, L2-L3, L3-L4, L4-L5, L5-S1)");
-    return it->second;
+    return per_level_value(lordosis, segment);
   }
 
   double published_facet_angle(const std::string &segment)
@@ -58,10 +68,6 @@ namespace bonefusion::anatomy
     // L4-L5 value rather than an extrapolation.
     static const std::map<std::string, double> angle = {
       {"L1-L2", 33.87}, {"L2-L3", 40.40}, {"L3-L4", 48.35}, {"L4-L5", 56.30}, {"L5-S1", 56.30}};
-    const auto it = angle.find(segment);
-    if (it == angle.end())
-      throw std::invalid_argument("unknown lumbar level '" + segment +
-                                  "' (valid: L1-L2, L2-L3, L3-L4, L4-L5, L5-S1)");
-    return it->second;
+    return per_level_value(angle, segment);
   }
 } // namespace bonefusion::anatomy
