@@ -729,8 +729,45 @@ namespace bonefusion::anatomy
       case Tissue::cortical: return std::min(1.0, prm.cortical_thickness / t_cortical);
       case Tissue::endplate: return std::min(1.0, prm.endplate_thickness / t_endplate);
       case Tissue::facet_cartilage: return std::max(1.0, t_facet / prm.facet_cartilage_thickness);
+      case Tissue::interspinous_ligament:
+      case Tissue::ligamentum_flavum:
+        if (region.segment != model::no_index && region.segment < static_cast<int>(discs.size()))
+          {
+            const Segment &s = discs[region.segment];
+            return posterior_band_length_factor(
+              s, region.tissue == Tissue::interspinous_ligament ? s.interspinous : s.flavum);
+          }
+        return 1.0;
       default: return 1.0;
       }
+  }
+
+  double LumbarColumn::posterior_band_length_factor(const Segment &s, const Box &band) const
+  {
+    // The band is drawn in the straight disc's coordinates, where its free length between the
+    // bones is uniform (the box's height less the 2 mm it reaches into bone at each end). A
+    // wedge disc closes the gap behind it by -2 y tan(lordosis / 2) at y (negative behind the
+    // mid-surface's origin), and the posterior elements stop t_facet apart at the least, so a
+    // lordotic segment's bands are shorter and, at the same E A, stiffer: at L5-S1 the
+    // interspinous band shrank to a third. The calibration of the intact segment was made on
+    // the straight one; this factor keeps each band's axial stiffness (E A times the mean of
+    // 1 / length over its width, in N/mm) what it is there, so that lordosis moves the bands
+    // but does not stiffen them.
+    if (s.tan_half == 0)
+      return 1.0;
+    const double straight_length = band.hi[2] - band.lo[2] - 4;
+    if (!(straight_length > 0))
+      return 1.0;
+    constexpr int samples = 64; // midpoint rule across the band's depth (1/L is smooth)
+    double mean_inverse = 0;
+    for (int i = 0; i < samples; ++i)
+      {
+        const double y = band.lo[1] + (i + 0.5) / samples * (band.hi[1] - band.lo[1]);
+        const double closure = s.hd - 2 * s.half_height(y);
+        mean_inverse += 1 / std::max(straight_length - closure, t_facet);
+      }
+    mean_inverse /= samples;
+    return 1 / (straight_length * mean_inverse);
   }
 
   std::vector<std::string> LumbarColumn::vertebrae() const

@@ -68,6 +68,10 @@ namespace bonefusion::anatomy
     double resolution = 0;
     double t_cortical = 0, t_endplate = 0, t_facet = 0, t_ligament = 0; // thicknesses used
     double nucleus_axis_fraction = 0;
+
+    /** Factor on a posterior ligament band's modulus that keeps its axial stiffness [N/mm]
+     *  what it is in the straight segment when the disc is a wedge (1 if straight). */
+    double posterior_band_length_factor(const Segment &s, const Box &band) const;
     Box bounds;
     bool registered = false;
 

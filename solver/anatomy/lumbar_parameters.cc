@@ -39,7 +39,11 @@ namespace bonefusion::anatomy
                       "straight: vertebrae stacked on one axis, discs of uniform height (the "
                       "model of a single segment so far); lordotic: each disc a wedge that "
                       "opens anteriorly by its segmental lordosis (\"Segmental lordosis\"), "
-                      "the vertebrae following the curve; the top vertebra stays level. [-]");
+                      "the vertebrae following the curve; the top vertebra stays level. The "
+                      "wedge brings the vertebrae together behind the disc, so the "
+                      "interspinous and flavum bands are shorter; their modulus is scaled to "
+                      "keep the straight segment's axial stiffness (docs/model.md, \"Posterior "
+                      "ligaments of a wedge disc\"). [-]");
     prm.declare_entry("Segmental lordosis", d.segmental_lordosis, Patterns::Anything(),
                       "Lordosis of each disc from top to bottom, comma-separated, positive "
                       "opening anteriorly (used with Sagittal alignment = lordotic). Empty "
