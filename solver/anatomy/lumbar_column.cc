@@ -156,9 +156,8 @@ namespace bonefusion::anatomy
     }
     void update_bounds()
     {
-      posterior_bounds =
-        box(pedicles[0].x - pedicles[0].ax, pedicles[1].x + pedicles[1].ax, pedicles[0].y0,
-            pedicles[0].y1, pedicles[0].z - pedicles[0].az, pedicles[0].z + pedicles[0].az);
+      posterior_bounds = pedicles[0].bounds();
+      posterior_bounds.extend(pedicles[1].bounds());
       for (const auto &b : blocks)
         posterior_bounds.extend(b);
       for (const auto &plate : plates)
@@ -295,6 +294,20 @@ namespace bonefusion::anatomy
           v.pedicles[s] = {
             (s == 0 ? -1 : 1) * v.x_pedicle, v.z_pedicle, pw / 2, ph / 2, v.y_lamina_back,
             v.y_wall + 0.25 * b_mid};
+        if (anatomical)
+          {
+            // Anatomical pedicles converge towards the body at the published transverse
+            // angle of their level, turning about the isthmus (mid-canal, where their medial
+            // walls line the canal and a screw's trajectory passes), so the canal keeps its
+            // width there and the screws their entry.
+            const double slope = std::tan(published_pedicle_transverse_angle(v.dim.name) * pi / 180);
+            for (int s = 0; s < 2; ++s)
+              {
+                v.pedicles[s].slope = (s == 0 ? 1 : -1) * slope;
+                v.pedicles[s].y_pivot = (v.y_wall + v.y_canal_back) / 2;
+                v.pedicles[s].ax = pw / 2 * std::sqrt(1 + slope * slope);
+              }
+          }
 
         const double zp = v.z_pedicle, xo = v.x_pedicle + pw / 2;
         // Lamina: roof of the canal between the pedicles, sloping down behind the body.

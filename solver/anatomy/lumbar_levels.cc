@@ -70,4 +70,18 @@ namespace bonefusion::anatomy
       {"L1-L2", 33.87}, {"L2-L3", 40.40}, {"L3-L4", 48.35}, {"L4-L5", 56.30}, {"L5-S1", 56.30}};
     return per_level_value(angle, segment);
   }
+
+  double published_pedicle_transverse_angle(const std::string &vertebra)
+  {
+    // Dickman et al. 1992 (J Neurosurg 77:860): the medial angle of the lumbar pedicle,
+    // which an open pedicle-screw trajectory follows, is about 5 deg times the vertebra's
+    // number, L1 to L5. S1 is outside that rule; it keeps L5's angle.
+    static const std::map<std::string, double> angle = {
+      {"L1", 5}, {"L2", 10}, {"L3", 15}, {"L4", 20}, {"L5", 25}, {"S1", 25}};
+    const auto it = angle.find(vertebra);
+    if (it == angle.end())
+      throw std::invalid_argument("unknown lumbar vertebra '" + vertebra +
+                                  "' (valid: L1, L2, L3, L4, L5, S1)");
+    return it->second;
+  }
 } // namespace bonefusion::anatomy

@@ -36,4 +36,11 @@ namespace bonefusion::anatomy
    * an unknown level.
    */
   double published_facet_angle(const std::string &segment);
+
+  /**
+   * Medial (transverse) angle of the pedicles of a vertebra (L1 .. S1) [deg]: the angle of the
+   * pedicle's axis to the sagittal plane, converging anteriorly. Throws std::invalid_argument
+   * for an unknown vertebra.
+   */
+  double published_pedicle_transverse_angle(const std::string &vertebra);
 } // namespace bonefusion::anatomy

@@ -64,7 +64,9 @@ namespace bonefusion::anatomy
       "single-segment references and the intact calibration were made with); anatomical: "
       "bodies with a waist and concave endplates (the disc fills the domes), a hatchet-shaped "
       "spinous process, transverse processes as tapered rods with rounded tips, round "
-      "articular processes and facet pads of the same area as the blocks' (docs/model.md, "
+      "articular processes and facet pads of the same area as the blocks', pedicles "
+      "converging at their level's transverse angle (5 deg at L1 to 25 deg at L5, Dickman "
+      "1992) (docs/model.md, "
       "\"Vertebra shapes\"). The facet surfaces are still drawn as pads across the disc's "
       "mid-surface; the joint's orientation is in the joint law. [-]");
     prm.declare_entry(

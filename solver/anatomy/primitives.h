@@ -12,6 +12,7 @@
 #include "model/frame.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace bonefusion::anatomy
@@ -104,14 +105,25 @@ namespace bonefusion::anatomy
    */
   bool inside_elliptic_prism(const Box &b, double scale, const dealii::Point<3> &p);
 
-  /** Elliptic cylinder along y: centre line (x, z), semi-axes ax (x) and az (z), y0 <= y <= y1. */
+  /**
+   * Elliptic cylinder along y: centre line (x, z), semi-axes ax (x) and az (z), y0 <= y <= y1.
+   * With a slope the centre line turns in the transverse plane, x(y) = x + slope (y - y_pivot):
+   * the sections y = const stay ellipses of semi-axes ax and az, so a cylinder whose width
+   * across its own axis should be w takes ax = w / 2 * sqrt(1 + slope^2).
+   */
   struct EllipticCylinderY
   {
     double x = 0, z = 0, ax = 0, az = 0, y0 = 0, y1 = 0;
+    double slope = 0, y_pivot = 0;
     bool contains(const dealii::Point<3> &p) const
     {
-      const double u = (p[0] - x) / ax, w = (p[2] - z) / az;
+      const double u = (p[0] - x - slope * (p[1] - y_pivot)) / ax, w = (p[2] - z) / az;
       return p[1] >= y0 && p[1] <= y1 && u * u + w * w <= 1;
+    }
+    Box bounds() const
+    {
+      const double shift = std::abs(slope) * std::max(std::abs(y0 - y_pivot), std::abs(y1 - y_pivot));
+      return box(x - ax - shift, x + ax + shift, y0, y1, z - az, z + az);
     }
   };
 
