@@ -57,6 +57,23 @@ namespace
     model::Model model;
   };
 
+  /** The lordotic column of `levels` and the same levels stacked straight, with their models. */
+  struct LordoticAndStraight
+  {
+    explicit LordoticAndStraight(const std::string &levels)
+      : lordotic(lordotic_column(levels)), straight([&] {
+        LumbarParameters p = lordotic_column(levels);
+        p.alignment = "straight";
+        return p;
+      }())
+    {
+      lordotic.add_to(lordotic_model);
+      straight.add_to(straight_model);
+    }
+    LumbarColumn lordotic, straight;
+    model::Model lordotic_model, straight_model;
+  };
+
   bool is_disc(const std::optional<Tissue> t)
   {
     return t && (*t == Tissue::annulus || *t == Tissue::nucleus);
@@ -262,12 +279,9 @@ TEST(LumbarColumn, LordoticDiscsAreWedgesOfThePublishedAngle)
 
 TEST(LumbarColumn, EachVertebraIsTheStraightOnePlacedRigidly)
 {
-  LumbarParameters straight_parameters = lordotic_column("L3-S1");
-  straight_parameters.alignment = "straight";
-  LumbarColumn lordotic(lordotic_column("L3-S1")), straight(straight_parameters);
-  model::Model ml, ms;
-  lordotic.add_to(ml);
-  straight.add_to(ms);
+  const LordoticAndStraight built("L3-S1");
+  const LumbarColumn &lordotic = built.lordotic, &straight = built.straight;
+  const model::Model &ml = built.lordotic_model, &ms = built.straight_model;
   unsigned int compared = 0;
   for (const std::string &name : straight.vertebrae())
     {
@@ -404,12 +418,9 @@ namespace
 // from the formula the factor uses.
 TEST(LumbarColumn, LordosisShortensThePosteriorBandsButKeepsTheirStiffness)
 {
-  LumbarParameters straight_parameters = lordotic_column("L3-S1");
-  straight_parameters.alignment = "straight";
-  LumbarColumn lordotic(lordotic_column("L3-S1")), straight(straight_parameters);
-  model::Model ml, ms;
-  lordotic.add_to(ml);
-  straight.add_to(ms);
+  const LordoticAndStraight built("L3-S1");
+  const LumbarColumn &lordotic = built.lordotic, &straight = built.straight;
+  const model::Model &ml = built.lordotic_model, &ms = built.straight_model;
   for (unsigned int s = 0; s < ml.segments.size(); ++s)
     for (const Tissue t : {Tissue::interspinous_ligament, Tissue::ligamentum_flavum})
       {
