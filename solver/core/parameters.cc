@@ -23,6 +23,20 @@ namespace bonefusion::core
     prm.declare_entry("Global refinements", "0", Patterns::Integer(0, 4),
                       "Number of times every voxel is split into 8 after meshing: more DoFs for "
                       "the same geometry (for convergence studies and benchmarks). [-]");
+    prm.declare_entry("Fit region boundaries", "false", Patterns::Bool(),
+                      "Move the voxel nodes where regions meet (bone surface, endplates, facets, "
+                      "screws, rods, cages) onto the surfaces between them, so that curved and "
+                      "oblique surfaces are not stair-cased: a layer of cells is added along "
+                      "every region boundary, the surface nodes go onto the surfaces (edges and "
+                      "corners kept sharp), the cells behind them are smoothed, and every cell "
+                      "keeps the quality bound below. Parametric geometry only; see "
+                      "docs/model.md, 'Boundary-fitted mesh'. [-]");
+    prm.declare_entry("Minimum cell quality", "0.2", Patterns::Double(0.01, 0.9),
+                      "Smallest scaled Jacobian (1 = box, 0 = flat corner, < 0 = inverted) any "
+                      "cell may have after boundary fitting. Cells below it are first "
+                      "untangled by moving the nodes behind the surface; only where that is "
+                      "not enough do surface nodes stay short of the surface (the log counts "
+                      "them). [-]");
     prm.declare_entry("Polynomial degree", "auto", Patterns::Selection("auto|1|2"),
                       "Degree of the Lagrange displacement element: 1 = trilinear Q1 (linear P1 "
                       "on tetrahedra), 2 = Q2 (P2). auto = 1 for the parametric segment and the "
@@ -90,6 +104,8 @@ namespace bonefusion::core
     prm.enter_subsection("Discretization");
     discretization.voxel_size = prm.get_double("Voxel size");
     discretization.refinements = prm.get_integer("Global refinements");
+    discretization.fitting.enabled = prm.get_bool("Fit region boundaries");
+    discretization.fitting.minimum_quality = prm.get_double("Minimum cell quality");
     discretization.degree =
       prm.get("Polynomial degree") == "auto" ? 0 : prm.get_integer("Polynomial degree");
     discretization.locking.treatment = prm.get("Volumetric locking treatment");
@@ -155,6 +171,10 @@ namespace bonefusion::core
     // The parametric model is built (without a mesh) to run the checks that need the anatomy:
     // screws that leave the body, cages that do not fit the disc, overrides of regions that
     // do not exist.
+    if (geometry.from_mesh_file && discretization.fitting.enabled)
+      throw std::invalid_argument("Discretization/Fit region boundaries: only the parametric "
+                                  "geometry's voxel mesh can be fitted, not the mesh file '" +
+                                  geometry.mesh_file + "'");
     if (!geometry.from_mesh_file)
       {
         ParametricModel model(anatomy, instrumentation);

@@ -16,6 +16,7 @@
 #include "hardware/instrumentation_parameters.h"
 #include "loads/activity_schedule.h"
 #include "loads/load_case.h"
+#include "meshing/fitting_settings.h"
 #include "materials/annulus_fibres.h"
 #include "materials/material_library.h"
 #include "materials/region_materials.h"
@@ -33,6 +34,7 @@ namespace bonefusion::core
   {
     double voxel_size = 1.5;      ///< [mm]
     unsigned int refinements = 0; ///< global refinements of the voxel mesh
+    meshing::BoundaryFitting fitting; ///< voxel nodes moved onto the region surfaces
     unsigned int degree = 0;      ///< polynomial degree of the displacement; 0 = auto
     materials::LockingSettings locking;
   };

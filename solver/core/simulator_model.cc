@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <set>
 
 namespace bonefusion::core
@@ -42,11 +43,30 @@ namespace bonefusion::core
     degree =
       prm.discretization.degree > 0 ? prm.discretization.degree : (prm.solver.matrix_free ? 2 : 1);
     auto voxels = std::make_unique<dealii::parallel::distributed::Triangulation<3>>(mpi);
-    meshing::build_voxel_mesh(parametric.voxel_domain(), h, parametric.voxel_surfaces(), *voxels);
+    model = parametric.model();
+    // Fitted surfaces are those of whole bodies (a vertebra, an implant part) and of the
+    // regions that belong to none (disc, cartilage, ligaments, graft): the boundaries
+    // between a vertebra's cortical shell, cancellous bone and endplates stay on the voxels,
+    // where the shell's drawn thickness (and its modulus scaling) is defined.
+    meshing::BoundaryFitting fitting_settings = prm.discretization.fitting;
+    {
+      std::vector<unsigned int> group(model.regions.size() + 1, 0);
+      std::map<int, unsigned int> first_of_body;
+      for (const model::Region &r : model.regions.all())
+        {
+          group[r.id] = r.id;
+          if (r.body != model::no_index)
+            group[r.id] = first_of_body.emplace(r.body, r.id).first->second;
+        }
+      fitting_settings.group_of = [group](const unsigned int id) {
+        return id < group.size() ? group[id] : id;
+      };
+    }
+    const meshing::FittingReport fitting = meshing::build_voxel_mesh(
+      parametric.voxel_domain(), h, parametric.voxel_surfaces(), *voxels, fitting_settings);
     if (prm.discretization.refinements > 0)
       voxels->refine_global(prm.discretization.refinements);
     triangulation = std::move(voxels);
-    model = parametric.model();
     loaded_boundary = static_cast<dealii::types::boundary_id>(model::Boundary::loaded);
     supports = {static_cast<dealii::types::boundary_id>(model::Boundary::support)};
     support_names = {"support"};
@@ -98,6 +118,13 @@ namespace bonefusion::core
     log << "Model: " << segments << " (" << vertebrae << "), disc height " << heights << " mm, "
         << "voxel " << h << " mm, " << triangulation->n_global_active_cells() << " cells"
         << std::endl;
+    if (prm.discretization.fitting.enabled)
+      log << "  boundary fitting: " << fitting.moved_nodes << " of " << fitting.boundary_nodes
+          << " surface nodes moved onto the surfaces (mean " << fitting.mean_move << " mm), "
+          << fitting.held_back << " held short by the quality bound, " << fitting.pillow_cells
+          << " boundary-layer cells, " << fitting.relabelled_voxels
+          << " voxels relabelled; smallest scaled Jacobian " << fitting.minimum_quality
+          << std::endl;
     model_description.clear();
     for (const auto &step : parametric.construct().surgery)
       log << "  surgery: " << step->description() << std::endl;

@@ -1,10 +1,13 @@
 #include "meshing/voxel_mesh.h"
 
+#include "meshing/boundary_fitting.h"
+
 #include <deal.II/base/mpi.h>
 #include <deal.II/grid/tria_accessor.h>
 #include <deal.II/grid/tria_iterator.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <iostream>
@@ -117,8 +120,9 @@ namespace bonefusion::meshing
                          [](const std::uint16_t r) { return r != 0; });
   }
 
-  void build_voxel_mesh(const VoxelDomain &domain, const double h,
-                        const std::vector<VoxelSurface> &surfaces, dealii::Triangulation<3> &tria)
+  FittingReport build_voxel_mesh(const VoxelDomain &domain, const double h,
+                                 const std::vector<VoxelSurface> &surfaces,
+                                 dealii::Triangulation<3> &tria, const BoundaryFitting &fitting)
   {
     const Grid grid = classify_grid(domain, h);
 
@@ -149,6 +153,7 @@ namespace bonefusion::meshing
     std::vector<unsigned int> vertex_of_node(mx * my * (grid.nz + 1), none);
     std::vector<dealii::Point<3>> vertices;
     std::vector<dealii::CellData<3>> cells;
+    std::vector<std::array<std::size_t, 3>> cell_voxel; // grid indices of each cell
     for (std::size_t k = 0; k < grid.nz; ++k)
       for (std::size_t j = 0; j < grid.ny; ++j)
         for (std::size_t i = 0; i < grid.nx; ++i)
@@ -183,6 +188,7 @@ namespace bonefusion::meshing
               }
             cell.material_id = r;
             cells.push_back(cell);
+            cell_voxel.push_back({{i, j, k}});
           }
     if (cells.empty())
       throw std::runtime_error("voxel mesh: no voxel of size " + std::to_string(h) +
@@ -194,6 +200,44 @@ namespace bonefusion::meshing
       std::cerr << "Warning: the voxel mesh at h = " << h << " mm has " << sizes.size()
                 << " disconnected pieces (largest " << *std::max_element(sizes.begin(), sizes.end())
                 << " of " << cells.size() << " cells); they float free in the mechanics.\n";
+
+    // Fitted positions are computed first but applied after the boundary ids, which are
+    // chosen on the voxels' grid positions.
+    FittedMesh fitted;
+    if (fitting.enabled)
+      {
+        // The nodes of a flat surface chosen by its outermost layer (a loaded or supported
+        // end of the model) keep their coordinate along its axis, so that the surface stays
+        // a plane: the loads' resultants are computed for a plane section, and a test rig's
+        // potting is flat. Its rim is still rounded within the plane.
+        std::vector<int> locked_axis(vertices.size(), -1);
+        for (std::size_t c = 0; c < cells.size(); ++c)
+          for (unsigned int s = 0; s < surfaces.size(); ++s)
+            {
+              const Layer &l = layers[s];
+              if (surfaces[s].depth > 0 || !l.found || !surfaces[s].regions.count(cells[c].material_id))
+                continue;
+              std::array<long, 3> index = {{static_cast<long>(cell_voxel[c][0]),
+                                            static_cast<long>(cell_voxel[c][1]),
+                                            static_cast<long>(cell_voxel[c][2])}};
+              const long origin[3] = {grid.i0, grid.j0, grid.k0};
+              if (index[l.axis] + origin[l.axis] != l.extreme)
+                continue;
+              index[l.axis] += l.sign;
+              const long n[3] = {static_cast<long>(grid.nx), static_cast<long>(grid.ny),
+                                 static_cast<long>(grid.nz)};
+              if (index[l.axis] >= 0 && index[l.axis] < n[l.axis] &&
+                  grid.region[grid.index(index[0], index[1], index[2])] != 0)
+                continue;
+              for (unsigned int v = 0; v < 8; ++v)
+                if (((v >> l.axis) & 1) == (l.sign > 0 ? 1u : 0u))
+                  locked_axis[cells[c].vertices[v]] = static_cast<int>(l.axis);
+            }
+        fitted = fit_region_boundaries(domain.classify, h, cells, vertices, fitting.minimum_quality,
+                                       locked_axis, fitting.group_of);
+        vertices = std::move(fitted.initial);
+        cells = std::move(fitted.cells);
+      }
 
     tria.create_triangulation(vertices, cells, dealii::SubCellData());
 
@@ -221,5 +265,18 @@ namespace bonefusion::meshing
           if (g == l.extreme && cell->face(face)->at_boundary())
             cell->face(face)->set_boundary_id(surfaces[s].id);
         }
+
+    if (fitting.enabled)
+      {
+        // create_triangulation keeps the order of the vertices it is given.
+        const std::vector<dealii::Point<3>> &stored = tria.get_vertices();
+        if (stored.size() != vertices.size() ||
+            !std::equal(stored.begin(), stored.end(), vertices.begin()))
+          throw std::logic_error("voxel mesh: the triangulation renumbered its vertices");
+        for (const auto &cell : tria.cell_iterators_on_level(0))
+          for (const unsigned int v : cell->vertex_indices())
+            cell->vertex(v) = fitted.fitted[cell->vertex_index(v)];
+      }
+    return fitted.report;
   }
 } // namespace bonefusion::meshing

@@ -7,6 +7,8 @@
  * image or any other generator. Works for every triangulation type (p4est distributes the
  * voxel cells as its coarse mesh).
  */
+#include "meshing/fitting_settings.h"
+
 #include <deal.II/base/point.h>
 #include <deal.II/base/tensor.h>
 #include <deal.II/grid/tria.h>
@@ -50,12 +52,16 @@ namespace bonefusion::meshing
   /**
    * Fills `tria` (must be empty) with the voxel mesh of `domain` at edge length h [mm]. Grid
    * planes lie at integer multiples of h (so z = 0 is a plane of cell faces). Boundary ids:
-   * those of `surfaces`, 0 elsewhere. Warns on std::cerr (rank 0) if the kept voxels form
-   * more than one face-connected piece. Throws std::runtime_error if h is not positive or
-   * the mesh would be empty.
+   * those of `surfaces`, 0 elsewhere, chosen on the voxels before any fitting. With
+   * `fitting.enabled`, nodes on region boundaries then move onto the surfaces
+   * (boundary_fitting.h). Warns on std::cerr (rank 0) if the kept voxels form more than one
+   * face-connected piece. Throws std::runtime_error if h is not positive or the mesh would be
+   * empty.
    */
-  void build_voxel_mesh(const VoxelDomain &domain, double h,
-                        const std::vector<VoxelSurface> &surfaces, dealii::Triangulation<3> &tria);
+  FittingReport build_voxel_mesh(const VoxelDomain &domain, double h,
+                                 const std::vector<VoxelSurface> &surfaces,
+                                 dealii::Triangulation<3> &tria,
+                                 const BoundaryFitting &fitting = {});
 
   /** Number of voxels build_voxel_mesh would keep (cheap; for --dry-run estimates). */
   unsigned long count_voxels(const VoxelDomain &domain, double h);
