@@ -8,6 +8,9 @@ namespace bonefusion::meshing
   /** Whether and how the nodes on region boundaries move onto the surfaces (boundary_fitting.h). */
   struct BoundaryFitting
   {
+    BoundaryFitting(bool enabled_ = false, double minimum_quality_ = 0.2)
+      : enabled(enabled_), minimum_quality(minimum_quality_)
+    {}
     bool enabled = false;
     double minimum_quality = 0.2; ///< smallest scaled Jacobian any cell may have [-]
     /**
