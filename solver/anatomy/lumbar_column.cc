@@ -41,6 +41,12 @@ namespace bonefusion::anatomy
     constexpr double facet_width = 0.8;       // * pedicle width (x)
     constexpr double facet_lateral = 0.25;    // * pedicle width lateral of the pedicle axis
     constexpr double nucleus_shift = 0.05;    // nucleus centre behind the disc centre, * depth
+    // ---- Curved facet joints (Facet surfaces = curved; drawn, not measured). -------------
+    // Radius of the joint surface in the transverse plane: the J- or C-shaped, posteromedially
+    // concave superior articular facets of the lower lumbar spine, drawn as one arc.
+    constexpr double facet_radius = 15.;      // mm
+    constexpr double facet_aspect = 1.3;      // height / width of the elliptic joint patch
+    constexpr double process_thickness = 8.;  // mm, of each articular process behind its face
     // Longitudinal ligaments reach this far onto each body beyond the disc, where they attach.
     constexpr double ligament_attachment = 4.0; // mm
 
@@ -178,6 +184,12 @@ namespace bonefusion::anatomy
     double hd = 0;             // disc height
     Box facet_joints[2];       // left (x < 0), right; in the disc's frame, z = cartilage layer
     bool round_facets = false; // pads are the ellipses inscribed in facet_joints
+    // Facet surfaces = curved: the joint surfaces (disc frame), and the heights above the
+    // mid-surface where the upper vertebra's inferior articular processes join its lamina
+    // (process_top) and the lower one's superior processes its pedicles (process_bottom).
+    bool curved_facets = false;
+    FacetSurface facet_surface[2];
+    double process_top = 0, process_bottom = 0;
     double tan_half = 0;       // tan(lordosis / 2): the faces' slope against the mid-surface
     bool facet_resected[2] = {false, false}; // left, right
     bool nucleus_removed = false;
@@ -410,11 +422,16 @@ namespace bonefusion::anatomy
         // crosses the disc's mid-surface.
         const double pw = (u.dim.pedicle_width + l.dim.pedicle_width) / 2;
         const double xf = (u.x_pedicle + l.x_pedicle) / 2 + facet_lateral * pw;
+        // Curved joints: the processes reach from the joint to their vertebra's pedicle axis
+        // (heights in the straight column, where the mid-surface is at s.z).
+        s.process_top = u.z_pedicle - s.z;
+        s.process_bottom = l.z_pedicle - s.z;
         const double yf = (u.y_lamina_back + l.y_lamina_back) / 2;
         // In a wedge, each vertebra is turned by half the lordosis about the disc's centre:
         // its articular process reaches past the joint by this much, and the clip at the
         // joint's cartilage (classify) cuts it where the pad begins.
         s.round_facets = prm.vertebra_shape == "anatomical";
+        s.curved_facets = prm.facet_surfaces == "curved";
         const double reach =
           std::abs(s.tan_half) * (std::abs(yf) + facet_depth) * 2 + (s.tan_half != 0 ? 2.0 : 0.0);
         for (int side = 0; side < 2; ++side)
@@ -431,6 +448,22 @@ namespace bonefusion::anatomy
                              yc = yf + facet_depth / 2;
                 s.facet_joints[side] =
                   box(sx * xf - half_x, sx * xf + half_x, yc - half_y, yc + half_y, 0, 0);
+              }
+            if (s.curved_facets)
+              {
+                // The real joint: near vertical, facing the midline at its level's published
+                // angle, with the pad's area (so that the joint's normal stiffness, E A / t,
+                // stays the pad's), centred where the pad was.
+                FacetSurface &f = s.facet_surface[side];
+                const double area = facet_width * pw * facet_depth;
+                f.half_width = std::sqrt(area / (pi * facet_aspect));
+                f.half_height = facet_aspect * f.half_width;
+                f.radius = facet_radius;
+                f.centre = Point<3>(sx * xf, yf + facet_depth / 2, 0);
+                const double angle = published_facet_angle(s.name) * pi / 180;
+                // Medial (-sx x) and posterior (-y).
+                f.normal = dealii::Tensor<1, 3>({-sx * std::cos(angle), -std::sin(angle), 0.});
+                continue;
               }
             for (Vertebra *v : {&u, &l})
               {
@@ -506,6 +539,15 @@ namespace bonefusion::anatomy
           bounds.extend(global);
       }
     for (const Segment &s : discs)
+      if (s.curved_facets)
+        for (const FacetSurface &f : s.facet_surface)
+          {
+            const double e = f.half_width + t_facet / 2 + process_thickness + 1;
+            bounds.extend(to_global(box(f.centre[0] - e, f.centre[0] + e, f.centre[1] - e,
+                                        f.centre[1] + e, s.process_bottom, s.process_top),
+                                    s.landmarks.frame));
+          }
+    for (const Segment &s : discs)
       {
         const double a = std::max(s.landmarks.shape.lower_semi_width,
                                   s.landmarks.shape.upper_semi_width),
@@ -577,6 +619,14 @@ namespace bonefusion::anatomy
             // Away from the midline.
             joint.frame.lateral = side == 0 ? -disc.lateral : disc.lateral;
             joint.drawn_thickness_ratio = t_facet / prm.facet_cartilage_thickness;
+            if (s.curved_facets)
+              {
+                const FacetSurface &c = s.facet_surface[side];
+                joint.frame.origin = disc.to_global(c.centre);
+                joint.surface_radius = c.radius;
+                joint.surface_axis = disc.to_global(c.centre + c.radius * c.normal);
+                joint.surface_angle = published_facet_angle(s.name);
+              }
             if (prm.facet_orientation == "per level")
               joint.angle_offset =
                 published_facet_angle(s.name) - published_facet_angle("L4-L5");
@@ -599,6 +649,12 @@ namespace bonefusion::anatomy
   }
 
   std::optional<model::RegionId> LumbarColumn::classify(const Point<3> &p) const
+  {
+    return classify_point(p, true);
+  }
+
+  std::optional<model::RegionId> LumbarColumn::classify_point(const Point<3> &p,
+                                                              const bool separate) const
   {
     // The vertebra whose zone (between the mid-surfaces of its discs) holds p.
     unsigned int v = column.size() - 1;
@@ -655,6 +711,8 @@ namespace bonefusion::anatomy
 
     for (const Segment &s : discs)
       {
+        if (s.curved_facets)
+          continue;
         const Point<3> q = s.landmarks.frame.to_local(p);
         for (int side = 0; side < 2; ++side)
           if (!s.facet_resected[side] &&
@@ -662,6 +720,10 @@ namespace bonefusion::anatomy
                                 s.facet_joints[side].contains(q)))
             return s.facet[side];
       }
+    int process_of = -1;
+    const std::optional<RegionId> joint = classify_curved_joint(p, process_of);
+    if (joint && process_of < 0)
+      return joint; // cartilage
     // Posterior elements stop at the facet cartilage's faces of the discs above and below,
     // so that no bone bridges a disc.
     const bool within_discs =
@@ -669,9 +731,83 @@ namespace bonefusion::anatomy
       (v + 1 == column.size() || discs[v].landmarks.frame.height_of(p) > t_facet / 2);
     if (within_discs && vertebra.in_posterior(local))
       return vertebra.posterior;
+    // A curved joint's articular process crosses the disc's mid-surface, so the clip cannot
+    // keep it off the other vertebra: it gives way wherever a voxel of the other vertebra's
+    // bone is among its 26 neighbours (they would share a node and bond the two bones).
+    if (joint && !(separate && resolution > 0 && next_to_other_vertebra(p, process_of)))
+      return joint;
     if (prm.ligaments)
       return classify_ligament(p);
     return std::nullopt;
+  }
+
+  std::optional<model::RegionId> LumbarColumn::classify_curved_joint(const Point<3> &p,
+                                                                     int &process_of) const
+  {
+    process_of = -1;
+    for (unsigned int k = 0; k < discs.size(); ++k)
+      {
+        const Segment &s = discs[k];
+        if (!s.curved_facets)
+          continue;
+        const Point<3> q = s.landmarks.frame.to_local(p);
+        if (q[2] < s.process_bottom || q[2] > s.process_top)
+          continue;
+        for (int side = 0; side < 2; ++side)
+          {
+            if (s.facet_resected[side])
+              continue;
+            const FacetSurface &f = s.facet_surface[side];
+            const FacetSurface::Local l = f.local(q);
+            if (std::abs(l.s) > t_facet / 2 + process_thickness || std::abs(l.u) > f.half_width)
+              continue;
+            if (std::abs(l.s) <= t_facet / 2)
+              {
+                if (f.in_patch(l))
+                  return s.facet[side];
+                continue;
+              }
+            // The upper vertebra's inferior process (s > 0) ends below in the patch's round
+            // tip and rises to the pedicle axis; the lower one's superior process the other
+            // way round.
+            const bool upper = l.s > 0;
+            if ((upper ? l.w >= 0 : l.w <= 0) || f.in_patch(l))
+              {
+                process_of = upper ? static_cast<int>(k) : static_cast<int>(k) + 1;
+                return column[process_of].posterior;
+              }
+          }
+      }
+    return std::nullopt;
+  }
+
+  bool LumbarColumn::next_to_other_vertebra(const Point<3> &p, const int vertebra) const
+  {
+    const auto owner = [this](const RegionId r) {
+      for (unsigned int k = 0; k < column.size(); ++k)
+        {
+          const Vertebra &v = column[k];
+          if (r == v.cortical || r == v.cancellous || r == v.endplate || r == v.posterior)
+            return static_cast<int>(k);
+        }
+      return -1;
+    };
+    const double h = resolution;
+    for (int i = -1; i <= 1; ++i)
+      for (int j = -1; j <= 1; ++j)
+        for (int k = -1; k <= 1; ++k)
+          if (i != 0 || j != 0 || k != 0)
+            {
+              const std::optional<RegionId> r =
+                classify_point(p + dealii::Tensor<1, 3>({i * h, j * h, k * h}), false);
+              if (r)
+                {
+                  const int o = owner(*r);
+                  if (o >= 0 && o != vertebra)
+                    return true;
+                }
+            }
+    return false;
   }
 
   bool LumbarColumn::classify_disc(const Segment &s, const Point<3> &q,

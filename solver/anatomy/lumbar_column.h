@@ -12,6 +12,7 @@
  * segment is centred on its disc as before.
  */
 #include "anatomy/anatomy.h"
+#include "anatomy/facet_surface.h"
 #include "anatomy/lumbar_parameters.h"
 #include "anatomy/vertebra_table.h"
 
@@ -85,5 +86,15 @@ namespace bonefusion::anatomy
     bool classify_disc(const Segment &s, const dealii::Point<3> &q,
                        std::optional<model::RegionId> &region) const;
     std::optional<model::RegionId> classify_ligament(const dealii::Point<3> &p) const;
+    /** classify(); with `separate`, curved joints' articular processes give way next to the
+     *  other vertebra's bone (next_to_other_vertebra). */
+    std::optional<model::RegionId> classify_point(const dealii::Point<3> &p, bool separate) const;
+    /** Facet surfaces = curved: the cartilage of a joint at p, or the articular process
+     *  of a joint at p (then `process_of` is its vertebra's index in `column`, else -1). */
+    std::optional<model::RegionId> classify_curved_joint(const dealii::Point<3> &p,
+                                                         int &process_of) const;
+    /** True if one of the 26 voxel centres around p (spacing: the resolution) lies in the
+     *  bone of a vertebra other than column[vertebra]. */
+    bool next_to_other_vertebra(const dealii::Point<3> &p, int vertebra) const;
   };
 } // namespace bonefusion::anatomy

@@ -67,8 +67,20 @@ namespace bonefusion::anatomy
       "articular processes and facet pads of the same area as the blocks', pedicles "
       "converging at their level's transverse angle (5 deg at L1 to 25 deg at L5, Dickman "
       "1992) (docs/model.md, "
-      "\"Vertebra shapes\"). The facet surfaces are still drawn as pads across the disc's "
-      "mid-surface; the joint's orientation is in the joint law. [-]");
+      "\"Vertebra shapes\"). How the facet joints are drawn is 'Facet surfaces'. [-]");
+    prm.declare_entry(
+      "Facet surfaces", d.facet_surfaces, Patterns::Selection("pads|curved"),
+      "How the facet joints' cartilage and articular processes are drawn. pads: a layer "
+      "across the disc's mid-surface between two columns of bone (the shapes the "
+      "single-segment references and the intact calibration were made with); the joint's "
+      "orientation lives only in the joint law. curved: the real, near-vertical joint: a "
+      "cylindrical surface of 15 mm radius, concave posteromedially, facing the midline at "
+      "its level's published angle to the sagittal plane (Masharawi 2004, as 'Facet "
+      "orientation = per level'), 1.3 times as tall as wide with the pad's area; the upper "
+      "vertebra's inferior articular process hangs behind it, the lower one's superior "
+      "process rises in front of it, each 8 mm thick, and no bone of one vertebra comes "
+      "within a voxel of the other's except across the cartilage (docs/model.md, \"Curved "
+      "facet joints\"). [-]");
     prm.declare_entry(
       "Facet orientation", d.facet_orientation, Patterns::Selection("uniform|per level"),
       "How the facet joints turn from level to level in the transverse plane (used by the "
@@ -132,6 +144,7 @@ namespace bonefusion::anatomy
     column_rotation = prm.get_double("Column rotation");
     vertebra_shape = prm.get("Vertebra shape");
     facet_orientation = prm.get("Facet orientation");
+    facet_surfaces = prm.get("Facet surfaces");
     dimensions_file = prm.get("Dimensions file");
     age = prm.get_double("Age");
     disc_height = prm.get_double("Disc height");
@@ -172,6 +185,8 @@ namespace bonefusion::anatomy
     if (facet_orientation != "uniform" && facet_orientation != "per level")
       fail("Facet orientation",
            "must be uniform or per level, got '" + facet_orientation + "'");
+    if (facet_surfaces != "pads" && facet_surfaces != "curved")
+      fail("Facet surfaces", "must be pads or curved, got '" + facet_surfaces + "'");
     if (alignment != "straight" && alignment != "lordotic")
       fail("Sagittal alignment", "must be straight or lordotic, got '" + alignment + "'");
     const std::vector<std::string> names = vertebrae();

@@ -57,7 +57,10 @@ namespace bonefusion::core
         for (model::MotionSegment &m : the_model.segments)
           turn_frame(m.disc_frame);
         for (model::FacetJoint &j : the_model.facet_joints)
-          turn_frame(j.frame);
+          {
+            turn_frame(j.frame);
+            j.surface_axis = turned(j.surface_axis, 1.0);
+          }
       }
   }
 

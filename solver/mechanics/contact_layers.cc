@@ -15,10 +15,22 @@ namespace bonefusion::mechanics
   dealii::Tensor<1, 3> facet_joint_normal(const model::FacetJoint &joint,
                                           const FacetParameters &parameters)
   {
+    return facet_joint_normal(joint, parameters, joint.frame.origin);
+  }
+
+  dealii::Tensor<1, 3> facet_joint_normal(const model::FacetJoint &joint,
+                                          const FacetParameters &parameters,
+                                          const dealii::Point<3> &x)
+  {
     const double degree = dealii::numbers::PI / 180;
-    const double angle = (parameters.joint_angle + joint.angle_offset) * degree;
-    const double tilt = parameters.joint_inclination * degree;
     const dealii::Tensor<1, 3> medial = -joint.frame.lateral, posterior = -joint.frame.anterior;
+    double angle = (parameters.joint_angle + joint.angle_offset) * degree;
+    if (joint.surface_radius > 0)
+      {
+        const dealii::Tensor<1, 3> e = joint.layer_normal(x);
+        angle += std::atan2(e * posterior, e * medial) - joint.surface_angle * degree;
+      }
+    const double tilt = parameters.joint_inclination * degree;
     return (medial * std::cos(angle)) * std::cos(tilt) +
            (posterior * std::sin(angle)) * std::cos(tilt) + joint.frame.superior * std::sin(tilt);
   }
@@ -75,7 +87,7 @@ namespace bonefusion::mechanics
   {
     const model::Region &r = model.regions[cell->material_id()];
     if (const model::FacetJoint *joint = model.facet_joint_of(r.id))
-      return joint->frame.superior;
+      return joint->layer_normal(cell->center());
     return model.segments.at(r.segment).disc_frame.superior;
   }
 
@@ -90,7 +102,7 @@ namespace bonefusion::mechanics
       return as_tension_only_band(model.segments.at(r.segment).disc_frame.superior, c, open);
     const bool is_cage = layer[index] == cage;
     if (!is_cage && prm.facets.sliding_joint)
-      return as_sliding_joint(*model.facet_joint_of(r.id), c, open);
+      return as_sliding_joint(*model.facet_joint_of(r.id), cell->center(), c, open);
     if (open)
       {
         const double fraction =
@@ -107,7 +119,8 @@ namespace bonefusion::mechanics
     return c;
   }
 
-  CellElasticity ContactLayers::as_sliding_joint(const model::FacetJoint &joint, CellElasticity c,
+  CellElasticity ContactLayers::as_sliding_joint(const model::FacetJoint &joint,
+                                                 const dealii::Point<3> &x, CellElasticity c,
                                                  const bool open) const
   {
     // The pad is drawn thicker than the cartilage (at least two voxels): scale its moduli so
@@ -116,8 +129,8 @@ namespace bonefusion::mechanics
     // Closure g = A : eps is the motion of the upper (inferior articular) process relative to
     // the lower (superior articular) one along n, per pad thickness: with n the normal of the
     // lower process' joint surface, which faces posteromedially, g < 0 presses them together.
-    const dealii::Tensor<1, 3> &e = joint.frame.superior; // the pad's normal
-    const dealii::Tensor<1, 3> n = facet_joint_normal(joint, prm.facets);
+    const dealii::Tensor<1, 3> e = joint.layer_normal(x); // the drawn layer's normal
+    const dealii::Tensor<1, 3> n = facet_joint_normal(joint, prm.facets, x);
     // The cartilage's constrained modulus resists the closure: a thin layer pressed across.
     const double constrained_modulus = c.kappa + 4.0 / 3.0 * c.mu;
     // g = n . du/de with the symmetric strain: 2 eps_ne for the part of n in the pad's plane

@@ -23,8 +23,14 @@ namespace bonefusion::mechanics
    * vertebra's superior articular facet towards the upper vertebra's inferior one: it faces
    * posteromedially at the joint's angle to the sagittal plane ('Joint angle' plus the
    * joint's per-level offset) and is tilted above the transverse plane by 'Joint
-   * inclination'. A unit vector in the joint's frame.
+   * inclination'. A unit vector in the joint's frame. On a curved joint surface the normal
+   * turns with the surface: at x, its horizontal part makes the same angle with the drawn
+   * surface's normal there as it does at the joint's centre.
    */
+  dealii::Tensor<1, 3> facet_joint_normal(const model::FacetJoint &joint,
+                                          const FacetParameters &parameters,
+                                          const dealii::Point<3> &x);
+  /** The normal at the joint's centre (its frame's origin). */
   dealii::Tensor<1, 3> facet_joint_normal(const model::FacetJoint &joint,
                                           const FacetParameters &parameters);
 
@@ -56,7 +62,7 @@ namespace bonefusion::mechanics
      *  closed-and-bonded constants c; other cells unchanged. */
     CellElasticity with_state(const CellIterator &cell, CellElasticity c, bool open) const;
 
-    /** Normal of a compression-only layer cell (its pad's or endplate's). */
+    /** Normal of a compression-only layer cell (its joint layer's or endplate's). */
     dealii::Tensor<1, 3> normal(const CellIterator &cell) const;
 
     const ContactParameters &parameters() const { return prm; }
@@ -67,8 +73,8 @@ namespace bonefusion::mechanics
     std::vector<Kind> layer;
     bool cage_active = true;
 
-    CellElasticity as_sliding_joint(const model::FacetJoint &joint, CellElasticity c,
-                                    bool open) const;
+    CellElasticity as_sliding_joint(const model::FacetJoint &joint, const dealii::Point<3> &x,
+                                    CellElasticity c, bool open) const;
     CellElasticity as_tension_only_band(const dealii::Tensor<1, 3> &axis, CellElasticity c,
                                         bool slack) const;
   };

@@ -69,6 +69,18 @@ namespace bonefusion::model
                                 (s != no_index ? " in " + segments.at(s).name : std::string()));
   }
 
+  dealii::Tensor<1, 3> FacetJoint::layer_normal(const dealii::Point<3> &x) const
+  {
+    if (surface_radius <= 0)
+      return frame.superior;
+    dealii::Tensor<1, 3> d = surface_axis - x;
+    d -= (d * frame.superior) * frame.superior;
+    const double r = d.norm();
+    if (r > 0)
+      return d / r;
+    return frame.superior;
+  }
+
   const FacetJoint *Model::facet_joint_of(const RegionId id) const
   {
     for (const FacetJoint &j : facet_joints)
@@ -131,6 +143,11 @@ namespace bonefusion::model
       return rank(vertebra) > s;
     if (r.segment != no_index && r.segment != s)
       return r.segment > s;
+    // A curved facet joint's cartilage stands across the mid-surface between the articular
+    // processes: the cut runs along its upper process' face, so that all the joint's force
+    // is the cartilage's.
+    if (const FacetJoint *joint = facet_joint_of(id); joint && joint->surface_radius > 0)
+      return true;
     return segments.at(s).disc_frame.height_of(centre) < 0;
   }
 } // namespace bonefusion::model

@@ -87,6 +87,19 @@ namespace bonefusion::model
     /** This joint's angle to the sagittal plane minus the L4-L5 joints' (the calibrated
      *  'Facet joints/Joint angle') [deg]: 0 unless Geometry/Facet orientation = per level. */
     double angle_offset = 0;
+    /** The cartilage as drawn: 0 for a pad normal to `superior`; else a layer about a
+     *  cylinder of this radius [mm] whose axis runs along `superior` through `surface_axis`
+     *  (Geometry/Facet surfaces = curved). */
+    double surface_radius = 0;
+    dealii::Point<3> surface_axis;
+    /** Angle of the drawn surface's normal at the joint's centre to the sagittal plane
+     *  [deg] (curved surfaces). */
+    double surface_angle = 0;
+
+    /** Normal of the drawn cartilage layer at x: `superior` for a pad; for a curved surface
+     *  the horizontal direction from x towards the axis (from the lower vertebra's superior
+     *  articular facet towards the upper one's inferior process). */
+    dealii::Tensor<1, 3> layer_normal(const dealii::Point<3> &x) const;
   };
 
   /** Boundary ids of the named surfaces; 0 is a free surface. */

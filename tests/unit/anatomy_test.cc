@@ -212,7 +212,7 @@ TEST(GeometryParameters, DefaultsRoundTripAndEveryEntryHasAUnit)
           doc.clear();
         }
     }
-  EXPECT_EQ(entries, 48u);
+  EXPECT_EQ(entries, 49u);
 }
 
 TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)

@@ -14,6 +14,7 @@
 #include "hardware/pedicle_screws.h"
 #include "hardware/rods.h"
 #include "mechanics/contact_layers.h"
+#include "column_fixtures.h"
 
 #include <cmath>
 #include <functional>
@@ -25,15 +26,8 @@ namespace
   using namespace bonefusion;
   using namespace bonefusion::anatomy;
   using model::Tissue;
-  constexpr double degree = 3.14159265358979323846 / 180;
-
-  LumbarParameters lordotic_column(const std::string &levels)
-  {
-    LumbarParameters p;
-    p.levels = levels;
-    p.alignment = "lordotic";
-    return p;
-  }
+  using bonefusion::testing::degree;
+  using bonefusion::testing::lordotic_column;
 
   /** Tissue at p in a built column (nullopt: none). */
   std::optional<Tissue> tissue_at(const LumbarColumn &column, const model::Model &m,
@@ -176,13 +170,10 @@ TEST(FacetOrientation, EachLevelsJointTurnsByThePublishedDifferenceToL4L5)
 {
   LumbarParameters p = lordotic_column("L1-S1");
   p.facet_orientation = "per level";
-  LumbarColumn column(p);
-  model::Model m;
-  column.add_to(m);
+  const bonefusion::testing::BuiltColumn built(p);
+  const model::Model &m = built.model;
   ASSERT_EQ(m.facet_joints.size(), 10u);
-  mechanics::FacetParameters facets;
-  facets.joint_angle = 55;
-  facets.joint_inclination = 40;
+  const mechanics::FacetParameters facets = bonefusion::testing::calibrated_facet_law();
   const std::vector<double> expected_angle = {55 - 22.43, 55 - 15.90, 55 - 7.95, 55, 55};
   for (const model::FacetJoint &joint : m.facet_joints)
     {
