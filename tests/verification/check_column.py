@@ -11,6 +11,7 @@ hybrid.csv and names the problem.
   check_column.py follower --bonefusion EXE --case cases/l3s1_intact.prm --output DIR [--np 2]
   check_column.py rotation --bonefusion EXE --case cases/l3s1_intact.prm --output DIR [--np 2]
   check_column.py facets --bonefusion EXE --case cases/l3s1_intact.prm --output DIR [--np 2]
+  check_column.py curved --bonefusion EXE --case cases/l3s1_intact.prm --output DIR [--np 2]
 All at 4 mm voxels with flexion and left axial rotation (coarse: minutes, not hours). The
 follower check: a 400 N preload along the curve of the lordotic column (a cable through the
 vertebral bodies) compresses it with much less sagittal rotation at every level than the same
@@ -24,6 +25,11 @@ axial rotation and extension sooner: both fall by more than 1 % at L1-L2 and L2-
 L1-L3 column against uniform joints (measured -2.7 to -3.6 %). A sign error in the offset
 would turn them coronal instead: all joints at 75 deg change the same four motions by -0.7
 to +1.2 %, which fails the check.
+The curved check: with Geometry/Facet surfaces = curved every level's load paths still sum
+to the applied load, extension closes both joints equally, left axial rotation presses the
+right joints (more than three times the left's force), and the column turned a quarter turn
+gives the same per-level results (the surfaces' axes turn with it); an unknown surface
+fails naming the parameter.
 """
 import argparse
 import csv
@@ -179,6 +185,24 @@ def check_follower(args, checks):
                  f"(exit {result.returncode})")
 
 
+def largest_difference(reference, other):
+    """Largest difference between the per-level and applied-load columns of two runs, each
+    relative to the largest magnitude of its column in `reference`; and where it is."""
+    compared = [c for c in reference[0] if c[:2] in ("L3", "L4", "L5")
+                and not c.endswith("relative_error")] + \
+        [c for c in reference[0] if c.startswith("applied_")]
+    worst, where = 0.0, ""
+    for a, b in zip(reference, other):
+        for c in compared:
+            va, vb = float(a[c] or "nan"), float(b[c] or "nan")
+            if math.isnan(va) and math.isnan(vb):
+                continue
+            scale = max(abs(float(r[c] or 0)) for r in reference) or 1.0
+            if not abs(va - vb) / scale <= worst:
+                worst, where = abs(va - vb) / scale, f"{c} [{a['load_case']}]"
+    return worst, where, len(compared)
+
+
 def check_rotation(args, checks):
     base = os.path.abspath(args.output)
     results = {}
@@ -189,19 +213,8 @@ def check_rotation(args, checks):
                                                   "left axial rotation",
                               "Geometry/Column rotation": turn})
         results[turn] = rows(args.output)
-    compared = [c for c in results["0"][0] if c[:2] in ("L3", "L4", "L5")
-                and not c.endswith("relative_error")] + \
-        [c for c in results["0"][0] if c.startswith("applied_")]
-    checks.check(len(compared) > 60, f"{len(compared)} per-level and applied-load columns")
-    worst, where = 0.0, ""
-    for a, b in zip(results["0"], results["90"]):
-        for c in compared:
-            va, vb = float(a[c] or "nan"), float(b[c] or "nan")
-            if math.isnan(va) and math.isnan(vb):
-                continue
-            scale = max(abs(float(r[c] or 0)) for r in results["0"]) or 1.0
-            if not abs(va - vb) / scale <= worst:
-                worst, where = abs(va - vb) / scale, f"{c} [{a['load_case']}]"
+    worst, where, compared = largest_difference(results["0"], results["90"])
+    checks.check(compared > 60, f"{compared} per-level and applied-load columns")
     print(f"turned a quarter turn vs not: largest difference {worst:.1e} of a column's scale "
           f"({where})")
     checks.check(worst < 1e-6, f"a quarter turn of the column changes no per-level result by "
@@ -211,6 +224,51 @@ def check_rotation(args, checks):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     checks.check(result.returncode != 0 and "Column rotation" in result.stdout,
                  f"a turn that is not a quarter turn fails naming the parameter "
+                 f"(exit {result.returncode})")
+
+
+def check_curved(args, checks):
+    """Curved facet surfaces: the joints carry the load they should and the run is the same
+    turned a quarter turn (the surfaces' axes turn with the column)."""
+    base = os.path.abspath(args.output)
+    results = {}
+    for turn in ("0", "90"):
+        args.output = os.path.join(base, "turn" + turn)
+        run_bonefusion(args, {"Discretization/Voxel size": "4",
+                              "Loads/Load cases": "extension, left axial rotation",
+                              "Geometry/Facet surfaces": "curved",
+                              "Geometry/Column rotation": turn})
+        results[turn] = rows(args.output)
+    levels = ("L3_L4", "L4_L5", "L5_S1")
+    for r in results["0"]:
+        case = r["load_case"]
+        for level in levels:
+            error = float(r[f"{level}_load_sharing_relative_error"])
+            checks.check(error < 1e-6, f"{level} {case}: the load paths sum to the applied "
+                         f"load (relative error {error:.1e})")
+            left = float(r[f"{level}_facet_left_force_N"])
+            right = float(r[f"{level}_facet_right_force_N"])
+            print(f"{level} {case}: facet forces left {left:.1f} N, right {right:.1f} N")
+            if case == "extension":
+                checks.check(min(left, right) > 20 and abs(left - right) < 1e-6 * left,
+                             f"{level} extension: both joints close, equally "
+                             f"({left:.1f} and {right:.1f} N)")
+            else:
+                # Turning left drives the upper vertebra's right inferior process into the
+                # lower one's superior process: the right joint takes the load.
+                checks.check(right > 20 and right > 3 * left,
+                             f"{level} left axial rotation: the right joint is pressed "
+                             f"({right:.1f} N against {left:.1f} N on the left)")
+    worst, where, compared = largest_difference(results["0"], results["90"])
+    checks.check(compared > 30 and worst < 1e-6,
+                 f"a quarter turn changes no per-level result of the curved joints by more "
+                 f"than {worst:.1e} of its scale ({compared} columns, worst {where})")
+    result = subprocess.run([args.bonefusion, args.case, "--set", "Geometry/Facet surfaces=round",
+                             "--set", f"Output/Directory={os.path.join(base, 'bad')}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    checks.check(result.returncode != 0 and "Facet surfaces" in result.stdout
+                 and not os.path.exists(os.path.join(base, "bad", "statistics.csv")),
+                 f"an unknown facet surface fails naming the parameter, with no results "
                  f"(exit {result.returncode})")
 
 
@@ -237,7 +295,8 @@ def check_facets(args, checks):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("mode", choices=["ranks", "hybrid", "follower", "rotation", "facets"])
+    parser.add_argument("mode", choices=["ranks", "hybrid", "follower", "rotation", "facets",
+                                         "curved"])
     parser.add_argument("--instrumented", help="instrumented case file (hybrid)")
     add_run_arguments(parser)
     args = parser.parse_args()
@@ -250,6 +309,8 @@ def main():
         check_rotation(args, checks)
     elif args.mode == "facets":
         check_facets(args, checks)
+    elif args.mode == "curved":
+        check_curved(args, checks)
     else:
         check_hybrid(args, checks)
     checks.finish()
