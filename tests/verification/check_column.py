@@ -27,9 +27,9 @@ would turn them coronal instead: all joints at 75 deg change the same four motio
 to +1.2 %, which fails the check.
 The curved check: with Geometry/Facet surfaces = curved every level's load paths still sum
 to the applied load, extension closes both joints equally, left axial rotation presses the
-right joints (more than three times the left's force), and the column turned a quarter turn
-gives the same per-level results (the surfaces' axes turn with it); an unknown surface
-fails naming the parameter.
+right joints (more than three times the left's force), the column turned a quarter turn
+gives the same per-level results (the surfaces' axes turn with it), one rank gives those of
+two, and an unknown surface fails naming the parameter.
 """
 import argparse
 import csv
@@ -263,6 +263,18 @@ def check_curved(args, checks):
     checks.check(compared > 30 and worst < 1e-6,
                  f"a quarter turn changes no per-level result of the curved joints by more "
                  f"than {worst:.1e} of its scale ({compared} columns, worst {where})")
+    # One rank against the ranks above (the process voxels' neighbour test must not depend
+    # on which rank owns a cell).
+    ranks = args.np
+    args.np, args.output = 1, os.path.join(base, "np1")
+    run_bonefusion(args, {"Discretization/Voxel size": "4",
+                          "Loads/Load cases": "extension, left axial rotation",
+                          "Geometry/Facet surfaces": "curved"})
+    args.np = ranks
+    worst, where, compared = largest_difference(results["0"], rows(args.output))
+    checks.check(compared > 30 and worst < 1e-6,
+                 f"np 1 and np {ranks} agree on every per-level result of the curved joints "
+                 f"(largest difference {worst:.1e} of a column's scale, {where})")
     result = subprocess.run([args.bonefusion, args.case, "--set", "Geometry/Facet surfaces=round",
                              "--set", f"Output/Directory={os.path.join(base, 'bad')}"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
