@@ -85,7 +85,10 @@ TEST(StatisticsTable, SerializeRoundTripIsExact)
 TEST(Checkpoint, PerCellFieldsRoundTripByCellId)
 {
   const MPI_Comm comm = MPI_COMM_WORLD;
-  const std::string dir = "checkpoint_test_output";
+  // In the temporary directory, not wherever the tests were started (a source tree once
+  // picked the checkpoint up as a file to commit).
+  const std::string dir =
+    (std::filesystem::temp_directory_path() / "bonefusion_checkpoint_test").string();
   if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
     std::filesystem::create_directories(dir);
   MPI_Barrier(comm);
@@ -134,4 +137,7 @@ TEST(Checkpoint, PerCellFieldsRoundTripByCellId)
                std::runtime_error);
   EXPECT_THROW(bonefusion::io::read_checkpoint(dir, other, read, {"porosity"}, back, comm),
                std::runtime_error);
+  MPI_Barrier(comm);
+  if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+    std::filesystem::remove_all(dir);
 }
