@@ -5,6 +5,7 @@
 
 #include "mechanics/unilateral_contact.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <stdexcept>
@@ -81,7 +82,16 @@ namespace bonefusion::mechanics
     // a set repeats, cells may only open, so the iteration ends with the cycle's cells open.
     std::set<std::uint64_t> seen;
     bool cycling = false;
-    for (unsigned int it = 0;; ++it)
+    // Inexact active set: while cells still open and close, the solution only has to tell
+    // each layer cell's state, so CG stops at a looser residual. The set this settles on (or
+    // the first set it repeats, or the last one after Maximum contact iterations) is solved to
+    // the full tolerance and the exact iteration goes on from there with its own budget of
+    // iterations, so the final set is judged on exact answers only and the cycle rule sees
+    // exact iterations only.
+    const double loose = std::max(settings.contact_tolerance, settings.tolerance);
+    bool tight = !any_layers || loose <= settings.tolerance;
+    unsigned int loose_iterations = 0, exact_iterations = 0;
+    while (true)
       {
         // Each rank knows only its own cells' states; assembly is collective.
         if (dealii::Utilities::MPI::logical_or(
@@ -90,7 +100,8 @@ namespace bonefusion::mechanics
         // Later contact iterations start from the last answer (the tolerance is relative to
         // the load, so the answer does not depend on the start).
         const SolveReport r =
-          system.solve(rhs, solution, settings.tolerance, settings.max_iterations, warm || it > 0);
+          system.solve(rhs, solution, tight ? settings.tolerance : loose,
+                       settings.max_iterations, warm || result.iterations > 0);
         result.report.iterations += r.iterations;
         result.report.seconds += r.seconds;
         result.report.initial_residual = r.initial_residual;
@@ -98,13 +109,27 @@ namespace bonefusion::mechanics
         if (!any_layers)
           break;
         ++result.iterations;
-        cycling = cycling || !seen.insert(active_set_hash(open)).second;
+        const bool repeated = !seen.insert(active_set_hash(open)).second;
+        if (!tight)
+          {
+            ++loose_iterations;
+            const unsigned long changed =
+              repeated ? 0 : update_open_cells(system, solution, in_layer, closed, normal, open, true);
+            if (repeated || changed == 0 || loose_iterations >= max_iterations)
+              {
+                tight = true;
+                seen.clear(); // the exact solve of this set is not a repetition
+              }
+            continue;
+          }
+        cycling = cycling || repeated;
         const unsigned long changed =
           update_open_cells(system, solution, in_layer, closed, normal, open,
-                            !cycling && 2 * (it + 1) < max_iterations);
+                            !cycling && 2 * (exact_iterations + 1) < max_iterations);
+        ++exact_iterations;
         if (changed == 0)
           break;
-        if (it + 1 >= max_iterations)
+        if (exact_iterations >= max_iterations)
           throw std::runtime_error(
             "contact (facet joints / cage interface) did not settle after " +
             std::to_string(max_iterations) + " iterations (" + std::to_string(changed) +

@@ -28,6 +28,12 @@ namespace bonefusion::mechanics
   struct LinearSolverSettings
   {
     double tolerance = 1e-8; ///< relative residual reduction
+    /**
+     * Relative residual of the solves while the contact active set is still changing; the
+     * settled set is always solved to `tolerance` (and checked once more). Equal to
+     * `tolerance` for the exact iteration.
+     */
+    double contact_tolerance = 1e-3;
     unsigned int max_iterations = 3000;
     AmgSettings amg;
   };
