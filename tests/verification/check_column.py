@@ -291,7 +291,9 @@ def check_facets(args, checks):
         args.output = os.path.join(base, mode.replace(" ", "_"))
         run_bonefusion(args, {"Discretization/Voxel size": "4", "Geometry/Levels": "L1-L3",
                               "Loads/Load cases": "extension, left axial rotation",
-                              "Geometry/Facet orientation": mode})
+                              "Geometry/Facet orientation": mode,
+                              # the joint law's orientation alone, on the pads it was made on
+                              "Geometry/Facet surfaces": "pads"})
         motion[mode] = {(r["load_case"], level): abs(float(r[f"{level}_rotation_{axis}_deg"]))
                         for r in rows(args.output)
                         for level in ("L1_L2", "L2_L3")
