@@ -60,35 +60,38 @@ namespace bonefusion::anatomy
                       "disc.) [deg]");
     prm.declare_entry(
       "Vertebra shape", d.vertebra_shape, Patterns::Selection("blocks|anatomical"),
-      "blocks: the posterior elements as boxes and straight-walled bodies (the shapes the "
-      "single-segment references and the intact calibration were made with); anatomical: "
+      "anatomical (default): "
       "bodies with a waist and concave endplates (the disc fills the domes), a hatchet-shaped "
       "spinous process, transverse processes as tapered rods with rounded tips, round "
       "articular processes and facet pads of the same area as the blocks', pedicles "
       "converging at their level's transverse angle (5 deg at L1 to 25 deg at L5, Dickman "
-      "1992) (docs/model.md, "
-      "\"Vertebra shapes\"). How the facet joints are drawn is 'Facet surfaces'. [-]");
+      "1992); blocks: the posterior elements as boxes and straight-walled bodies (the shapes "
+      "of the first parametric segment, on which the sliding facet joints were calibrated "
+      "with pads; kept for comparison) (docs/model.md, \"Vertebra shapes\"). How the facet "
+      "joints are drawn is 'Facet surfaces'. [-]");
     prm.declare_entry(
       "Facet surfaces", d.facet_surfaces, Patterns::Selection("pads|curved"),
-      "How the facet joints' cartilage and articular processes are drawn. pads: a layer "
-      "across the disc's mid-surface between two columns of bone (the shapes the "
-      "single-segment references and the intact calibration were made with); the joint's "
-      "orientation lives only in the joint law. curved: the real, near-vertical joint: a "
+      "How the facet joints' cartilage and articular processes are drawn. curved "
+      "(default): the real, near-vertical joint: a "
       "cylindrical surface of 15 mm radius, concave posteromedially, facing the midline at "
       "its level's published angle to the sagittal plane (Masharawi 2004, as 'Facet "
       "orientation = per level'), 1.3 times as tall as wide with the pad's area; the upper "
       "vertebra's inferior articular process hangs behind it, the lower one's superior "
       "process rises in front of it, each 8 mm thick, and no bone of one vertebra comes "
       "within a voxel of the other's except across the cartilage (docs/model.md, \"Curved "
-      "facet joints\"). [-]");
+      "facet joints\"). pads: a layer across the disc's mid-surface between two columns of "
+      "bone (the shapes the sliding-joint parameters were fitted on); the joint's "
+      "orientation lives only in the joint law. [-]");
     prm.declare_entry(
       "Facet orientation", d.facet_orientation, Patterns::Selection("uniform|per level"),
       "How the facet joints turn from level to level in the transverse plane (used by the "
-      "sliding-joint law, 'Facet joints/Contact = sliding joint'). uniform: every joint at "
-      "'Facet joints/Joint angle' to the sagittal plane. per level: 'Joint angle' is the "
-      "L4-L5 joints' angle and the other levels differ from it as the published means do "
-      "(Masharawi 2004: L1-L2 22.4 deg more sagittal, L2-L3 15.9, L3-L4 8.0, L5-S1 as L4-L5; "
-      "docs/model.md, \"Facet orientation per level\"). [-]");
+      "sliding-joint law, 'Facet joints/Contact = sliding joint'). per level (default): "
+      "'Joint angle' is the L4-L5 joints' angle and the other levels differ from it as the "
+      "published means do (Masharawi 2004: L1-L2 22.4 deg more sagittal, L2-L3 15.9, L3-L4 "
+      "8.0, L5-S1 as L4-L5; docs/model.md, \"Facet orientation per level\"), as the curved "
+      "surfaces are drawn. uniform: every joint at 'Facet joints/Joint angle' to the "
+      "sagittal plane (with curved surfaces, the law then disagrees with the drawn surface "
+      "above L4-L5). [-]");
     prm.declare_entry("Dimensions file", "", Patterns::Anything(),
                       "CSV table of vertebra dimensions per level; empty means the shipped "
                       "meshes/lumbar_dimensions.csv. [path]");

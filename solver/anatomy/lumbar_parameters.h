@@ -20,9 +20,9 @@ namespace bonefusion::anatomy
     std::string alignment = "straight";     ///< straight | lordotic
     std::string segmental_lordosis;         ///< degrees per disc, top to bottom; empty = table
     double column_rotation = 0;             ///< whole model about the global z axis [deg]
-    std::string vertebra_shape = "blocks";  ///< blocks | anatomical
-    std::string facet_orientation = "uniform"; ///< uniform | per level
-    std::string facet_surfaces = "pads";      ///< pads | curved
+    std::string vertebra_shape = "anatomical"; ///< anatomical | blocks
+    std::string facet_orientation = "per level"; ///< per level | uniform
+    std::string facet_surfaces = "curved";       ///< curved | pads
     std::string dimensions_file;            ///< CSV table; empty = meshes/lumbar_dimensions.csv
     double age = 45;                        ///< years, for the disc height regression
     double disc_height = 0;                 ///< mm; 0 = from the age regression

@@ -56,7 +56,8 @@ namespace bonefusion::core
     prm.declare_entry(
       "Contact iteration tolerance", "1e-3", Patterns::Double(1e-14, 1e-2),
       "With contact or tension-only layers: CG's residual reduction while the active set (open "
-      "joints, slack ligaments) is still changing. The set it settles on is solved to 'Relative "
+      "joints, slack ligaments) is still changing. The set it settles on (or the first one "
+      "it repeats, or the one where it stops making progress) is solved to 'Relative "
       "tolerance' and checked again, so the answer is the same; a looser value saves CG "
       "iterations on the intermediate sets. Set it equal to 'Relative tolerance' to solve "
       "every set exactly. [-]");
@@ -183,6 +184,15 @@ namespace bonefusion::core
       throw std::invalid_argument("Discretization/Fit region boundaries: only the parametric "
                                   "geometry's voxel mesh can be fitted, not the mesh file '" +
                                   geometry.mesh_file + "'");
+    // Compression-only pads decide open or closed by the stress across a horizontal pad and
+    // keep their shear stiffness while closed: on a near-vertical curved joint that locks the
+    // joint against sliding (flexion at L4-L5 1.7 deg instead of 2.5 on pads).
+    if (!geometry.from_mesh_file && contact.facets.compression_only &&
+        !contact.facets.sliding_joint && anatomy.facet_surfaces == "curved")
+      throw std::invalid_argument(
+        "Facet joints/Contact = compression only is a model of horizontal pads, but "
+        "'Geometry/Facet surfaces' is curved (the default): use 'Facet joints/Contact = "
+        "sliding joint' for curved joints, or set 'Geometry/Facet surfaces = pads'");
     if (!geometry.from_mesh_file)
       {
         ParametricModel model(anatomy, instrumentation);

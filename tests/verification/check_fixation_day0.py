@@ -23,7 +23,9 @@ from verification_common import (Checks, add_run_arguments, number, run_bonefusi
                                  statistics_rows)
 
 STATIC = {"Discretization/Voxel size": "3", "Output/Write visualization": "false",
-          "Facet joints/Contact": "compression only", "Cage interface/Contact": "sliding",
+          # compression-only joints are a model of horizontal pads
+          "Facet joints/Contact": "compression only", "Geometry/Facet surfaces": "pads",
+          "Cage interface/Contact": "sliding",
           "Instrumentation/Cage/Facetectomy": "approach side",
           "Loads/Load cases": "flexion, left lateral bending, left axial rotation"}
 STAND_ALONE = {"Instrumentation/Rods/Present": "false",
@@ -87,6 +89,7 @@ def main():
     if args.healing:
         healing = {"Discretization/Voxel size": "3", "Output/Write visualization": "false",
                    "Facet joints/Contact": "compression only",
+                   "Geometry/Facet surfaces": "pads",
                    "Cage interface/Contact": "sliding", "Time/End time": "20",
                    "Time/Follow-up visits": "", "Time/Time step policy": "fixed",
                    "Time/Time step": "10"}

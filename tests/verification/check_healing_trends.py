@@ -3,7 +3,8 @@
 fusion does clinically: the graft modulus rises over the months and never falls, the graft
 bridges (healing gaps at the endplates included) and reaches CT grade I between the 3- and
 the 4-month visit (measured: day 105, with the faster healing time constant of this test),
-the rods' share of the standing load falls as the graft matures, the follow-ups,
+the posterior column's (rods, screws, posterior elements) share of the standing load falls
+and the graft's rises as the graft matures, the follow-ups,
 time to fusion and plot (postprocess/plot_healing.py) are written; and PEEK rods load the graft (graft + cage share) more
 than Ti rods.
 
@@ -40,9 +41,20 @@ def main():
                  f"graft modulus rises: {modulus[0]:.0f} -> {modulus[-1]:.0f} MPa (> 5x)")
     checks.check(all(b >= a * (1 - 1e-9) for a, b in zip(modulus, modulus[1:])),
                  "graft modulus never falls")
+    # With the cage in the disc space the rods carry about 1 % of the standing load (curved
+    # facet joints, the default since 2026-12-05; 0.012 with Ti rods, -0.017 with PEEK), too
+    # little for a trend of their own: the posterior column as a whole (rods, screws and
+    # posterior elements) hands its share to the maturing graft.
     rods = [abs(number(r, "share_rods_screws_fraction")) for r in ti]
-    checks.check(rods[-1] < 0.9 * rods[0],
-                 f"rods' share of the standing load falls: {rods[0]:.4f} -> {rods[-1]:.4f}")
+    posterior = [number(r, "share_rods_screws_fraction") + number(r, "share_posterior_fraction")
+                 for r in ti]
+    graft = [number(r, "share_graft_cage_fraction") for r in ti]
+    checks.check(posterior[-1] < 0.95 * posterior[0],
+                 f"the posterior column's share of the standing load falls: "
+                 f"{posterior[0]:.4f} -> {posterior[-1]:.4f} (rods alone {rods[0]:.4f} -> "
+                 f"{rods[-1]:.4f})")
+    checks.check(graft[-1] > graft[0] + 0.01,
+                 f"graft + cage take more of the standing load: {graft[0]:.4f} -> {graft[-1]:.4f}")
     visits = {round(number(r, "time_days")): r for r in ti if r["load_case"] == "follow-up"}
     checks.check(sorted(visits) == [42, 91, 120],
                  f"follow-up rows at days 42, 91 and 120: {sorted(visits)}")

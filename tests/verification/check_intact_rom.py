@@ -18,9 +18,12 @@ PUBLISHED = {"flexion": (3.7, 1.5), "extension": (3.3, 1.5),
              "right axial rotation": (2.1, 0.9)}
 NOT_ASSERTED = {"compression only": {"extension"}, "sliding joint": set()}
 LIGAMENTS = {"compression only": "linear", "sliding joint": "tension only"}
-# Active-set iterations per load case: with sliding joints and tension-only ligaments the
-# contact is a convex problem; it settled in 2-8 semismooth Newton steps (docs/model.md).
-MAX_SLIDING_JOINT_ITERATIONS = 12
+SURFACES = {"compression only": "pads", "sliding joint": "curved"}
+# Active-set solves per load case (loose and exact): with sliding joints and tension-only
+# ligaments the contact is a convex problem; at 2.5 mm it settles in 4-9 solves on the curved
+# joints (3-8 on pads). At 1.5 mm the curved joints' cells open ring by ring in lateral
+# bending: 16 solves there (2026-12-05), 4-12 in the other load cases.
+MAX_SLIDING_JOINT_ITERATIONS = {2.5: 12, 1.5: 20}
 
 
 def main():
@@ -33,6 +36,9 @@ def main():
     args = parser.parse_args()
     run_bonefusion(args, {"Discretization/Voxel size": args.voxel,
                           "Facet joints/Contact": args.contact,
+                          # compression-only joints are a model of horizontal pads; the
+                          # sliding joints run on the default curved surfaces
+                          "Geometry/Facet surfaces": SURFACES[args.contact],
                           "Ligaments/Behaviour": LIGAMENTS[args.contact],
                           "Geometry/Ligaments": "true",
                           "Annulus fibres/Present": "true",
@@ -63,12 +69,12 @@ def main():
         checks.check("active set cycled" not in log,
                      "the active set cycled:\n" +
                      "\n".join(re.findall(r".*cycled.*", log)))
+        limit = MAX_SLIDING_JOINT_ITERATIONS[2.5 if float(args.voxel) >= 2.5 else 1.5]
         for case, r in rows.items():
             iterations = int(float(r["contact_iterations"]))
             print(f"{case}: {iterations} contact iterations")
-            checks.check(1 <= iterations <= MAX_SLIDING_JOINT_ITERATIONS,
-                         f"{case}: {iterations} contact iterations (expected 1 to "
-                         f"{MAX_SLIDING_JOINT_ITERATIONS})")
+            checks.check(1 <= iterations <= limit,
+                         f"{case}: {iterations} contact iterations (expected 1 to {limit})")
     checks.finish()
 
 

@@ -23,7 +23,8 @@ from verification_common import (Checks, add_run_arguments, number, run_bonefusi
 
 SETTINGS = {"Discretization/Voxel size": "3", "Discretization/Polynomial degree": "2",
             "Output/Write visualization": "false",
-            "Facet joints/Contact": "compression only", "Cage interface/Contact": "sliding",
+            "Facet joints/Contact": "compression only", "Geometry/Facet surfaces": "pads",
+            "Cage interface/Contact": "sliding",
             "Solver/Relative tolerance": "1e-10",
             "Loads/Load cases": "flexion, compression"}
 # Columns that describe the run rather than the mechanics.

@@ -59,6 +59,9 @@ def main():
     run_bonefusion(args, {"Discretization/Voxel size": args.voxel_size,
                           "Loads/Load cases": ", ".join(cases),
                           "Facet joints/Contact": args.contact,
+                          # compression-only joints are a model of horizontal pads
+                          "Geometry/Facet surfaces":
+                              "pads" if args.contact == "compression only" else "curved",
                           "Output/Write visualization": "false"})
     with open(os.path.join(os.path.abspath(args.output), "statistics.csv")) as f:
         rows = {r["load_case"]: r for r in csv.DictReader(f)}
