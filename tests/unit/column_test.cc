@@ -54,26 +54,27 @@ namespace
   /** The lordotic column of `levels` and the same levels stacked straight, with their models. */
   struct LordoticAndStraight
   {
+    /** `shape` empty: the default vertebra shape. */
     explicit LordoticAndStraight(const std::string &levels, const std::string &shape = "")
-      : lordotic([&] {
-        LumbarParameters p = lordotic_column(levels);
-        if (!shape.empty())
-          p.vertebra_shape = shape;
-        return p;
-      }())
-      , straight([&] {
-        LumbarParameters p = lordotic_column(levels);
-        if (!shape.empty())
-          p.vertebra_shape = shape;
-        p.alignment = "straight";
-        return p;
-      }())
+      : lordotic(parameters(levels, shape, "lordotic"))
+      , straight(parameters(levels, shape, "straight"))
     {
       lordotic.add_to(lordotic_model);
       straight.add_to(straight_model);
     }
     LumbarColumn lordotic, straight;
     model::Model lordotic_model, straight_model;
+
+  private:
+    static LumbarParameters parameters(const std::string &levels, const std::string &shape,
+                                       const std::string &alignment)
+    {
+      LumbarParameters p = lordotic_column(levels);
+      if (!shape.empty())
+        p.vertebra_shape = shape;
+      p.alignment = alignment;
+      return p;
+    }
   };
 
   bool is_disc(const std::optional<Tissue> t)
