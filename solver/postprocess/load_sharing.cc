@@ -132,7 +132,8 @@ namespace bonefusion::postprocess
       {"graft_cage", {"graft", "cage"}},
       {"rods_screws", {"rods_screws"}},
       {"posterior", {"posterior", "posterolateral_graft"}},
-      {"disc", {"disc"}}};
+      {"disc", {"disc"}},
+      {"ligaments", {"ligaments"}}}; // with the four above, the whole cut: the shares sum to 1
     for (unsigned int s = 0; s < model.segments.size(); ++s)
       {
         const dealii::Tensor<1, 3> &n = model.segments[s].disc_frame.superior;

@@ -12,6 +12,8 @@ hybrid.csv and names the problem.
   check_column.py rotation --bonefusion EXE --case cases/l3s1_intact.prm --output DIR [--np 2]
   check_column.py facets --bonefusion EXE --case cases/l3s1_intact.prm --output DIR [--np 2]
   check_column.py curved --bonefusion EXE --case cases/l3s1_intact.prm --output DIR [--np 2]
+  check_column.py healing --bonefusion EXE --case cases/l4s1_tlif_healing.prm --output DIR
+                          [--np 2]
 All at 4 mm voxels with flexion and left axial rotation (coarse: minutes, not hours). The
 follower check: a 400 N preload along the curve of the lordotic column (a cable through the
 vertebral bodies) compresses it with much less sagittal rotation at every level than the same
@@ -30,6 +32,14 @@ to the applied load, extension closes both joints equally, left axial rotation p
 right joints (more than three times the left's force), the column turned a quarter turn
 gives the same per-level results (the surfaces' axes turn with it), one rank gives those of
 two, and an unknown surface fails naming the parameter.
+The healing check: a two-level L4-S1 TLIF healing over 12 months inside an L3-S1 column (4 mm)
+keeps one graft per fused level: each has its own follow-up rows, grade IV at 6 weeks and
+grade I at 12 months, its own time to fusion between the 3- and the 12-month visit and a
+graft that stiffens; the free level above reports no graft; at every step each fused level's
+standing-load shares (graft and cage, rods and screws, posterior elements, disc, ligaments)
+sum to one; the fused levels stiffen (flexion-extension down by more than 2 %: measured 31 % at
+L4-L5, 5 % at L5-S1, where the rods carry more) while the free level's motion
+stays within 5 % (nothing of the grafts' state leaks into it).
 """
 import argparse
 import csv
@@ -307,10 +317,62 @@ def check_facets(args, checks):
                      f"motion sooner ({100 * change:+.1f} %, expected below -1 %)")
 
 
+def check_healing(args, checks):
+    """Healing over time on a two-level construct: one graft state per fused level."""
+    run_bonefusion(args, {"Discretization/Voxel size": "4", "Geometry/Levels": "L3-S1",
+                          "Time/End time": "365"})
+    fused, free = ("L4-L5", "L5-S1"), "L3-L4"
+    with open(os.path.join(args.output, "follow_ups.csv"), newline="") as f:
+        visits = list(csv.DictReader(f))
+    seen = sorted({(v["segment"], float(v["day"])) for v in visits})
+    expected = sorted((s, d) for s in fused for d in (42.0, 91.0, 182.0, 365.0))
+    fused_rows = sorted(r for r in seen if r[0] in fused)
+    checks.check(fused_rows == expected, f"follow_ups.csv: one row per fused level and visit: "
+                 f"{fused_rows}")
+    free_rows = [v for v in visits if v["segment"] == free]
+    checks.check(len(free_rows) == 4 and all(v["grade_description"] == "no graft" and
+                                             v["fusion_grade"] == "nan" for v in free_rows),
+                 f"follow_ups.csv: the free level {free} is listed with no graft and no grade")
+    for segment in fused:
+        grade = {float(v["day"]): int(v["fusion_grade"]) for v in visits
+                 if v["segment"] == segment}
+        checks.check(grade.get(42.0) == 4 and grade.get(365.0) == 1,
+                     f"{segment}: grade IV at 6 weeks, grade I at 12 months ({grade})")
+    with open(os.path.join(args.output, "log.txt")) as f:
+        log = f.read().splitlines()
+    checks.check(any(line.startswith(f"Time to fusion at {free}") and "no graft" in line
+                     for line in log), f"{free} reports that it has no graft")
+    for segment in fused:
+        line = next((line for line in log if line.startswith(f"Time to fusion at {segment}")),
+                    "")
+        days = float(line.rsplit(":", 1)[1].split()[0]) if "days" in line else float("nan")
+        checks.check(91 < days < 365, f"{segment}: time to fusion {days} days, between the "
+                     f"3- and the 12-month visit")
+    steps = rows(args.output)
+    for segment in fused:
+        level = segment.replace("-", "_")
+        modulus = [float(r[f"{level}_graft_mean_modulus_MPa"]) for r in steps]
+        checks.check(modulus[-1] > 5 * modulus[0], f"{segment}: the graft stiffens "
+                     f"({modulus[0]:.0f} -> {modulus[-1]:.0f} MPa)")
+        worst = max(abs(sum(float(r[f"{level}_share_{part}_fraction"])
+                            for part in ("graft_cage", "rods_screws", "posterior", "disc",
+                                         "ligaments")) - 1)
+                    for r in steps)
+        checks.check(worst < 1e-6, f"{segment}: the standing load's shares sum to one at every "
+                     f"step (worst {worst:.1e})")
+        rom = [float(r[f"{level}_rom_flexion_extension_deg"]) for r in steps]
+        checks.check(rom[-1] < 0.98 * rom[0], f"{segment}: flexion-extension falls as it fuses "
+                     f"({rom[0]:.4f} -> {rom[-1]:.4f} deg)")
+    rom = [float(r["L3_L4_rom_flexion_extension_deg"]) for r in steps]
+    change = rom[-1] / rom[0] - 1
+    checks.check(abs(change) < 0.05, f"{free}: flexion-extension {rom[0]:.4f} -> {rom[-1]:.4f} "
+                 f"deg ({100 * change:+.1f} %, within 5 %)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("mode", choices=["ranks", "hybrid", "follower", "rotation", "facets",
-                                         "curved"])
+                                         "curved", "healing"])
     parser.add_argument("--instrumented", help="instrumented case file (hybrid)")
     add_run_arguments(parser)
     args = parser.parse_args()
@@ -325,6 +387,8 @@ def main():
         check_facets(args, checks)
     elif args.mode == "curved":
         check_curved(args, checks)
+    elif args.mode == "healing":
+        check_healing(args, checks)
     else:
         check_hybrid(args, checks)
     checks.finish()
