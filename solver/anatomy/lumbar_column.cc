@@ -882,41 +882,89 @@ namespace bonefusion::anatomy
       case Tissue::ligamentum_flavum:
         if (region.segment != model::no_index && region.segment < static_cast<int>(discs.size()))
           {
-            const Segment &s = discs[region.segment];
-            return posterior_band_length_factor(
-              s, region.tissue == Tissue::interspinous_ligament ? s.interspinous : s.flavum);
+            return posterior_band_length_factor(region.segment, region.tissue);
           }
         return 1.0;
       default: return 1.0;
       }
   }
 
-  double LumbarColumn::posterior_band_length_factor(const Segment &s, const Box &band) const
+  double LumbarColumn::posterior_band_length_factor(const unsigned int segment,
+                                                    const Tissue band) const
   {
-    // The band is drawn in the straight disc's coordinates, where its free length between the
-    // bones is uniform (the box's height less the 2 mm it reaches into bone at each end). A
-    // wedge disc closes the gap behind it by -2 y tan(lordosis / 2) at y (negative behind the
-    // mid-surface's origin), and the posterior elements stop t_facet apart at the least, so a
-    // lordotic segment's bands are shorter and, at the same E A, stiffer: at L5-S1 the
-    // interspinous band shrank to a third. The calibration of the intact segment was made on
-    // the straight one; this factor keeps each band's axial stiffness (E A times the mean of
-    // 1 / length over its width, in N/mm) what it is there, so that lordosis moves the bands
-    // but does not stiffen them.
-    if (s.tan_half == 0)
+    if (discs[segment].tan_half == 0)
       return 1.0;
-    const double straight_length = band.hi[2] - band.lo[2] - 4;
-    if (!(straight_length > 0))
-      return 1.0;
-    constexpr int samples = 64; // midpoint rule across the band's depth (1/L is smooth)
-    double mean_inverse = 0;
-    for (int i = 0; i < samples; ++i)
+    return posterior_band_factors()[segment][band == Tissue::interspinous_ligament ? 0 : 1];
+  }
+
+  const std::vector<std::array<double, 2>> &LumbarColumn::posterior_band_factors() const
+  {
+    // A wedge disc brings the spinous processes and laminae together behind it, so a
+    // lordotic segment's posterior bands are shorter than the straight segment's and, at the
+    // same E A, stiffer: at L5-S1 the interspinous band shrank to a third. The intact
+    // calibration was made on the straight segment; these factors keep each band's axial
+    // stiffness (E A times the mean of 1 / length over its depth and width) what it is there,
+    // so that lordosis moves the bands but does not stiffen them. The lengths are measured
+    // on the shapes as drawn (an earlier closed-form closure assumed block-shaped processes
+    // and was 36 % off at L5-S1 between the anatomical hatchet-shaped ones), on intact twins
+    // so that no surgery step changes them.
+    if (band_factors_resolution == resolution && band_factors.size() == discs.size())
+      return band_factors;
+    band_factors.assign(discs.size(), std::array<double, 2>{{1.0, 1.0}});
+    band_factors_resolution = resolution;
+    const bool wedged =
+      std::any_of(discs.begin(), discs.end(), [](const Segment &s) { return s.tan_half != 0; });
+    if (!wedged)
+      return band_factors;
+    LumbarParameters straight_prm = prm;
+    straight_prm.alignment = "straight";
+    LumbarColumn lordotic(prm, vertebrae()), straight(straight_prm, vertebrae());
+    model::Model scratch_lordotic, scratch_straight;
+    lordotic.add_to(scratch_lordotic);
+    straight.add_to(scratch_straight);
+    lordotic.set_resolution(resolution);
+    straight.set_resolution(resolution);
+    for (unsigned int k = 0; k < discs.size(); ++k)
       {
-        const double y = band.lo[1] + (i + 0.5) / samples * (band.hi[1] - band.lo[1]);
-        const double closure = s.hd - 2 * s.half_height(y);
-        mean_inverse += 1 / std::max(straight_length - closure, t_facet);
+        const Segment &a = lordotic.discs[k], &b = straight.discs[k];
+        const double interspinous =
+          straight.mean_inverse_band_length(b, b.interspinous, b.interspinous_ligament) /
+          lordotic.mean_inverse_band_length(a, a.interspinous, a.interspinous_ligament);
+        const double flavum =
+          straight.mean_inverse_band_length(b, b.flavum, b.ligamentum_flavum) /
+          lordotic.mean_inverse_band_length(a, a.flavum, a.ligamentum_flavum);
+        band_factors[k] = {{std::isfinite(interspinous) && interspinous > 0 ? interspinous : 1.0,
+                            std::isfinite(flavum) && flavum > 0 ? flavum : 1.0}};
       }
-    mean_inverse /= samples;
-    return 1 / (straight_length * mean_inverse);
+    return band_factors;
+  }
+
+  double LumbarColumn::mean_inverse_band_length(const Segment &s, const Box &band,
+                                                const RegionId id) const
+  {
+    // Lines along the disc's normal through a grid over the band's width and depth (the box
+    // is drawn in the straight disc's coordinates, whose x and y are the disc frame's).
+    constexpr int nx = 3, ny = 24;
+    constexpr double step = 0.1; // [mm] along the normal
+    // The bands reach 2 mm into bone at each end; heights beyond the wedge's faces are those
+    // of the straight disc, so the box's heights bound the band's.
+    const double h_lo = band.lo[2] - s.z - 1, h_hi = band.hi[2] - s.z + 1;
+    double sum = 0;
+    for (int i = 0; i < nx; ++i)
+      for (int j = 0; j < ny; ++j)
+        {
+          const double x = band.lo[0] + (i + 0.5) / nx * (band.hi[0] - band.lo[0]);
+          const double y = band.lo[1] + (j + 0.5) / ny * (band.hi[1] - band.lo[1]);
+          unsigned int inside = 0;
+          for (double h = h_lo + step / 2; h < h_hi; h += step)
+            if (classify_point(s.landmarks.frame.to_global(Point<3>(x, y, h)), false) == id)
+              ++inside;
+          // No bone crosses a disc's mid-surface: the posterior elements stay at least the
+          // cartilage's thickness apart, and so does a band drawn between them.
+          if (inside > 0)
+            sum += 1 / std::max(inside * step, t_facet);
+        }
+    return sum / (nx * ny);
   }
 
   std::vector<std::string> LumbarColumn::vertebrae() const

@@ -71,8 +71,17 @@ namespace bonefusion::anatomy
     double nucleus_axis_fraction = 0;
 
     /** Factor on a posterior ligament band's modulus that keeps its axial stiffness [N/mm]
-     *  what it is in the straight segment when the disc is a wedge (1 if straight). */
-    double posterior_band_length_factor(const Segment &s, const Box &band) const;
+     *  what it is in the straight segment when the disc is a wedge (1 if straight): segment
+     *  k's {interspinous, flavum} factors, measured once per resolution on an intact
+     *  lordotic and an intact straight twin of this column (posterior_band_factors()). */
+    double posterior_band_length_factor(unsigned int segment, model::Tissue band) const;
+    const std::vector<std::array<double, 2>> &posterior_band_factors() const;
+    /** Mean over the band's depth and width of 1 / (its free length along the disc's normal)
+     *  [1/mm], the lengths measured through classify_point() (0 where the band is absent);
+     *  needs the column registered in a model. */
+    double mean_inverse_band_length(const Segment &s, const Box &band, model::RegionId id) const;
+    mutable std::vector<std::array<double, 2>> band_factors;
+    mutable double band_factors_resolution = -1;
     Box bounds;
     bool registered = false;
 
