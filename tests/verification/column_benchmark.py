@@ -110,8 +110,8 @@ def section(r, args):
     lines = [
         "## Intact L1-S1 column (issue 16)", "",
         f"`{os.path.relpath(args.case)}` with `Geometry/Levels = L1-S1` at {args.voxel} mm: six "
-        "vertebrae along the published lordosis, anatomical shapes, sliding facet joints with "
-        "per-level orientation, tension-only ligaments, annulus fibres; six pure moments of "
+        "vertebrae along the published lordosis, anatomical shapes, curved sliding facet joints "
+        "oriented per level, tension-only ligaments, annulus fibres; six pure moments of "
         f"7.5 N m; no visualization output; np = {args.np}. Every contact (active-set) "
         "iteration re-assembles the stiffness, rebuilds the ML AMG hierarchy and solves by CG "
         "from the previous iterate; while the set still changes CG stops at 1e-3 of the load "
