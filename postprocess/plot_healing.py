@@ -2,7 +2,9 @@
 """Plots a healing run's time series (statistics.csv of Time/Simulate healing over time) as
 one PNG: graft modulus and bone fraction, bridged fraction with the fusion threshold, load
 shares of graft+cage and rods/screws, flexion-extension range of motion, and bone density
-change near the screws and under the endplates. Follow-up visits are marked.
+change near the screws and under the endplates. Follow-up visits are marked. A column with
+several fused levels (columns such as L4_L5_graft_mean_modulus_MPa) gets one curve per fused
+level in the per-level panels.
 
 Usage: python3 postprocess/plot_healing.py RESULTS_DIR [OUT.png]   (default RESULTS_DIR/healing.png)
 Needs numpy and matplotlib (Debian: python3-numpy, python3-matplotlib).
@@ -36,9 +38,16 @@ def main():
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(directory, "healing.png")
     with open(os.path.join(directory, "statistics.csv"), newline="") as f:
         rows = list(csv.DictReader(f))
-    if not rows or "graft_mean_modulus_MPa" not in rows[0]:
-        print(f"{directory}/statistics.csv is not a healing run", file=sys.stderr)
+    suffix = "graft_mean_modulus_MPa"
+    # The per-level prefixes of a model of several segments ("L4_L5_"), levels without a graft
+    # (all nan) left out; "" for a single segment.
+    prefixes = [c[:-len(suffix)] for c in (rows[0] if rows else {}) if c.endswith(suffix)]
+    prefixes = [p for p in prefixes if any(math.isfinite(v) for v in column(rows, p + suffix))]
+    if not prefixes:
+        print(f"{directory}/statistics.csv is not a healing run (no graft_mean_modulus_MPa "
+              "column with values)", file=sys.stderr)
         return 1
+    per_level = ("graft_", "share_", "rom_")
     months = [float(r["time_days"]) / 30.44 for r in rows]
     visits = [m for m, r in zip(months, rows) if r["load_case"] == "follow-up"]
 
@@ -62,9 +71,11 @@ def main():
     ]
     for ax, series, ylabel, scale in panels:
         for name, label in series:
-            values = column(rows, name)
-            if any(math.isfinite(v) for v in values):
-                ax.plot(months, values, marker="o", markersize=3, label=label)
+            for prefix in (prefixes if name.startswith(per_level) else [""]):
+                values = column(rows, prefix + name)
+                text = f"{prefix[:-1].replace('_', '-')} {label}" if prefix else label
+                if any(math.isfinite(v) for v in values):
+                    ax.plot(months, values, marker="o", markersize=3, label=text)
         for m in visits:
             ax.axvline(m, color="0.85", linewidth=0.8, zorder=0)
         if scale:

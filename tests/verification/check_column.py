@@ -363,6 +363,14 @@ def check_healing(args, checks):
         rom = [float(r[f"{level}_rom_flexion_extension_deg"]) for r in steps]
         checks.check(rom[-1] < 0.98 * rom[0], f"{segment}: flexion-extension falls as it fuses "
                      f"({rom[0]:.4f} -> {rom[-1]:.4f} deg)")
+    # The plot of the time series draws one curve per fused level (scripts/run calls it).
+    plot = os.path.join(ROOT, "postprocess", "plot_healing.py")
+    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    png = os.path.join(args.output, "healing.png")
+    result = subprocess.run([python, plot, args.output], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    checks.check(result.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 20000,
+                 f"healing.png of the two-level run written ({result.stdout.strip()})")
     rom = [float(r["L3_L4_rom_flexion_extension_deg"]) for r in steps]
     change = rom[-1] / rom[0] - 1
     checks.check(abs(change) < 0.05, f"{free}: flexion-extension {rom[0]:.4f} -> {rom[-1]:.4f} "
