@@ -1,5 +1,6 @@
 #include "adaptation/graft_tissue.h"
 
+#include <deal.II/base/mpi.h>
 #include <deal.II/grid/tria_accessor.h>
 #include <deal.II/grid/tria_iterator.h>
 
@@ -15,6 +16,7 @@ namespace bonefusion::adaptation
     , healing(h)
     , differentiation(d)
     , settings(s)
+    , model(model)
   {
     const unsigned int n = tria.n_active_cells();
     role.assign(n, 0);
@@ -119,11 +121,28 @@ namespace bonefusion::adaptation
     return std::min(graft, GraftHealing::bone_fraction(gap_state(i)));
   }
 
-  double
+  double GraftModulusChange::measure(const GraftChangeMeasure how, const MPI_Comm mpi) const
+  {
+    if (how == GraftChangeMeasure::largest_cell)
+      return dealii::Utilities::MPI::max(largest, mpi);
+    std::vector<double> squares(weighted_square.size()), volumes(volume.size());
+    dealii::Utilities::MPI::sum(weighted_square, mpi, squares);
+    dealii::Utilities::MPI::sum(volume, mpi, volumes);
+    double rms = 0;
+    for (unsigned int r = 0; r < volumes.size(); ++r)
+      if (volumes[r] > 0)
+        rms = std::max(rms, std::sqrt(squares[r] / volumes[r]));
+    return rms;
+  }
+
+  GraftModulusChange
   GraftTissue::advance(const std::vector<const std::vector<postprocess::CellMechanics> *> &day,
                        const double dt)
   {
-    double change = 0;
+    GraftModulusChange change;
+    // Indexed by region id (1..size()).
+    change.weighted_square.assign(model.regions.size() + 1, 0.0);
+    change.volume.assign(model.regions.size() + 1, 0.0);
     for (const auto &cell : tria.active_cell_iterators())
       if (cell->is_locally_owned() && role[cell->active_cell_index()])
         {
@@ -155,7 +174,11 @@ namespace bonefusion::adaptation
           else
             healing.advance(graft, differentiation.target(m), dt, type);
           store(i, graft, gap);
-          change = std::max(change, std::abs(modulus(i) - E) / E);
+          const double relative = std::abs(modulus(i) - E) / E;
+          const double volume = cell->measure();
+          change.largest = std::max(change.largest, relative);
+          change.weighted_square[cell->material_id()] += volume * relative * relative;
+          change.volume[cell->material_id()] += volume;
         }
     return change;
   }

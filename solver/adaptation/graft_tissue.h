@@ -15,11 +15,38 @@
 #include "postprocess/cell_mechanics.h"
 #include "state/cell_state.h"
 
+#include <mpi.h>
+
 #include <array>
 #include <vector>
 
 namespace bonefusion::adaptation
 {
+  /**
+   * How the adaptive time step measures the change of the graft cells' moduli over a step.
+   * largest_cell: the largest relative change of any cell. region_rms: for each graft region,
+   * the volume-weighted root mean square of the cells' relative changes (the weighted RMS norm
+   * with which ODE integrators control their step), the largest over regions. The norm lets
+   * one or two cells that oscillate at a differentiation threshold - which no step of days
+   * resolves - stop holding the step of the whole run at its minimum.
+   */
+  enum class GraftChangeMeasure
+  {
+    largest_cell,
+    region_rms
+  };
+
+  /** The graft cells' relative modulus changes of one step on this rank, per region. */
+  struct GraftModulusChange
+  {
+    double largest = 0;                  ///< largest relative change of a cell [-]
+    std::vector<double> weighted_square; ///< per region: sum of volume x change^2 [mm^3]
+    std::vector<double> volume;          ///< per region: graft volume [mm^3]
+
+    /** The measure over all ranks of `mpi` (collective). */
+    double measure(GraftChangeMeasure how, MPI_Comm mpi) const;
+  };
+
   class GraftTissue
   {
   public:
@@ -58,10 +85,10 @@ namespace bonefusion::adaptation
     /**
      * Advances every graft cell over dt [days] towards the tissue its most demanding activity
      * of the day favours (largest octahedral shear strain, as in Lacroix & Prendergast's
-     * peak-load approach); gap and graft each with their own strain. Returns the largest
-     * relative change of a local cell's modulus.
+     * peak-load approach); gap and graft each with their own strain. Returns the relative
+     * modulus changes of the locally owned graft cells.
      */
-    double advance(const std::vector<const std::vector<postprocess::CellMechanics> *> &day,
+    GraftModulusChange advance(const std::vector<const std::vector<postprocess::CellMechanics> *> &day,
                    double dt);
     /** Gives every graft cell its modulus and Poisson's ratio. */
     void set_cell_materials(materials::CellMaterials &materials) const;
@@ -73,6 +100,7 @@ namespace bonefusion::adaptation
     const GraftHealing &healing;
     const DifferentiationLaw &differentiation;
     GraftHealingSettings settings;
+    const model::Model &model;
     std::vector<unsigned char> role;       // 1: graft
     std::vector<double> junction_fraction; // gap volume fraction of the cell
     std::array<state::CellField *, n_tissues> graft_fractions, gap_fractions;

@@ -314,9 +314,10 @@ namespace bonefusion::core
         std::vector<const std::vector<postprocess::CellMechanics> *> cells;
         for (const auto &r : responses)
           cells.push_back(&r.cells);
-        const double local_change =
-          std::max(bone.advance(next - t), grafts.advance(cells, next - t));
-        const double change = dealii::Utilities::MPI::max(local_change, mpi);
+        const double bone_change = dealii::Utilities::MPI::max(bone.advance(next - t), mpi);
+        const double change =
+          std::max(bone_change,
+                   grafts.advance(cells, next - t).measure(time.graft_change_measure, mpi));
         const double taken = next - t;
         t = next;
         ++step;

@@ -30,11 +30,21 @@ namespace bonefusion::core
                       "Fixed time step, or the first adaptive one. [days]");
     prm.declare_entry("Minimum time step", "7", Patterns::Double(0.01),
                       "Smallest adaptive step. [days]");
-    prm.declare_entry("Maximum time step", "60", Patterns::Double(0.01),
-                      "Largest adaptive step. [days]");
+    prm.declare_entry("Maximum time step", "28", Patterns::Double(0.01),
+                      "Largest adaptive step (4 weeks: the time to fusion is interpolated between "
+                      "steps, so this is its resolution where the graft changes slowly). [days]");
     prm.declare_entry("Maximum relative change per step", "0.5", Patterns::Double(0.001, 10),
-                      "Adaptive policy: the step is chosen so that no graft cell's modulus and "
-                      "no bone cell's density changes by more than this fraction. [-]");
+                      "Adaptive policy: the step is chosen so that the graft moduli (as "
+                      "'Graft change measure' measures them) and every bone cell's density "
+                      "change by no more than this fraction. [-]");
+    prm.declare_entry(
+      "Graft change measure", "region rms", Patterns::Selection("region rms|largest cell"),
+      "Adaptive policy, graft cells: 'region rms' measures the volume-weighted root mean "
+      "square of the cells' relative modulus changes over each graft (each fused level's "
+      "interbody graft, the posterolateral graft), the norm with which ODE integrators "
+      "control their step; 'largest cell' the largest change of any one cell, which a cell "
+      "oscillating at a differentiation threshold holds at the minimum step for months "
+      "(docs/healing.md, Limits). Bone density is always measured per cell. [-]");
     prm.declare_entry(
       "Follow-up visits", "42, 91, 182, 365, 730", Patterns::List(Patterns::Double(0)),
       "Days after surgery of the virtual follow-ups (6 weeks, 3, 6, 12 and 24 "
@@ -80,6 +90,9 @@ namespace bonefusion::core
     min_time_step = prm.get_double("Minimum time step");
     max_time_step = prm.get_double("Maximum time step");
     max_relative_change = prm.get_double("Maximum relative change per step");
+    graft_change_measure = prm.get("Graft change measure") == "largest cell" ?
+                             adaptation::GraftChangeMeasure::largest_cell :
+                             adaptation::GraftChangeMeasure::region_rms;
     follow_ups.clear();
     for (const std::string &d : Utilities::split_string_list(prm.get("Follow-up visits")))
       follow_ups.push_back(Utilities::string_to_double(d));

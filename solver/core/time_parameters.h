@@ -4,6 +4,8 @@
  * the virtual follow-up visits and when the run writes checkpoints (restart after a cluster's
  * time limit).
  */
+#include "adaptation/graft_tissue.h"
+
 #include <string>
 #include <vector>
 
@@ -21,8 +23,10 @@ namespace bonefusion::core
     bool adaptive = true;             ///< step size from the rate of change
     double time_step = 14;            ///< fixed step, or the first adaptive one [days]
     double min_time_step = 7;         ///< [days]
-    double max_time_step = 60;        ///< [days]
+    double max_time_step = 28;        ///< [days]
     double max_relative_change = 0.5; ///< adaptive: largest relative change per step [-]
+    /// adaptive: how the graft cells' change is measured (bone density: always per cell)
+    adaptation::GraftChangeMeasure graft_change_measure = adaptation::GraftChangeMeasure::region_rms;
     std::vector<double> follow_ups{42, 91, 182, 365, 730}; ///< [days]
     unsigned int output_interval = 0;       ///< ParaView every n steps (0 = follow-ups only)
     double fusion_bridging_threshold = 0.5; ///< bridged fraction of a fused graft [-]

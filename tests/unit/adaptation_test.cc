@@ -11,14 +11,18 @@
 #include "adaptation/daily_stress_remodeling.h"
 #include "adaptation/differentiation_law.h"
 #include "adaptation/graft_healing.h"
+#include "adaptation/graft_tissue.h"
 #include "adaptation/healing_junction.h"
 #include "adaptation/prendergast_lacroix.h"
 #include "adaptation/remodeling_law.h"
 #include "adaptation/strain_energy_remodeling.h"
 #include "materials/material_library.h"
 
+#include <deal.II/base/mpi.h>
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <iostream>
@@ -555,4 +559,40 @@ TEST(HealingJunction, GapStrainIsMotionOverGapWidthForAnyVoxelSize)
   EXPECT_NEAR(gap_strain[0], gap_strain[2], 0.02 * gap_strain[2]);
   // Without the gap, the cell strain changes by the voxel ratio (4x here).
   EXPECT_GT(cell_strain[2] / cell_strain[0], 3.5);
+}
+
+// The adaptive step's graft measure: the largest cell, or per graft region the volume-weighted
+// RMS of the cells' relative changes, the largest over regions; on any number of ranks (each
+// rank adds the same cells, so the RMS is rank-independent and the largest cell is rank 0's).
+TEST(GraftModulusChange, LargestCellOrRegionRootMeanSquare)
+{
+  const MPI_Comm mpi = MPI_COMM_WORLD;
+  const bool first = dealii::Utilities::MPI::this_mpi_process(mpi) == 0;
+  bonefusion::adaptation::GraftModulusChange change;
+  change.weighted_square.assign(3, 0.0);
+  change.volume.assign(3, 0.0);
+  const auto add = [&](const unsigned int region, const double volume, const double c) {
+    change.largest = std::max(change.largest, c);
+    change.weighted_square[region] += volume * c * c;
+    change.volume[region] += volume;
+  };
+  // Region 0: 99 cells of 1 mm^3 change by 1 %, one cell oscillating at a threshold by 80 %
+  // (only on rank 0 for the largest cell). Region 1: no graft. Region 2: half-size cells, 30 %.
+  for (unsigned int k = 0; k < 99; ++k)
+    add(0, 1.0, 0.01);
+  add(0, 1.0, first ? 0.8 : 0.01);
+  for (unsigned int k = 0; k < 10; ++k)
+    add(2, 0.5, 0.3);
+  using bonefusion::adaptation::GraftChangeMeasure;
+  EXPECT_DOUBLE_EQ(change.measure(GraftChangeMeasure::largest_cell, mpi), 0.8);
+  // Region 0's RMS is sqrt((99 x 1e-4 + 0.64) / 100) = 0.0806 on one rank; region 2's 0.3.
+  EXPECT_NEAR(change.measure(GraftChangeMeasure::region_rms, mpi), 0.3, 1e-12);
+  change.weighted_square[2] = change.volume[2] = 0;
+  const unsigned int ranks = dealii::Utilities::MPI::n_mpi_processes(mpi);
+  const double rms = std::sqrt((0.64 + (100 * ranks - 1) * 1e-4) / (100.0 * ranks));
+  EXPECT_NEAR(change.measure(GraftChangeMeasure::region_rms, mpi), rms, 1e-12);
+  if (ranks == 1)
+    {
+      EXPECT_NEAR(rms, 0.0806, 1e-4);
+    }
 }
