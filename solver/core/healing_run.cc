@@ -315,16 +315,26 @@ namespace bonefusion::core
         for (const auto &r : responses)
           cells.push_back(&r.cells);
         const double bone_change = dealii::Utilities::MPI::max(bone.advance(next - t), mpi);
-        const double change =
-          std::max(bone_change,
-                   grafts.advance(cells, next - t).measure(time.graft_change_measure, mpi));
+        const double graft_change =
+          grafts.advance(cells, next - t).measure(time.graft_change_measure, mpi);
         const double taken = next - t;
         t = next;
         ++step;
         ++steps_this_run;
         if (time.adaptive)
-          dt = std::clamp(taken * time.max_relative_change / std::max(change, 1e-12),
-                          time.min_time_step, time.max_time_step);
+          {
+            dt = std::clamp(taken * time.max_relative_change /
+                              std::max(std::max(bone_change, graft_change), 1e-12),
+                            time.min_time_step, time.max_time_step);
+            // Which change set the next step: the first thing to look at when a run takes
+            // many short steps.
+            log << "  step of " << taken << " days: bone density change " << bone_change
+                << " (largest cell), graft change " << graft_change << " ("
+                << (time.graft_change_measure == adaptation::GraftChangeMeasure::region_rms ?
+                      "region rms" :
+                      "largest cell")
+                << "); next step " << dt << " days" << std::endl;
+          }
 
         // Checkpoint by count, wall time, signal or request; leave after the latter two.
         const int signal = dealii::Utilities::MPI::max(static_cast<int>(stop_signal), mpi);
