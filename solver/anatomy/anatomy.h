@@ -101,6 +101,9 @@ namespace bonefusion::anatomy
     /** Removes the facet joint of `segment` on `side`: its cartilage and both articular
      *  processes. Throws std::invalid_argument if the anatomy has no such joint. */
     virtual void resect_facet_joint(const std::string &segment, model::Side side) = 0;
+    /** Cuts `ligament` (one of the four ligament tissues) of `segment`: its band is left
+     *  out of the mesh. Throws std::invalid_argument if the anatomy has no such band. */
+    virtual void resect_ligament(const std::string &segment, model::Tissue ligament) = 0;
     /** Removes the nucleus of `segment`; its space holds region `fill` or nothing. */
     virtual void remove_nucleus(const std::string &segment,
                                 std::optional<model::RegionId> fill) = 0;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <stdexcept>
 
 namespace bonefusion::anatomy
@@ -200,6 +201,15 @@ namespace bonefusion::anatomy
     RegionId annulus = 0, nucleus = 0, facet[2] = {0, 0};
     RegionId anterior_ligament = 0, posterior_ligament = 0, ligamentum_flavum = 0,
              interspinous_ligament = 0;
+    std::set<Tissue> resected_ligaments; // cut by surgery: their bands are not drawn
+
+    /** Region of ligament band `t` of this segment, or nothing once it is cut. */
+    std::optional<RegionId> ligament(const Tissue t, const RegionId id) const
+    {
+      if (resected_ligaments.count(t))
+        return std::nullopt;
+      return id;
+    }
 
     /** Half the wedge's height [mm] at y (anterior, in the disc's frame). */
     double half_height(const double y) const { return hd / 2 + y * tan_half; }
@@ -835,10 +845,11 @@ namespace bonefusion::anatomy
       {
         const Point<3> q = s.landmarks.frame.to_local(p);
         const Point<3> straight(q[0], q[1], s.z + s.straight_height(q[1], q[2]));
+        // A cut band leaves its space empty (nothing else is drawn there).
         if (s.interspinous.contains(straight))
-          return s.interspinous_ligament;
+          return s.ligament(Tissue::interspinous_ligament, s.interspinous_ligament);
         if (s.flavum.contains(straight))
-          return s.ligamentum_flavum;
+          return s.ligament(Tissue::ligamentum_flavum, s.ligamentum_flavum);
       }
     // Longitudinal ligaments: bands on the anterior and posterior surface of the disc that
     // reach a few mm onto each body, where they attach.
@@ -853,9 +864,9 @@ namespace bonefusion::anatomy
         if (!inside_section(q[0], q[1], a + t_ligament, b + t_ligament, 0, prm.outline_exponent))
           return std::nullopt;
         if (q[1] > 0 && std::abs(q[0]) <= prm.anterior_ligament_width / 2)
-          return s.anterior_ligament;
+          return s.ligament(Tissue::anterior_ligament, s.anterior_ligament);
         if (q[1] < 0 && std::abs(q[0]) <= prm.posterior_ligament_width / 2)
-          return s.posterior_ligament;
+          return s.ligament(Tissue::posterior_ligament, s.posterior_ligament);
         return std::nullopt;
       }
     return std::nullopt;
@@ -1043,6 +1054,19 @@ namespace bonefusion::anatomy
                                         }),
                          v->articular.end());
     set_resolution(resolution);
+  }
+
+  void LumbarColumn::resect_ligament(const std::string &segment, const Tissue ligament)
+  {
+    Segment &s = find_segment(segment);
+    if (!model::is_ligament(ligament))
+      throw std::invalid_argument("resect_ligament: '" + model::tissue_name(ligament) +
+                                  "' is not a ligament");
+    if (!prm.ligaments)
+      throw std::invalid_argument("cannot cut the " + model::tissue_name(ligament) + " of " +
+                                  segment + ": this model has no ligaments (Geometry/Ligaments "
+                                            "= false)");
+    s.resected_ligaments.insert(ligament);
   }
 
   void LumbarColumn::remove_nucleus(const std::string &segment,

@@ -46,6 +46,7 @@ namespace bonefusion::anatomy
     std::vector<std::string> segments() const override;
     const DiscLandmarks &disc(const std::string &segment) const override;
     void resect_facet_joint(const std::string &segment, model::Side side) override;
+    void resect_ligament(const std::string &segment, model::Tissue ligament) override;
     void remove_nucleus(const std::string &segment, std::optional<model::RegionId> fill) override;
 
     /** Thicknesses classify() uses at the resolution set: max(physical, h) for the cortical

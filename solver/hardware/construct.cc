@@ -19,6 +19,7 @@ namespace bonefusion::hardware
       std::vector<std::string> screw_vertebrae; ///< top to bottom
       std::vector<std::string> cage_segments, graft_segments;
       std::vector<std::pair<std::string, model::Side>> facetectomies;
+      std::vector<std::pair<std::string, model::Tissue>> resected_ligaments;
     };
 
     /** Items of a comma-separated list, trimmed; empty items are dropped. */
@@ -112,6 +113,30 @@ namespace bonefusion::hardware
                             std::make_pair(segment, sd)) == plan.facetectomies.end())
                 plan.facetectomies.emplace_back(segment, sd);
         }
+      const std::string ligament_parameter = "Instrumentation/Resected ligaments";
+      std::vector<std::string> ligament_names;
+      for (const model::Tissue t : model::all_tissues())
+        if (model::is_ligament(t))
+          ligament_names.push_back(model::tissue_name(t));
+      for (const std::string &item : items(p.resected_ligaments))
+        {
+          // Segment names have no spaces ("L4-L5"); the ligament's name follows the first.
+          const auto space = item.find(' ');
+          const std::string segment = item.substr(0, space);
+          const std::string name = space == std::string::npos ? "" : item.substr(space + 1);
+          const auto known = std::find(ligament_names.begin(), ligament_names.end(), name);
+          if (known == ligament_names.end())
+            throw std::invalid_argument(ligament_parameter + ": '" + item +
+                                        "' must be '<segment> <ligament>' with the ligament one "
+                                        "of " +
+                                        joined(ligament_names));
+          resolve(ligament_parameter, segment, segments, false, "segment");
+          const auto cut = std::make_pair(segment, model::tissue_from_name(name));
+          if (std::find(plan.resected_ligaments.begin(), plan.resected_ligaments.end(), cut) !=
+              plan.resected_ligaments.end())
+            throw std::invalid_argument(ligament_parameter + ": '" + item + "' is named twice");
+          plan.resected_ligaments.push_back(cut);
+        }
       return plan;
     }
 
@@ -191,6 +216,8 @@ namespace bonefusion::hardware
         segment, p.cage.nucleus_after_discectomy == "graft" ? segment + " graft" : ""));
     for (const auto &[segment, side] : where.facetectomies)
       construct.surgery.push_back(std::make_unique<Facetectomy>(segment, side));
+    for (const auto &[segment, ligament] : where.resected_ligaments)
+      construct.surgery.push_back(std::make_unique<LigamentResection>(segment, ligament));
     return construct;
   }
 } // namespace bonefusion::hardware

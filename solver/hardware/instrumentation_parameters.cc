@@ -123,6 +123,14 @@ namespace bonefusion::hardware
                       "'<segment> left|right|both' items, comma-separated (L4-L5 left, L5-S1 "
                       "both); empty means none. A resected joint loses its cartilage and both "
                       "articular processes. [-]");
+    prm.declare_entry("Resected ligaments", d.resected_ligaments, Patterns::Anything(),
+                      "Ligaments cut at surgery, as '<segment> <ligament>' items, "
+                      "comma-separated, the ligament one of 'anterior longitudinal ligament', "
+                      "'posterior longitudinal ligament', 'ligamentum flavum', 'interspinous "
+                      "ligament' (the interspinous band stands for the supraspinous ligament "
+                      "too), e.g. 'L4-L5 interspinous ligament, L4-L5 ligamentum flavum' for an "
+                      "open midline decompression; empty means none. A cut band leaves its "
+                      "space empty. [-]");
     prm.leave_subsection();
   }
 
@@ -166,6 +174,7 @@ namespace bonefusion::hardware
     posterolateral_graft.levels = prm.get("Levels");
     prm.leave_subsection();
     facetectomy = prm.get("Facetectomy");
+    resected_ligaments = prm.get("Resected ligaments");
     prm.leave_subsection();
     check();
   }

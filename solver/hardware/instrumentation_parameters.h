@@ -61,6 +61,8 @@ namespace bonefusion::hardware
     } posterolateral_graft;
     /** Further facet joints resected: "L4-L5 left, L5-S1 both"; empty = none. */
     std::string facetectomy;
+    /** Ligaments cut: "L4-L5 interspinous ligament, L4-L5 ligamentum flavum"; empty = none. */
+    std::string resected_ligaments;
 
     /** Declares subsection "Instrumentation" with every entry's unit in its description. */
     static void declare_parameters(dealii::ParameterHandler &prm);

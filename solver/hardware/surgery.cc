@@ -1,5 +1,7 @@
 #include "hardware/surgery.h"
 
+#include <stdexcept>
+
 namespace bonefusion::hardware
 {
   Discectomy::Discectomy(const std::string &segment_name, const std::string &fill_region)
@@ -35,5 +37,29 @@ namespace bonefusion::hardware
   void Facetectomy::apply(anatomy::Anatomy &anatomy, const model::Model &) const
   {
     anatomy.resect_facet_joint(segment, side);
+  }
+
+  LigamentResection::LigamentResection(const std::string &segment_name, const model::Tissue t)
+    : segment(segment_name)
+    , ligament(t)
+  {
+  }
+
+  std::string LigamentResection::description() const
+  {
+    return "resection of the " + model::tissue_name(ligament) + " at " + segment;
+  }
+
+  void LigamentResection::apply(anatomy::Anatomy &anatomy, const model::Model &) const
+  {
+    try
+      {
+        anatomy.resect_ligament(segment, ligament);
+      }
+    catch (const std::invalid_argument &e)
+      {
+        throw std::invalid_argument(std::string("Instrumentation/Resected ligaments: ") +
+                                    e.what());
+      }
   }
 } // namespace bonefusion::hardware

@@ -3,7 +3,9 @@
  * @file Surgery steps: edits of the anatomy made before the implants go in and the mesh is
  * made. A discectomy removes a nucleus (its space stays empty or is packed with graft); a
  * facetectomy removes a facet joint (cartilage and both articular processes), as for the
- * approach of a TLIF or a wide decompression.
+ * approach of a TLIF or a wide decompression; a ligament resection cuts one ligament of a
+ * segment (the posterior tension band of an open midline exposure, the flavum of a
+ * laminotomy).
  */
 #include "anatomy/anatomy.h"
 #include "model/model.h"
@@ -47,5 +49,18 @@ namespace bonefusion::hardware
   private:
     std::string segment;
     model::Side side;
+  };
+  /** Cuts one ligament of a segment: its band is left out of the model. */
+  class LigamentResection : public SurgeryStep
+  {
+  public:
+    /** @param ligament one of the four ligament tissues (model::is_ligament) */
+    LigamentResection(const std::string &segment, model::Tissue ligament);
+    std::string description() const override;
+    void apply(anatomy::Anatomy &anatomy, const model::Model &model) const override;
+
+  private:
+    std::string segment;
+    model::Tissue ligament;
   };
 } // namespace bonefusion::hardware

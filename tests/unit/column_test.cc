@@ -16,8 +16,10 @@
 #include "mechanics/contact_layers.h"
 #include "column_fixtures.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -579,6 +581,12 @@ TEST(ColumnHardware, LevelsOutsideTheModelFailNamingTheParameter)
       {[](auto &p) { p.facetectomy = "L4-L5 up"; }, {"Instrumentation/Facetectomy", "'L4-L5 up'"}},
       {[](auto &p) { p.facetectomy = "L1-L2 left"; },
        {"Instrumentation/Facetectomy", "'L1-L2' is not a segment"}},
+      {[](auto &p) { p.resected_ligaments = "L4-L5 spinous"; },
+       {"Instrumentation/Resected ligaments", "'L4-L5 spinous'", "interspinous ligament"}},
+      {[](auto &p) { p.resected_ligaments = "L1-L2 ligamentum flavum"; },
+       {"Instrumentation/Resected ligaments", "'L1-L2' is not a segment"}},
+      {[](auto &p) { p.resected_ligaments = "L4-L5 ligamentum flavum,L4-L5 ligamentum flavum"; },
+       {"Instrumentation/Resected ligaments", "named twice"}},
     };
   for (const auto &[change, expected] : cases)
     {
@@ -588,6 +596,65 @@ TEST(ColumnHardware, LevelsOutsideTheModelFailNamingTheParameter)
       for (const std::string &part : expected)
         EXPECT_NE(e.find(part), std::string::npos) << e;
     }
+}
+
+// Requirement (surgery steps): a resected ligament's band is left out of the model at its
+// segment only; every point where it was is empty, every other region stays where it was.
+TEST(ColumnSurgery, ResectedLigamentsLeaveTheirSpaceEmptyAtTheirSegmentOnly)
+{
+  const LumbarParameters g = lordotic_column("L3-L5");
+  hardware::InstrumentationParameters none;
+  none.screws.present = none.rods.present = false;
+  none.cage.type = "none";
+  hardware::InstrumentationParameters cut = none;
+  cut.resected_ligaments = "L4-L5 interspinous ligament, L4-L5 ligamentum flavum, "
+                           "L3-L4 anterior longitudinal ligament";
+  const core::ParametricModel intact(g, none, 2.0), resected(g, cut, 2.0);
+  unsigned int descriptions = 0;
+  for (const auto &step : resected.construct().surgery)
+    descriptions += step->description().find("resection of the") != std::string::npos;
+  EXPECT_EQ(descriptions, 3u);
+
+  const model::Model &m = intact.model();
+  const std::vector<std::string> gone = {"L4-L5 interspinous ligament",
+                                         "L4-L5 ligamentum flavum",
+                                         "L3-L4 anterior longitudinal ligament"};
+  std::map<std::string, unsigned int> emptied, kept;
+  unsigned int changed_elsewhere = 0;
+  const anatomy::Box box = intact.bounding_box();
+  for (double x = box.lo[0]; x <= box.hi[0]; x += 1.3)
+    for (double y = box.lo[1]; y <= box.hi[1]; y += 1.3)
+      for (double z = box.lo[2]; z <= box.hi[2]; z += 1.3)
+        {
+          const dealii::Point<3> p(x, y, z);
+          const auto before = intact.classify(p), after = resected.classify(p);
+          if (!before)
+            {
+              changed_elsewhere += after.has_value();
+              continue;
+            }
+          const std::string name = m.regions[*before].name;
+          if (std::find(gone.begin(), gone.end(), name) != gone.end())
+            emptied[name] += !after.has_value();
+          else
+            {
+              changed_elsewhere += !after || *after != *before;
+              if (model::is_ligament(m.regions[*before].tissue))
+                ++kept[name];
+            }
+        }
+  for (const std::string &name : gone)
+    EXPECT_GT(emptied[name], 20u) << name;
+  // The same ligaments of the other segment are still there.
+  EXPECT_GT(kept["L3-L4 interspinous ligament"], 20u);
+  EXPECT_GT(kept["L3-L4 ligamentum flavum"], 20u);
+  EXPECT_GT(kept["L4-L5 anterior longitudinal ligament"], 20u);
+  EXPECT_EQ(changed_elsewhere, 0u);
+
+  // A model without ligaments has nothing to cut.
+  LumbarParameters bare = g;
+  bare.ligaments = false;
+  EXPECT_THROW(core::ParametricModel(bare, cut, 2.0), std::invalid_argument);
 }
 
 // Requirement: Geometry/Column rotation turns the whole model (anatomy, implants, frames) a

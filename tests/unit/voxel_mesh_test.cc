@@ -146,8 +146,10 @@ TEST(GeometryVoxel, OnlyDiscCartilageImplantsAndGraftCrossTheMidPlane)
               const model::Region &here = m.model().regions[cell->material_id()],
                                   &there = m.model().regions[cell->neighbor(f)->material_id()];
               if (here.body != model::no_index && there.body != model::no_index)
-                EXPECT_EQ(here.body, there.body)
-                  << here.name << " touches " << there.name << " at " << cell->face(f)->center();
+                {
+                  EXPECT_EQ(here.body, there.body) << here.name << " touches " << there.name
+                                                   << " at " << cell->face(f)->center();
+                }
             }
       // The posterior column is continuous only through the facet cartilage.
       EXPECT_TRUE(crossing.count(Tissue::facet_cartilage));
