@@ -212,7 +212,7 @@ TEST(GeometryParameters, DefaultsRoundTripAndEveryEntryHasAUnit)
           doc.clear();
         }
     }
-  EXPECT_EQ(entries, 49u);
+  EXPECT_EQ(entries, 50u);
 }
 
 TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)
