@@ -4,7 +4,7 @@
  * the virtual follow-up visits and when the run writes checkpoints (restart after a cluster's
  * time limit).
  */
-#include "adaptation/graft_tissue.h"
+#include "adaptation/graft_modulus_change.h"
 
 #include <string>
 #include <vector>

@@ -11,7 +11,7 @@
 #include "adaptation/daily_stress_remodeling.h"
 #include "adaptation/differentiation_law.h"
 #include "adaptation/graft_healing.h"
-#include "adaptation/graft_tissue.h"
+#include "adaptation/graft_modulus_change.h"
 #include "adaptation/healing_junction.h"
 #include "adaptation/prendergast_lacroix.h"
 #include "adaptation/remodeling_law.h"
