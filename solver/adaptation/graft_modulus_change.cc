@@ -7,6 +7,27 @@
 
 namespace bonefusion::adaptation
 {
+  double relative_modulus_change(const double old_modulus, const double new_modulus)
+  {
+    const double larger = std::max(old_modulus, new_modulus);
+    return larger > 0 ? std::abs(new_modulus - old_modulus) / larger : 0.0;
+  }
+
+  GraftModulusChange::GraftModulusChange(const unsigned int n_regions)
+    : weighted_square(n_regions + 1, 0.0)
+    , volume(n_regions + 1, 0.0)
+  {
+  }
+
+  void GraftModulusChange::add(const unsigned int region, const double cell_volume,
+                               const double old_modulus, const double new_modulus)
+  {
+    const double relative = relative_modulus_change(old_modulus, new_modulus);
+    largest = std::max(largest, relative);
+    weighted_square.at(region) += cell_volume * relative * relative;
+    volume.at(region) += cell_volume;
+  }
+
   double GraftModulusChange::measure(const GraftChangeMeasure how, const MPI_Comm mpi) const
   {
     if (how == GraftChangeMeasure::largest_cell)

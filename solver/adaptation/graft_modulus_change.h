@@ -24,12 +24,26 @@ namespace bonefusion::adaptation
     region_rms
   };
 
+  /**
+   * The relative change of a modulus over a step, |E_new - E_old| / max(E_old, E_new), in
+   * [0, 1]. Symmetric on purpose: measured against the old modulus alone, a cell growing out
+   * of soft tissue (granulation 0.2 MPa into woven bone) counted a change of up to 10^4 while
+   * the same fall counted at most 1, so each such cell forced the step to its minimum.
+   */
+  double relative_modulus_change(double old_modulus, double new_modulus);
+
   /** The graft cells' relative modulus changes of one step on this rank, per region. */
   struct GraftModulusChange
   {
     double largest = 0;                  ///< largest relative change of a cell [-]
     std::vector<double> weighted_square; ///< per region: sum of volume x change^2 [mm^3]
     std::vector<double> volume;          ///< per region: graft volume [mm^3]
+
+    /** Sized for region ids 0..n_regions (the model's ids run from 1). */
+    explicit GraftModulusChange(unsigned int n_regions = 0);
+
+    /** Records one cell of `region` and `volume` [mm^3] whose modulus went from E_old to E_new. */
+    void add(unsigned int region, double volume, double old_modulus, double new_modulus);
 
     /** The measure over all ranks of `mpi` (collective). */
     double measure(GraftChangeMeasure how, MPI_Comm mpi) const;

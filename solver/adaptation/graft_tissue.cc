@@ -124,10 +124,7 @@ namespace bonefusion::adaptation
   GraftTissue::advance(const std::vector<const std::vector<postprocess::CellMechanics> *> &day,
                        const double dt)
   {
-    GraftModulusChange change;
-    // Indexed by region id (1..size()).
-    change.weighted_square.assign(model.regions.size() + 1, 0.0);
-    change.volume.assign(model.regions.size() + 1, 0.0);
+    GraftModulusChange change(model.regions.size());
     for (const auto &cell : tria.active_cell_iterators())
       if (cell->is_locally_owned() && role[cell->active_cell_index()])
         {
@@ -159,11 +156,7 @@ namespace bonefusion::adaptation
           else
             healing.advance(graft, differentiation.target(m), dt, type);
           store(i, graft, gap);
-          const double relative = std::abs(modulus(i) - E) / E;
-          const double volume = cell->measure();
-          change.largest = std::max(change.largest, relative);
-          change.weighted_square[cell->material_id()] += volume * relative * relative;
-          change.volume[cell->material_id()] += volume;
+          change.add(cell->material_id(), cell->measure(), E, modulus(i));
         }
     return change;
   }

@@ -40,9 +40,10 @@ namespace bonefusion::core
     prm.declare_entry(
       "Graft change measure", "region rms", Patterns::Selection("region rms|largest cell"),
       "Adaptive policy, graft cells: 'region rms' measures the volume-weighted root mean "
-      "square of the cells' relative modulus changes over each graft (each fused level's "
+      "square of the cells' relative modulus changes |E_new - E_old| / max(E_old, E_new) "
+      "(at most 1, the same for a rise and a fall) over each graft (each fused level's "
       "interbody graft, the posterolateral graft), the norm with which ODE integrators "
-      "control their step; 'largest cell' the largest change of any one cell, which a cell "
+      "control their step; 'largest cell' the largest such change of any one cell, which a cell "
       "oscillating at a differentiation threshold holds at the minimum step for months "
       "(docs/healing.md, Limits). Bone density is always measured per cell. [-]");
     prm.declare_entry(

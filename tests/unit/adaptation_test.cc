@@ -564,17 +564,27 @@ TEST(HealingJunction, GapStrainIsMotionOverGapWidthForAnyVoxelSize)
 // The adaptive step's graft measure: the largest cell, or per graft region the volume-weighted
 // RMS of the cells' relative changes, the largest over regions; on any number of ranks (each
 // rank adds the same cells, so the RMS is rank-independent and the largest cell is rank 0's).
+TEST(GraftModulusChange, RelativeChangeIsSymmetricAndBounded)
+{
+  using bonefusion::adaptation::relative_modulus_change;
+  // A rise and the fall back count the same; a cell leaving granulation tissue (0.2 MPa) for
+  // woven bone (1 000 MPa) counts at most 1, not 4 999 as against the old modulus alone.
+  EXPECT_DOUBLE_EQ(relative_modulus_change(100, 150), 50.0 / 150);
+  EXPECT_DOUBLE_EQ(relative_modulus_change(150, 100), 50.0 / 150);
+  EXPECT_NEAR(relative_modulus_change(0.2, 1000), 0.9998, 1e-12);
+  EXPECT_DOUBLE_EQ(relative_modulus_change(7, 7), 0);
+  EXPECT_DOUBLE_EQ(relative_modulus_change(0, 0), 0);
+}
+
 TEST(GraftModulusChange, LargestCellOrRegionRootMeanSquare)
 {
   const MPI_Comm mpi = MPI_COMM_WORLD;
   const bool first = dealii::Utilities::MPI::this_mpi_process(mpi) == 0;
-  bonefusion::adaptation::GraftModulusChange change;
-  change.weighted_square.assign(3, 0.0);
-  change.volume.assign(3, 0.0);
+  bonefusion::adaptation::GraftModulusChange change(2);
+  ASSERT_EQ(change.volume.size(), 3u); // region ids 0..2
+  // Changes are given as a modulus going from 100 MPa to 100 / (1 - c): relative change c.
   const auto add = [&](const unsigned int region, const double volume, const double c) {
-    change.largest = std::max(change.largest, c);
-    change.weighted_square[region] += volume * c * c;
-    change.volume[region] += volume;
+    change.add(region, volume, 100.0, 100.0 / (1 - c));
   };
   // Region 0: 99 cells of 1 mm^3 change by 1 %, one cell oscillating at a threshold by 80 %
   // (only on rank 0 for the largest cell). Region 1: no graft. Region 2: half-size cells, 30 %.
@@ -584,7 +594,7 @@ TEST(GraftModulusChange, LargestCellOrRegionRootMeanSquare)
   for (unsigned int k = 0; k < 10; ++k)
     add(2, 0.5, 0.3);
   using bonefusion::adaptation::GraftChangeMeasure;
-  EXPECT_DOUBLE_EQ(change.measure(GraftChangeMeasure::largest_cell, mpi), 0.8);
+  EXPECT_NEAR(change.measure(GraftChangeMeasure::largest_cell, mpi), 0.8, 1e-12);
   // Region 0's RMS is sqrt((99 x 1e-4 + 0.64) / 100) = 0.0806 on one rank; region 2's 0.3.
   EXPECT_NEAR(change.measure(GraftChangeMeasure::region_rms, mpi), 0.3, 1e-12);
   change.weighted_square[2] = change.volume[2] = 0;
@@ -595,4 +605,5 @@ TEST(GraftModulusChange, LargestCellOrRegionRootMeanSquare)
     {
       EXPECT_NEAR(rms, 0.0806, 1e-4);
     }
+  EXPECT_THROW(change.add(3, 1.0, 1.0, 2.0), std::out_of_range);
 }
