@@ -1,0 +1,241 @@
+#include "mechanics/finite_strain_solver.h"
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/timer.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/solver_cg.h>
+#include <deal.II/lac/solver_control.h>
+
+#include "mechanics/hyperelastic_cell.h"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+namespace bonefusion::mechanics
+{
+  FiniteStrainSolver::FiniteStrainSolver(const ElasticSystem &system)
+    : system(system)
+  {
+    if (system.matrix_free() || system.simplex())
+      throw std::invalid_argument("the finite-strain formulation needs the assembled stiffness "
+                                  "on a hexahedral mesh ('Solver/Stiffness operator = "
+                                  "assembled')");
+    if (!system.material())
+      throw std::logic_error("FiniteStrainSolver: the system has no material (assemble first)");
+    bool unsupported = false;
+    for (const auto &cell : system.dofs().active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const CellElasticity c = system.material()(cell);
+          unsupported = unsupported || c.sliding.active() || c.joint.present();
+        }
+    if (dealii::Utilities::MPI::logical_or(unsupported, system.communicator()))
+      throw std::invalid_argument(
+        "the finite-strain formulation does not model sliding planes or joints (contact "
+        "layers, tension-only bands, bonded-joint pads drawn as joints) yet: use "
+        "'Mechanics/Formulation = linear' for such models");
+    tangent_matrix.reinit(system.matrix());
+  }
+
+  bool FiniteStrainSolver::residual(const Vector &ghosted_u, const Vector &f_ext,
+                                    const double scale, Vector &residual,
+                                    double &potential) const
+  {
+    residual = 0;
+    dealii::FEValues<3> fe_values(system.map(), system.element(), system.cell_quadrature(),
+                                  dealii::update_gradients | dealii::update_JxW_values);
+    const unsigned int n = system.element().n_dofs_per_cell();
+    std::vector<dealii::types::global_dof_index> dof_indices(n);
+    dealii::Vector<double> u(n), forces(n);
+    bool inverted = false;
+    double energy = 0;
+    for (const auto &cell : system.dofs().active_cell_iterators())
+      if (cell->is_locally_owned() && !inverted)
+        {
+          fe_values.reinit(cell);
+          cell->get_dof_values(ghosted_u, u);
+          try
+            {
+              energy += hyperelastic_cell(fe_values, system.material()(cell), u, &forces, nullptr);
+            }
+          catch (const InvertedCell &)
+            {
+              inverted = true;
+              continue;
+            }
+          cell->get_dof_indices(dof_indices);
+          system.constraints().distribute_local_to_global(forces, dof_indices, residual);
+        }
+    residual.compress(dealii::VectorOperation::add);
+    if (dealii::Utilities::MPI::logical_or(inverted, system.communicator()))
+      return false;
+    residual.add(-scale, f_ext);
+    energy = dealii::Utilities::MPI::sum(energy, system.communicator());
+    Vector u_owned = system.make_owned_vector();
+    u_owned = ghosted_u;
+    potential = energy - scale * (f_ext * u_owned);
+    return true;
+  }
+
+  void FiniteStrainSolver::assemble_tangent(const Vector &ghosted_u)
+  {
+    tangent_matrix = 0;
+    dealii::FEValues<3> fe_values(system.map(), system.element(), system.cell_quadrature(),
+                                  dealii::update_gradients | dealii::update_JxW_values);
+    const unsigned int n = system.element().n_dofs_per_cell();
+    std::vector<dealii::types::global_dof_index> dof_indices(n);
+    dealii::Vector<double> u(n);
+    dealii::FullMatrix<double> cell_tangent;
+    for (const auto &cell : system.dofs().active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          cell->get_dof_values(ghosted_u, u);
+          // residual() accepted this u, so no cell is inverted here.
+          hyperelastic_cell(fe_values, system.material()(cell), u, nullptr, &cell_tangent);
+          cell->get_dof_indices(dof_indices);
+          system.constraints().distribute_local_to_global(cell_tangent, dof_indices,
+                                                          tangent_matrix);
+        }
+    tangent_matrix.compress(dealii::VectorOperation::add);
+  }
+
+  NewtonReport FiniteStrainSolver::solve(const Vector &f_ext, Vector &ghosted_solution,
+                                         const NewtonSettings &settings)
+  {
+    dealii::Timer timer;
+    NewtonReport report;
+    const double load_norm = f_ext.l2_norm();
+    if (!std::isfinite(load_norm))
+      throw std::runtime_error("the load vector contains NaN or infinity");
+
+    Vector converged = system.make_owned_vector(); // u at the last converged load fraction
+    Vector trial = system.make_owned_vector(), step = system.make_owned_vector();
+    Vector R = system.make_owned_vector(), R_try = system.make_owned_vector();
+    Vector ghosted = system.make_ghosted_vector();
+    // R(u) and the potential Pi(u) = stored energy - lambda f_ext . u at a trial state.
+    const auto evaluate = [&](const Vector &u, const double lambda, Vector &r, double &norm,
+                              double &potential) {
+      ghosted = u;
+      if (!residual(ghosted, f_ext, lambda, r, potential))
+        return false;
+      norm = r.l2_norm();
+      return std::isfinite(norm) && std::isfinite(potential);
+    };
+
+    double done = 0, increment = 1.0 / std::max(1u, settings.first_increments);
+    unsigned int attempt = 0;
+    while (done < 1 && load_norm > 0)
+      {
+        const double lambda = std::min(1.0, done + increment);
+        const double target = settings.tolerance * lambda * load_norm;
+        ++attempt;
+        trial = converged;
+        double r = 0, potential = 0;
+        bool ok = evaluate(trial, lambda, R, r, potential), converged_now = false;
+        unsigned int iterations = 0;
+        for (; ok && iterations < settings.max_iterations; ++iterations)
+          {
+            NewtonIteration record{attempt, lambda, r, 0, 0};
+            if (r <= target)
+              {
+                converged_now = true;
+                report.iterations.push_back(record);
+                break;
+              }
+            ghosted = trial;
+            assemble_tangent(ghosted);
+            amg.initialize(tangent_matrix, system.dofs(), system.map(),
+                           system.element().degree > 1, settings.amg);
+            step = 0;
+            dealii::SolverControl control(settings.max_linear_iterations,
+                                          settings.linear_tolerance * r);
+            dealii::SolverCG<Vector> cg(control);
+            R *= -1.0;
+            try
+              {
+                cg.solve(tangent_matrix, step, R, amg.preconditioner());
+              }
+            catch (const dealii::SolverControl::NoConvergence &)
+              {
+                // An indefinite or badly conditioned tangent: treat the increment as failed.
+                report.iterations.push_back(record);
+                ok = false;
+                break;
+              }
+            record.cg_iterations = control.last_step();
+            report.cg_iterations += control.last_step();
+            system.constraints().distribute(step);
+            // Backtracking on the potential (Armijo): a step of stiff parts that rotate
+            // raises ||R|| by second-order strains far above a small load while it lowers
+            // the energy, so the residual norm would reject good Newton steps.
+            const double slope = -(R * step); // dPi/dalpha at alpha = 0 (R holds -R here)
+            double alpha = 1, r_try = 0, potential_try = 0;
+            bool accepted = false;
+            for (unsigned int k = 0; k < 8 && !accepted; ++k, alpha /= 2)
+              {
+                Vector candidate = trial;
+                candidate.add(alpha, step);
+                if (evaluate(candidate, lambda, R_try, r_try, potential_try) &&
+                    (potential_try <= potential + 1e-4 * alpha * slope || r_try < r))
+                  {
+                    trial = candidate;
+                    accepted = true;
+                    record.step_length = alpha;
+                  }
+              }
+            report.iterations.push_back(record);
+            // At round-off the potential and ||R|| no longer change measurably: a correction
+            // below the tolerance relative to the displacement is convergence.
+            const double correction = (accepted ? record.step_length : 1) * step.l2_norm();
+            if (correction <= settings.tolerance * trial.l2_norm())
+              {
+                converged_now = true;
+                R = R_try;
+                r = r_try;
+                break;
+              }
+            if (!accepted)
+              {
+                ok = false;
+                break;
+              }
+            R = R_try;
+            r = r_try;
+            potential = potential_try;
+          }
+        if (ok && converged_now)
+          {
+            converged = trial;
+            done = lambda;
+            ++report.increments;
+            if (iterations <= 4)
+              increment = std::min(1.0, increment * 1.5);
+          }
+        else
+          {
+            if (++report.cutbacks > settings.max_cutbacks)
+              {
+                std::ostringstream what;
+                what << "the finite-strain solve did not converge: an increment to load "
+                        "fraction "
+                     << lambda << " failed after " << settings.max_cutbacks
+                     << " halvings (last converged fraction " << done
+                     << "); the load may be beyond what the tissue can carry, or a cell "
+                        "inverts";
+                throw std::runtime_error(what.str());
+              }
+            increment /= 2;
+          }
+      }
+    ghosted_solution = system.make_ghosted_vector();
+    ghosted_solution = converged;
+    double potential = 0;
+    residual(ghosted_solution, f_ext, 1.0, R, potential);
+    report.energy = potential + (f_ext * converged);
+    report.seconds = timer.wall_time();
+    return report;
+  }
+} // namespace bonefusion::mechanics

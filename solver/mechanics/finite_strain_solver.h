@@ -1,0 +1,92 @@
+#pragma once
+/**
+ * @file Quasi-static finite-strain equilibrium on an ElasticSystem's mesh, DoFs and
+ * constraints: Newton-Raphson with the consistent tangent of hyperelastic_cell.h, a
+ * backtracking line search, and load stepping that grows the increment after easy steps and
+ * halves it (from the last converged state) when an increment fails or inverts a cell.
+ *
+ * Loads are dead loads: the external load vector is the one the linear path assembles on the
+ * reference configuration (a pure moment as a linear traction on the reference surface),
+ * scaled by the load fraction lambda in [0, 1]. Each Newton iteration solves the tangent with
+ * CG preconditioned by the same smoothed-aggregation AMG (rigid-body modes) as the linear
+ * path, to a residual reduction `linear_tolerance` (inexact Newton: the outer iteration
+ * converges to the tight tolerance anyway).
+ */
+#include <deal.II/lac/trilinos_sparse_matrix.h>
+
+#include "mechanics/elastic_system.h"
+#include "mechanics/rigid_body_modes.h"
+
+#include <vector>
+
+namespace bonefusion::mechanics
+{
+  /** Settings of the Newton solver (units in brackets). */
+  struct NewtonSettings
+  {
+    double tolerance = 1e-8;             ///< ||R|| <= tolerance x ||lambda f_ext|| [-]
+    unsigned int max_iterations = 15;    ///< Newton iterations per increment [-]
+    unsigned int first_increments = 1;   ///< the first increment is 1 / this of the load [-]
+    unsigned int max_cutbacks = 10;      ///< halvings of failed increments before failing [-]
+    double linear_tolerance = 1e-4;      ///< CG residual reduction per Newton iteration [-]
+    unsigned int max_linear_iterations = 3000; ///< CG iterations per Newton iteration [-]
+    AmgSettings amg;
+  };
+
+  /** One Newton iteration as the log and the tests see it. */
+  struct NewtonIteration
+  {
+    unsigned int increment = 0; ///< 1-based count of attempted increments
+    double load_fraction = 0;   ///< lambda of the increment [-]
+    double residual = 0;        ///< ||R|| at the start of the iteration [N]
+    unsigned int cg_iterations = 0;
+    double step_length = 0;     ///< accepted line-search factor (0: none accepted) [-]
+  };
+
+  /** What a finite-strain solve did. */
+  struct NewtonReport
+  {
+    std::vector<NewtonIteration> iterations;
+    unsigned int increments = 0; ///< converged increments
+    unsigned int cutbacks = 0;   ///< failed increments that were halved
+    unsigned int cg_iterations = 0;
+    double energy = 0;           ///< stored energy at the solution [N mm]
+    double seconds = 0;
+  };
+
+  class FiniteStrainSolver
+  {
+  public:
+    /** `system` must be set up (DoFs, constraints, sparsity) and assembled once (its material
+     *  function is the one used here). Throws std::invalid_argument (on every rank) if a
+     *  cell has a sliding plane or a joint, which have no finite-strain form yet. */
+    explicit FiniteStrainSolver(const ElasticSystem &system);
+
+    /**
+     * Solves R(u) = f_int(u) - f_ext = 0 by load stepping from u = 0, where f_ext is an owned
+     * load vector condensed like ElasticSystem::traction_rhs. Returns the ghosted solution
+     * in `ghosted_solution`. Throws std::runtime_error if an increment still fails after
+     * `max_cutbacks` halvings (the message names the load fraction reached).
+     */
+    NewtonReport solve(const Vector &f_ext, Vector &ghosted_solution,
+                       const NewtonSettings &settings = NewtonSettings());
+
+    /**
+     * Assembles R(u) = f_int(u) - scale x f_ext into `residual` (owned; constrained rows
+     * zero) and returns the total stored energy minus the work of scale x f_ext [N mm].
+     * Returns false (on every rank) if a cell inverted.
+     */
+    bool residual(const Vector &ghosted_u, const Vector &f_ext, double scale, Vector &residual,
+                  double &potential) const;
+
+    /** Assembles the tangent d f_int / du at u (constrained rows: a unit-scaled diagonal). */
+    void assemble_tangent(const Vector &ghosted_u);
+
+    const dealii::TrilinosWrappers::SparseMatrix &tangent() const { return tangent_matrix; }
+
+  private:
+    const ElasticSystem &system;
+    dealii::TrilinosWrappers::SparseMatrix tangent_matrix;
+    ElasticityAMG amg;
+  };
+} // namespace bonefusion::mechanics

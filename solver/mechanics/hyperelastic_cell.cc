@@ -1,0 +1,242 @@
+#include "mechanics/hyperelastic_cell.h"
+
+#include <deal.II/base/tensor.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace bonefusion::mechanics
+{
+  using dealii::Tensor;
+  using Tensor2 = Tensor<2, 3>;
+
+  double VolumetricEnergy::value(const double J) const
+  {
+    return kappa / 4 * (J * J - 1 - 2 * std::log(J));
+  }
+  double VolumetricEnergy::first(const double J) const
+  {
+    return kappa / 2 * (J - 1 / J);
+  }
+  double VolumetricEnergy::second(const double J) const
+  {
+    return kappa / 2 * (1 + 1 / (J * J));
+  }
+
+  namespace
+  {
+    /** The gradient of a vector shape function with one non-zero component:
+     *  G = e_component (x) grad N. */
+    struct ShapeGradient
+    {
+      unsigned int component;
+      Tensor<1, 3> grad;
+
+      /** G : T */
+      double operator*(const Tensor2 &t) const { return t[component] * grad; }
+      Tensor2 tensor() const
+      {
+        Tensor2 t;
+        t[component] = grad;
+        return t;
+      }
+    };
+
+    /** What the tangent needs of one quadrature point. */
+    struct PointKinematics
+    {
+      Tensor2 F, F_inv_T;
+      double J = 1, I1 = 3, weight = 0;
+    };
+  } // namespace
+
+  double hyperelastic_cell(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
+                           const dealii::Vector<double> &u, dealii::Vector<double> *forces,
+                           dealii::FullMatrix<double> *tangent)
+  {
+    if (c.sliding.active() || c.joint.present())
+      throw std::invalid_argument(
+        "the finite-strain formulation does not model sliding planes or joints (contact "
+        "layers, tension-only bands) yet: use 'Mechanics/Formulation = linear' for them");
+    const unsigned int n_q = fe_values.n_quadrature_points;
+    const unsigned int n = fe_values.dofs_per_cell;
+    const dealii::FiniteElement<3> &fe = fe_values.get_fe();
+    const VolumetricEnergy U{c.kappa};
+
+    std::vector<ShapeGradient> G(n_q * n);
+    std::vector<PointKinematics> point(n_q);
+    double volume = 0, J_mean = 0;
+    for (unsigned int q = 0; q < n_q; ++q)
+      {
+        PointKinematics &p = point[q];
+        p.F = dealii::unit_symmetric_tensor<3>();
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            G[q * n + i] = {fe.system_to_component_index(i).first, fe_values.shape_grad(i, q)};
+            p.F[G[q * n + i].component] += u[i] * G[q * n + i].grad;
+          }
+        p.J = dealii::determinant(p.F);
+        if (!(p.J > 0))
+          {
+            std::ostringstream what;
+            what << "a cell turned inside out (J = " << p.J << " at a quadrature point)";
+            throw InvertedCell(what.str());
+          }
+        p.F_inv_T = dealii::transpose(dealii::invert(p.F));
+        p.I1 = dealii::scalar_product(p.F, p.F);
+        p.weight = fe_values.JxW(q);
+        volume += p.weight;
+        J_mean += p.weight * p.J;
+      }
+    J_mean /= volume;
+    const bool mean_dilatation = c.b_bar;
+
+    // g_a = sum_q w J F^-T : G_a = V dJbar/du_a (B-bar cells).
+    std::vector<double> g(n, 0.0);
+    if (mean_dilatation)
+      for (unsigned int q = 0; q < n_q; ++q)
+        for (unsigned int a = 0; a < n; ++a)
+          g[a] += point[q].weight * point[q].J * (G[q * n + a] * point[q].F_inv_T);
+
+    double energy = mean_dilatation ? volume * U.value(J_mean) : 0.0;
+    if (forces)
+      {
+        forces->reinit(n);
+        if (mean_dilatation)
+          for (unsigned int a = 0; a < n; ++a)
+            (*forces)[a] = U.first(J_mean) * g[a];
+      }
+    if (tangent)
+      {
+        tangent->reinit(n, n);
+        if (mean_dilatation)
+          for (unsigned int a = 0; a < n; ++a)
+            for (unsigned int b = 0; b < n; ++b)
+              (*tangent)(a, b) = U.second(J_mean) / volume * g[a] * g[b];
+      }
+
+    // D_ab = V d^2 Jbar / du_a du_b, needed by fibres in B-bar cells.
+    bool bbar_fibres = false;
+    for (const FibreFamily &f : c.fibres)
+      bbar_fibres = bbar_fibres || (mean_dilatation && f.stiffness > 0);
+    dealii::FullMatrix<double> D;
+    if (bbar_fibres && tangent)
+      {
+        D.reinit(n, n);
+        for (unsigned int q = 0; q < n_q; ++q)
+          {
+            const PointKinematics &p = point[q];
+            for (unsigned int b = 0; b < n; ++b)
+              {
+                const Tensor2 Gb = G[q * n + b].tensor();
+                const Tensor2 T = p.F_inv_T * dealii::transpose(Gb) * p.F_inv_T;
+                const double hb = G[q * n + b] * p.F_inv_T;
+                for (unsigned int a = 0; a < n; ++a)
+                  D(a, b) +=
+                    p.weight * p.J * ((G[q * n + a] * p.F_inv_T) * hb - G[q * n + a] * T);
+              }
+          }
+      }
+
+    std::vector<Tensor2> dP(n);
+    std::vector<double> h(n), m(n), dI4(n);
+    for (unsigned int q = 0; q < n_q; ++q)
+      {
+        const PointKinematics &p = point[q];
+        const Tensor2 &F = p.F, &FiT = p.F_inv_T;
+        const double J = p.J, w = p.weight, Jm23 = std::pow(J, -2.0 / 3.0);
+
+        // First Piola-Kirchhoff stress of the terms that live at the point.
+        Tensor2 P = c.mu * Jm23 * (F - p.I1 / 3.0 * FiT);
+        energy += w * c.mu / 2 * (Jm23 * p.I1 - 3);
+        if (!mean_dilatation)
+          {
+            P += U.first(J) * J * FiT;
+            energy += w * U.value(J);
+          }
+        for (const FibreFamily &f : c.fibres)
+          if (f.stiffness > 0 && !mean_dilatation)
+            {
+              const Tensor2 FA = F * Tensor2(f.projector);
+              const double I4 = dealii::scalar_product(FA, F);
+              P += f.stiffness / 2 * (I4 - 1) * FA;
+              energy += w * f.stiffness / 8 * (I4 - 1) * (I4 - 1);
+            }
+        if (forces)
+          for (unsigned int a = 0; a < n; ++a)
+            (*forces)[a] += w * (G[q * n + a] * P);
+
+        if (tangent)
+          {
+            for (unsigned int b = 0; b < n; ++b)
+              {
+                const Tensor2 dF = G[q * n + b].tensor();
+                const double FiT_dF = G[q * n + b] * FiT, F_dF = G[q * n + b] * F;
+                const Tensor2 FiT_dFT_FiT = FiT * dealii::transpose(dF) * FiT;
+                Tensor2 d = c.mu * Jm23 *
+                            (dF - 2.0 / 3.0 * FiT_dF * F - 2.0 / 3.0 * F_dF * FiT +
+                             2.0 / 9.0 * p.I1 * FiT_dF * FiT + p.I1 / 3.0 * FiT_dFT_FiT);
+                if (mean_dilatation)
+                  // The part of d^2 (V U(Jbar)) that is U'(Jbar) times d^2 J at this point.
+                  d += U.first(J_mean) * J * (FiT_dF * FiT - FiT_dFT_FiT);
+                else
+                  d += (U.second(J) * J * J + U.first(J) * J) * FiT_dF * FiT -
+                       U.first(J) * J * FiT_dFT_FiT;
+                for (const FibreFamily &f : c.fibres)
+                  if (f.stiffness > 0 && !mean_dilatation)
+                    {
+                      const Tensor2 A(f.projector), FA = F * A;
+                      const double I4 = dealii::scalar_product(FA, F);
+                      d += f.stiffness / 2 *
+                           (2 * dealii::scalar_product(FA, dF) * FA + (I4 - 1) * dF * A);
+                    }
+                dP[b] = d;
+              }
+            for (unsigned int a = 0; a < n; ++a)
+              for (unsigned int b = 0; b < n; ++b)
+                (*tangent)(a, b) += w * (G[q * n + a] * dP[b]);
+          }
+
+        // Fibres of B-bar cells: I4~ = s^2 I4 with s^2 = (Jbar / J)^(2/3).
+        if (mean_dilatation)
+          for (const FibreFamily &f : c.fibres)
+            if (f.stiffness > 0)
+              {
+                const Tensor2 A(f.projector), FA = F * A;
+                const double I4 = dealii::scalar_product(FA, F);
+                const double s2 = std::pow(J_mean / J, 2.0 / 3.0), I4t = s2 * I4;
+                const double k4 = f.stiffness / 4;
+                energy += w * f.stiffness / 8 * (I4t - 1) * (I4t - 1);
+                for (unsigned int a = 0; a < n; ++a)
+                  {
+                    h[a] = G[q * n + a] * FiT;
+                    m[a] = G[q * n + a] * FA;
+                    const double j = g[a] / (volume * J_mean);
+                    dI4[a] = s2 * (2 * m[a] + 2.0 / 3.0 * I4 * (j - h[a]));
+                    if (forces)
+                      (*forces)[a] += w * k4 * (I4t - 1) * dI4[a];
+                  }
+                if (!tangent)
+                  continue;
+                for (unsigned int b = 0; b < n; ++b)
+                  {
+                    const Tensor2 Gb = G[q * n + b].tensor();
+                    const Tensor2 T = FiT * dealii::transpose(Gb) * FiT, GbA = Gb * A;
+                    const double jb = g[b] / (volume * J_mean);
+                    for (unsigned int a = 0; a < n; ++a)
+                      {
+                        const double ja = g[a] / (volume * J_mean);
+                        const double dj = D(a, b) / (volume * J_mean) - ja * jb;
+                        const double dh = -(G[q * n + a] * T);
+                        const double d2 =
+                          2.0 / 3.0 * (jb - h[b]) * dI4[a] +
+                          s2 * (2 * (G[q * n + a] * GbA) + 4.0 / 3.0 * m[b] * (ja - h[a]) +
+                                2.0 / 3.0 * I4 * (dj - dh));
+                        (*tangent)(a, b) += w * k4 * (dI4[a] * dI4[b] + (I4t - 1) * d2);
+                      }
+                  }
+              }
+      }
+    return energy;
+  }
+} // namespace bonefusion::mechanics

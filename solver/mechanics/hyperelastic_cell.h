@@ -1,0 +1,67 @@
+#pragma once
+/**
+ * @file The finite-strain (total-Lagrangian) counterpart of cell_stiffness.h: stored energy,
+ * internal nodal forces and consistent tangent of one cell for a given displacement.
+ *
+ * The cell stores the energy
+ *   Pi(u) = sum_q w_q [ mu/2 (J^(-2/3) I1 - 3) + sum_f k_f/8 (I4_f - 1)^2 ] + Pi_vol,
+ * with F = I + grad u, J = det F, I1 = F : F, I4_f = (F^T F) : A_f (A_f = a (x) a, the fibre
+ * direction of family f): a decoupled compressible neo-Hookean ground substance and fibres
+ * that resist stretch and shortening alike (the linear fibres of cell_stiffness.h at small
+ * strain). The volumetric energy uses U(J) = kappa/4 (J^2 - 1 - 2 ln J), which is kappa/2
+ * (J - 1)^2 to second order and infinite as J -> 0:
+ *   - B-bar cells: Pi_vol = V U(Jbar), Jbar = sum_q w_q J_q / V, the cell's volume ratio (the
+ *     mean-dilatation Q1-P0 element with its pressure condensed: the volume is constrained
+ *     per cell, not per point, so nearly incompressible cells do not lock). Their fibres see
+ *     F~ = (Jbar / J)^(1/3) F, the finite-strain form of the B-bar strain the linear fibres use;
+ *   - other cells: Pi_vol = sum_q w_q U(J_q).
+ * At u = 0 the tangent is exactly CellKinematics::stiffness of the same constants, so the
+ * finite-strain path gives the linear answer at small loads. Sliding planes and joints (the
+ * contact layers of the linear path) have no finite-strain form yet: such cells throw.
+ *
+ * Why a hand-derived tangent and not automatic differentiation: the residual costs about as
+ * much as the tangent this way, where forward-mode AD of the residual would cost 24 times
+ * the residual per cell; every derivative is checked against finite differences in
+ * tests/unit/hyperelastic_cell_test.cc.
+ */
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/vector.h>
+
+#include "mechanics/cell_stiffness.h"
+
+#include <stdexcept>
+
+namespace bonefusion::mechanics
+{
+  /** Thrown when a deformation inverts a cell (J <= 0 at a quadrature point): the load
+   *  step that produced it is too large. */
+  struct InvertedCell : std::runtime_error
+  {
+    explicit InvertedCell(const std::string &what)
+      : std::runtime_error(what)
+    {
+    }
+  };
+
+  /**
+   * Evaluates the cell of `fe_values` (reinit()ed on the reference cell; gradients and JxW)
+   * with constants `c` at local displacement `u` [mm]. Returns the stored energy [N mm];
+   * fills `forces` (internal nodal forces dPi/du [N]) and `tangent` (d^2 Pi / du^2 [N/mm])
+   * when they are not null. Throws InvertedCell for J <= 0, std::invalid_argument for a
+   * cell with a sliding plane or a joint.
+   */
+  double hyperelastic_cell(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
+                           const dealii::Vector<double> &u, dealii::Vector<double> *forces,
+                           dealii::FullMatrix<double> *tangent);
+
+  /** The volumetric energy density U(J) = kappa/4 (J^2 - 1 - 2 ln J) [MPa] and its first
+   *  two derivatives (kappa/2 (J - 1/J), kappa/2 (1 + 1/J^2)). */
+  struct VolumetricEnergy
+  {
+    double kappa;
+    double value(double J) const;
+    double first(double J) const;
+    double second(double J) const;
+  };
+} // namespace bonefusion::mechanics
