@@ -81,6 +81,36 @@ namespace bonefusion::core
                       "before and after the Q1 correction (point-Jacobi inside). [-]");
     prm.leave_subsection();
 
+    prm.enter_subsection("Mechanics");
+    prm.declare_entry(
+      "Formulation", "linear", Patterns::Selection("linear|finite strain"),
+      "linear: small strains and rotations, one linear solve per load case (per active set). "
+      "finite strain: total-Lagrangian equilibrium of hyperelastic tissue (neo-Hookean ground "
+      "substance with the same shear and bulk moduli, annulus fibres resisting stretch, "
+      "mean dilatation in B-bar cells), solved by Newton-Raphson with load increments; it "
+      "gives the linear answer at small loads (docs/model.md, \"Finite strain\"). Loads stay "
+      "dead loads on the reference configuration. Not yet with contact or tension-only "
+      "layers, the matrix-free operator, tetrahedral meshes or runs over time. [-]");
+    prm.declare_entry("Newton tolerance", "1e-8", Patterns::Double(1e-14, 1e-2),
+                      "finite strain: an increment has converged when the residual force is "
+                      "below this fraction of the applied load, or the Newton correction below "
+                      "this fraction of the displacement. [-]");
+    prm.declare_entry("Newton iterations", "15", Patterns::Integer(1, 200),
+                      "finite strain: Newton iterations per load increment before the "
+                      "increment is halved. [-]");
+    prm.declare_entry("Load increments", "1", Patterns::Integer(1, 10000),
+                      "finite strain: the first increment is the load divided by this; an "
+                      "increment that converged in at most 4 iterations lets the next grow by "
+                      "half. [-]");
+    prm.declare_entry("Maximum cut-backs", "10", Patterns::Integer(0, 60),
+                      "finite strain: halvings of failed increments (no convergence, an "
+                      "inverted cell) before the run fails. [-]");
+    prm.declare_entry("Newton linear tolerance", "1e-4", Patterns::Double(1e-14, 0.5),
+                      "finite strain: CG's residual reduction in each Newton iteration "
+                      "(inexact Newton; the outer iteration still reaches 'Newton "
+                      "tolerance'). [-]");
+    prm.leave_subsection();
+
     prm.enter_subsection("Output");
     prm.declare_entry("Directory", "", Patterns::Anything(),
                       "Output directory; empty = results/<case file name without .prm> under "
@@ -134,6 +164,17 @@ namespace bonefusion::core
         "Polynomial degree' is 1: set it to 2 or auto, or use the assembled operator");
     prm.leave_subsection();
 
+    prm.enter_subsection("Mechanics");
+    mechanics.finite_strain = prm.get("Formulation") == "finite strain";
+    mechanics.newton.tolerance = prm.get_double("Newton tolerance");
+    mechanics.newton.max_iterations = prm.get_integer("Newton iterations");
+    mechanics.newton.first_increments = prm.get_integer("Load increments");
+    mechanics.newton.max_cutbacks = prm.get_integer("Maximum cut-backs");
+    mechanics.newton.linear_tolerance = prm.get_double("Newton linear tolerance");
+    mechanics.newton.max_linear_iterations = solver.linear.max_iterations;
+    mechanics.newton.amg = solver.linear.amg;
+    prm.leave_subsection();
+
     prm.enter_subsection("Output");
     output.directory = prm.get("Directory");
     output.visualization = prm.get_bool("Write visualization");
@@ -161,6 +202,28 @@ namespace bonefusion::core
     differentiation = adaptation::create_differentiation_law(graft_settings.law, prm);
     healing = std::make_shared<adaptation::GraftHealing>(graft_settings.parameters);
     annulus_fibres.parse(prm);
+
+    // The finite-strain path covers what it can model today; the rest is refused by name.
+    if (mechanics.finite_strain)
+      {
+        const std::string what = "'Mechanics/Formulation = finite strain' ";
+        if (solver.matrix_free)
+          throw std::invalid_argument(what + "needs 'Solver/Stiffness operator = assembled'");
+        if (contact.facets.compression_only)
+          throw std::invalid_argument(
+            what + "does not model facet contact yet: set 'Facet joints/Contact = bonded' or "
+                   "use the linear formulation");
+        if (contact.ligaments.tension_only)
+          throw std::invalid_argument(what + "does not model tension-only ligaments yet: set "
+                                             "'Ligaments/Behaviour = linear' or use the linear "
+                                             "formulation");
+        if (contact.cage_interface.sliding)
+          throw std::invalid_argument(what + "does not model the sliding cage interface yet: "
+                                             "set 'Cage interface/Contact = bonded'");
+        if (time.enabled)
+          throw std::invalid_argument(what + "is not available in runs over time yet ('Time/"
+                                             "Simulate healing over time = true')");
+      }
 
     // Implant materials must exist in the library.
     const std::vector<std::pair<std::string, std::string>> implant_materials = {

@@ -22,6 +22,7 @@
 #include "materials/region_materials.h"
 #include "mechanics/active_set_solver.h"
 #include "mechanics/contact_parameters.h"
+#include "mechanics/finite_strain_solver.h"
 
 #include <memory>
 #include <string>
@@ -48,6 +49,13 @@ namespace bonefusion::core
     unsigned int chebyshev_degree = 4; ///< matrix-free smoother's polynomial degree
   };
 
+  /** Kinematics of the mechanics (subsection "Mechanics"). */
+  struct MechanicsParameters
+  {
+    bool finite_strain = false; ///< Formulation = finite strain (else linear)
+    mechanics::NewtonSettings newton;
+  };
+
   /** Output settings. */
   struct OutputParameters
   {
@@ -62,6 +70,7 @@ namespace bonefusion::core
     std::string case_file; ///< the .prm the run was started with ("" = defaults)
     DiscretizationParameters discretization;
     SolverParameters solver;
+    MechanicsParameters mechanics;
     mechanics::ContactParameters contact;
     OutputParameters output;
     GeometryParameters geometry;

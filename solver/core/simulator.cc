@@ -143,6 +143,7 @@ namespace bonefusion::core
     context.bone_fraction_bridged = prm.time.bone_fraction_bridged;
     context.fusion_bridging_threshold = prm.time.fusion_bridging_threshold;
     context.log = &log;
+    context.finite_strain = prm.mechanics.finite_strain;
     return context;
   }
 
@@ -155,6 +156,38 @@ namespace bonefusion::core
           static_cast<float>(model.regions[cell->material_id()].tissue);
     return {{"tissue", tissue}};
   }
+
+  namespace
+  {
+    /** One load case on the finite-strain path, reported as the linear path reports it. */
+    mechanics::ContactSolve solve_finite_strain(mechanics::FiniteStrainSolver &newton,
+                                                const mechanics::NewtonSettings &settings,
+                                                const mechanics::Vector &rhs,
+                                                mechanics::Vector &u)
+    {
+      mechanics::NewtonReport r;
+      try
+        {
+          r = newton.solve(rhs, u, settings);
+        }
+      catch (const std::runtime_error &e)
+        {
+          throw std::runtime_error(std::string(e.what()) +
+                                   " (settings: 'Mechanics/Load increments', 'Mechanics/"
+                                   "Maximum cut-backs', 'Mechanics/Newton iterations')");
+        }
+      mechanics::ContactSolve solve;
+      solve.finite_strain = true;
+      solve.report.iterations = r.cg_iterations;
+      solve.report.initial_residual = rhs.l2_norm();
+      solve.report.final_residual = r.final_residual;
+      solve.report.seconds = r.seconds;
+      solve.newton_iterations = r.newton_iterations;
+      solve.load_increments = r.increments;
+      solve.cutbacks = r.cutbacks;
+      return solve;
+    }
+  } // namespace
 
   void Simulator::solve_load_cases()
   {
@@ -199,6 +232,12 @@ namespace bonefusion::core
     log << "AMG preconditioner (6 rigid-body modes) in " << solver->preconditioner_seconds << " s"
         << std::endl;
 
+    // Finite strain: Newton on the same DoFs and materials (no contact layers, checked when
+    // the parameters were read).
+    std::unique_ptr<mechanics::FiniteStrainSolver> newton;
+    if (prm.mechanics.finite_strain)
+      newton = std::make_unique<mechanics::FiniteStrainSolver>(*system);
+
     io::VisualizationWriter writer(prm.output.directory);
     const auto fields = model_cell_fields();
     const auto &facets = prm.contact;
@@ -208,14 +247,30 @@ namespace bonefusion::core
         const mechanics::Vector rhs = load_vector(load, true);
         mechanics::Vector u = system->make_ghosted_vector();
         std::vector<unsigned char> open;
-        const mechanics::ContactSolve solve =
-          solver->solve(cell_materials->function(), rhs, u, open, false);
+        mechanics::ContactSolve solve;
+        try
+          {
+            solve = newton ? solve_finite_strain(*newton, prm.mechanics.newton, rhs, u) :
+                             solver->solve(cell_materials->function(), rhs, u, open, false);
+          }
+        catch (const mechanics::SolveInterrupted &)
+          {
+            throw;
+          }
+        catch (const std::runtime_error &e)
+          {
+            throw std::runtime_error("load case '" + load.name + "': " + e.what());
+          }
         const mechanics::SolveReport &report = solve.report;
         solve_seconds += report.seconds;
         log << "Load case " << std::setw(22) << std::left << load.name << std::right << ": "
             << std::setw(4) << report.iterations << " CG iterations, residual "
             << report.initial_residual << " -> " << report.final_residual << " N, "
             << report.seconds << " s";
+        if (solve.finite_strain)
+          log << ", " << solve.newton_iterations << " Newton iteration(s) in "
+              << solve.load_increments << " load increment(s)"
+              << (solve.cutbacks > 0 ? ", " + std::to_string(solve.cutbacks) + " halved" : "");
         if (solve.iterations > 0)
           {
             log << ", " << solve.iterations << " contact iteration(s)";

@@ -22,6 +22,10 @@ namespace bonefusion::mechanics
     unsigned long open_facet_cells = 0, open_cage_cells = 0, slack_ligament_cells = 0;
     /** An active set repeated (a cycle), so that cells were only opened afterwards. */
     bool cycled = false;
+    /** Solved by FiniteStrainSolver (no layers): its Newton iterations, converged load
+     *  increments and halved increments (report: CG summed over the Newton iterations). */
+    bool finite_strain = false;
+    unsigned int newton_iterations = 0, load_increments = 0, cutbacks = 0;
   };
 
   /** Linear solver settings (subsection "Solver"). */

@@ -18,10 +18,12 @@ namespace bonefusion::mechanics
   FiniteStrainSolver::FiniteStrainSolver(const ElasticSystem &system)
     : system(system)
   {
-    if (system.matrix_free() || system.simplex())
+    if (system.matrix_free())
       throw std::invalid_argument("the finite-strain formulation needs the assembled stiffness "
-                                  "on a hexahedral mesh ('Solver/Stiffness operator = "
-                                  "assembled')");
+                                  "('Solver/Stiffness operator = assembled')");
+    if (system.simplex())
+      throw std::invalid_argument("the finite-strain formulation needs a hexahedral mesh; this "
+                                  "mesh has tetrahedra");
     if (!system.material())
       throw std::logic_error("FiniteStrainSolver: the system has no material (assemble first)");
     bool unsupported = false;
@@ -147,6 +149,7 @@ namespace bonefusion::mechanics
               }
             ghosted = trial;
             assemble_tangent(ghosted);
+            ++report.newton_iterations;
             amg.initialize(tangent_matrix, system.dofs(), system.map(),
                            system.element().degree > 1, settings.amg);
             step = 0;
@@ -235,6 +238,7 @@ namespace bonefusion::mechanics
     double potential = 0;
     residual(ghosted_solution, f_ext, 1.0, R, potential);
     report.energy = potential + (f_ext * converged);
+    report.final_residual = R.l2_norm();
     report.seconds = timer.wall_time();
     return report;
   }

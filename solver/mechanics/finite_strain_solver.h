@@ -47,10 +47,12 @@ namespace bonefusion::mechanics
   struct NewtonReport
   {
     std::vector<NewtonIteration> iterations;
+    unsigned int newton_iterations = 0; ///< tangent solves over all increments
     unsigned int increments = 0; ///< converged increments
     unsigned int cutbacks = 0;   ///< failed increments that were halved
     unsigned int cg_iterations = 0;
     double energy = 0;           ///< stored energy at the solution [N mm]
+    double final_residual = 0;   ///< ||R|| at the solution [N]
     double seconds = 0;
   };
 

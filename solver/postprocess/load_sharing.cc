@@ -28,7 +28,8 @@ namespace bonefusion::postprocess
   {
     const model::Model &model = context.model;
     return section_resultants(context.system, solution, model.segments.at(s).disc_frame,
-                              context.segment_reference(s), below_segment(model, s));
+                              context.segment_reference(s), below_segment(model, s),
+                              context.finite_strain);
   }
 
   std::vector<Resultant> by_load_path(const model::Model &model,

@@ -31,7 +31,8 @@ namespace bonefusion::postprocess
     model::Frame plane;
     plane.origin = dealii::Point<3>(0, 0, context.section_height);
     const dealii::Point<3> reference(section.cx, section.cy, context.section_height);
-    const auto parts = section_resultants(context.system, load.solution, plane, reference);
+    const auto parts = section_resultants(context.system, load.solution, plane, reference, {},
+                                          context.finite_strain);
     const char *axes[3] = {"x", "y", "z"};
     for (const model::Region &r : context.model.regions.all())
       {

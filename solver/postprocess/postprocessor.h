@@ -68,6 +68,8 @@ namespace bonefusion::postprocess
     double bone_fraction_bridged = 0.5, fusion_bridging_threshold = 0.5;
     /** Progress messages (rank 0). */
     io::Log *log = nullptr;
+    /** Solutions are finite-strain equilibria: section forces from the hyperelastic cells. */
+    bool finite_strain = false;
     /** Runs over time: the adaptation state (nullptr in static runs). */
     const adaptation::GraftTissue *grafts = nullptr;
     const adaptation::BoneRemodeling *bone = nullptr;

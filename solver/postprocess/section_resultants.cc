@@ -3,6 +3,8 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/fe/fe_values.h>
 
+#include "mechanics/hyperelastic_cell.h"
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_set>
@@ -35,7 +37,8 @@ namespace bonefusion::postprocess
                                                        const mechanics::Vector &ghosted_solution,
                                                        const model::Frame &plane,
                                                        const dealii::Point<3> &reference,
-                                                       const BelowSection &below_section)
+                                                       const BelowSection &below_section,
+                                                       const bool finite_strain)
   {
     const BelowSection below = below_section ? below_section : below_plane(plane);
     const auto &fe = system.element();
@@ -78,10 +81,15 @@ namespace bonefusion::postprocess
           continue;
         fe_values.reinit(cell);
         const mechanics::CellElasticity c = system.material()(cell);
-        kinematics.reinit(fe_values, c);
-        kinematics.stiffness(fe_values, c, k);
         cell->get_dof_values(ghosted_solution, u);
-        k.vmult(f, u);
+        if (finite_strain)
+          mechanics::hyperelastic_cell(fe_values, c, u, &f, nullptr);
+        else
+          {
+            kinematics.reinit(fe_values, c);
+            kinematics.stiffness(fe_values, c, k);
+            k.vmult(f, u);
+          }
         const unsigned int id = cell->material_id();
         for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
           {
@@ -91,8 +99,13 @@ namespace bonefusion::postprocess
                 }))
               continue;
             const unsigned int comp = fe.system_to_component_index(i).first;
-            const dealii::Point<3> x =
-              system.map().transform_unit_to_real_cell(cell, unit_points[i]);
+            dealii::Point<3> x = system.map().transform_unit_to_real_cell(cell, unit_points[i]);
+            if (finite_strain)
+              {
+                const unsigned int node = fe.system_to_component_index(i).second;
+                for (unsigned int d = 0; d < 3; ++d)
+                  x[d] += u[fe.component_to_system_index(d, node)];
+              }
             dealii::Tensor<1, 3> force;
             force[comp] = f[i];
             const dealii::Tensor<1, 3> moment = dealii::cross_product_3d(x - reference, force);

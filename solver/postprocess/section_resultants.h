@@ -55,10 +55,14 @@ namespace bonefusion::postprocess
    * of the lower part of the column, so that the cut follows one disc and crosses nothing
    * else). Collective over the system's communicator; every rank gets the full map (regions
    * that carry nothing are left out).
+   * `finite_strain`: the nodal forces are the hyperelastic cells' internal forces and the
+   * moments are taken at the nodes' deformed positions (a finite-strain cell is balanced in
+   * moment about its deformed nodes, not its reference ones).
    */
   std::map<unsigned int, Resultant> section_resultants(const mechanics::ElasticSystem &system,
                                                        const mechanics::Vector &ghosted_solution,
                                                        const model::Frame &plane,
                                                        const dealii::Point<3> &reference,
-                                                       const BelowSection &below = {});
+                                                       const BelowSection &below = {},
+                                                       bool finite_strain = false);
 } // namespace bonefusion::postprocess

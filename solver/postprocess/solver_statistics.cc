@@ -13,6 +13,12 @@ namespace bonefusion::postprocess
   {
     table.add("cg_iterations", load.solve.report.iterations);
     table.add("solve_seconds", load.solve.report.seconds);
+    if (load.solve.finite_strain)
+      {
+        table.add("newton_iterations", load.solve.newton_iterations);
+        table.add("load_increments", load.solve.load_increments);
+        table.add("load_cutbacks", load.solve.cutbacks);
+      }
   }
 
   void SolverStatistics::evaluate(SolvedDay &day, io::StatisticsTable &table)
