@@ -89,8 +89,10 @@ namespace bonefusion::core
       "substance with the same shear and bulk moduli, annulus fibres resisting stretch, "
       "mean dilatation in B-bar cells), solved by Newton-Raphson with load increments; it "
       "gives the linear answer at small loads (docs/model.md, \"Finite strain\"). Loads stay "
-      "dead loads on the reference configuration. Not yet with contact or tension-only "
-      "layers, the matrix-free operator, tetrahedral meshes or runs over time. [-]");
+      "dead loads on the reference configuration. Sliding facet joints and tension-only "
+      "ligaments engage inside the energy (no active set). Not yet with compression-only "
+      "pads, the sliding cage interface, the matrix-free operator, tetrahedral meshes or "
+      "runs over time. [-]");
     prm.declare_entry("Newton tolerance", "1e-8", Patterns::Double(1e-14, 1e-2),
                       "finite strain: an increment has converged when the residual force is "
                       "below this fraction of the applied load, or the Newton correction below "
@@ -209,14 +211,10 @@ namespace bonefusion::core
         const std::string what = "'Mechanics/Formulation = finite strain' ";
         if (solver.matrix_free)
           throw std::invalid_argument(what + "needs 'Solver/Stiffness operator = assembled'");
-        if (contact.facets.compression_only)
+        if (contact.facets.compression_only && !contact.facets.sliding_joint)
           throw std::invalid_argument(
-            what + "does not model facet contact yet: set 'Facet joints/Contact = bonded' or "
-                   "use the linear formulation");
-        if (contact.ligaments.tension_only)
-          throw std::invalid_argument(what + "does not model tension-only ligaments yet: set "
-                                             "'Ligaments/Behaviour = linear' or use the linear "
-                                             "formulation");
+            what + "does not model compression-only facet pads: set 'Facet joints/Contact = "
+                   "sliding joint' or 'bonded', or use the linear formulation");
         if (contact.cage_interface.sliding)
           throw std::invalid_argument(what + "does not model the sliding cage interface yet: "
                                              "set 'Cage interface/Contact = bonded'");

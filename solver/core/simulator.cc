@@ -163,7 +163,8 @@ namespace bonefusion::core
     mechanics::ContactSolve solve_finite_strain(mechanics::FiniteStrainSolver &newton,
                                                 const mechanics::NewtonSettings &settings,
                                                 const mechanics::Vector &rhs,
-                                                mechanics::Vector &u)
+                                                mechanics::Vector &u, io::Log *log,
+                                                const std::string &name)
     {
       mechanics::NewtonReport r;
       try
@@ -175,6 +176,16 @@ namespace bonefusion::core
           throw std::runtime_error(std::string(e.what()) +
                                    " (settings: 'Mechanics/Load increments', 'Mechanics/"
                                    "Maximum cut-backs', 'Mechanics/Newton iterations')");
+        }
+      if (log)
+        {
+          // The residual history shows how the contact states settled (a jump when joints
+          // close or bands tighten) and the quadratic end.
+          *log << "Newton residuals of " << name << " [N] (load fraction when < 1):";
+          for (const mechanics::NewtonIteration &it : r.iterations)
+            *log << (it.load_fraction < 1 ? " (" + std::to_string(it.load_fraction) + ")" : "")
+                 << " " << std::setprecision(3) << it.residual;
+          *log << std::setprecision(6) << std::endl;
         }
       mechanics::ContactSolve solve;
       solve.finite_strain = true;
@@ -250,7 +261,7 @@ namespace bonefusion::core
         mechanics::ContactSolve solve;
         try
           {
-            solve = newton ? solve_finite_strain(*newton, prm.mechanics.newton, rhs, u) :
+            solve = newton ? solve_finite_strain(*newton, prm.mechanics.newton, rhs, u, &log, load.name) :
                              solver->solve(cell_materials->function(), rhs, u, open, false);
           }
         catch (const mechanics::SolveInterrupted &)

@@ -31,13 +31,12 @@ namespace bonefusion::mechanics
       if (cell->is_locally_owned())
         {
           const CellElasticity c = system.material()(cell);
-          unsupported = unsupported || c.sliding.active() || c.joint.present();
+          unsupported = unsupported || c.sliding.active();
         }
     if (dealii::Utilities::MPI::logical_or(unsupported, system.communicator()))
       throw std::invalid_argument(
-        "the finite-strain formulation does not model sliding planes or joints (contact "
-        "layers, tension-only bands, bonded-joint pads drawn as joints) yet: use "
-        "'Mechanics/Formulation = linear' for such models");
+        "the finite-strain formulation does not model sliding planes (the sliding cage "
+        "interface) yet: use 'Mechanics/Formulation = linear' for such models");
     tangent_matrix.reinit(system.matrix());
   }
 
@@ -177,7 +176,7 @@ namespace bonefusion::mechanics
             const double slope = -(R * step); // dPi/dalpha at alpha = 0 (R holds -R here)
             double alpha = 1, r_try = 0, potential_try = 0;
             bool accepted = false;
-            for (unsigned int k = 0; k < 8 && !accepted; ++k, alpha /= 2)
+            for (unsigned int k = 0; k < 20 && !accepted; ++k, alpha /= 2)
               {
                 Vector candidate = trial;
                 candidate.add(alpha, step);

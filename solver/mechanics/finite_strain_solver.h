@@ -60,8 +60,9 @@ namespace bonefusion::mechanics
   {
   public:
     /** `system` must be set up (DoFs, constraints, sparsity) and assembled once (its material
-     *  function is the one used here). Throws std::invalid_argument (on every rank) if a
-     *  cell has a sliding plane or a joint, which have no finite-strain form yet. */
+     *  function is the one used here; joints and bands with their closed stiffness, which
+     *  each cell engages by itself). Throws std::invalid_argument (on every rank) if a cell
+     *  has a sliding plane, which has no finite-strain form yet. */
     explicit FiniteStrainSolver(const ElasticSystem &system);
 
     /**

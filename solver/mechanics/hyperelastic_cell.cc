@@ -54,10 +54,10 @@ namespace bonefusion::mechanics
                            const dealii::Vector<double> &u, dealii::Vector<double> *forces,
                            dealii::FullMatrix<double> *tangent)
   {
-    if (c.sliding.active() || c.joint.present())
+    if (c.sliding.active())
       throw std::invalid_argument(
-        "the finite-strain formulation does not model sliding planes or joints (contact "
-        "layers, tension-only bands) yet: use 'Mechanics/Formulation = linear' for them");
+        "the finite-strain formulation does not model sliding planes (the sliding cage "
+        "interface) yet: use 'Mechanics/Formulation = linear' for them");
     const unsigned int n_q = fe_values.n_quadrature_points;
     const unsigned int n = fe_values.dofs_per_cell;
     const dealii::FiniteElement<3> &fe = fe_values.get_fe();
@@ -236,6 +236,44 @@ namespace bonefusion::mechanics
                       }
                   }
               }
+      }
+
+    // Joint or band: the cell-mean closure gbar = A : (F - I) (linear in u) engages the
+    // stiffness k while pressed (a joint) or stretched (a band): energy V k gbar^2 / 2, a
+    // piecewise quadratic with a continuous first derivative, so Newton meets the contact
+    // state of a cell in the same smooth energy and needs no active set.
+    if (c.joint.present() && c.joint.stiffness > 0)
+      {
+        const Tensor2 A(c.joint.opening);
+        std::vector<double> dg(n, 0.0);
+        double g = 0;
+        for (unsigned int q = 0; q < n_q; ++q)
+          {
+            g += point[q].weight *
+                 (dealii::scalar_product(A, point[q].F) - dealii::trace(c.joint.opening));
+            for (unsigned int a = 0; a < n; ++a)
+              dg[a] += point[q].weight * (G[q * n + a] * A);
+          }
+        g /= volume;
+        for (double &d : dg)
+          d /= volume;
+        // Engaged at g = 0 as well: the first Newton step from rest then sees every joint
+        // closed and every band taut, as the linear active set starts. Starting from all
+        // open, the step presses the joints through their soft capsule (1/1250 of the
+        // cartilage) so far that no line search recovers it.
+        if (c.joint.engaged_in_tension ? g >= 0 : g <= 0)
+          {
+            const double k = c.joint.stiffness * volume;
+            energy += k * g * g / 2;
+            for (unsigned int a = 0; a < n; ++a)
+              {
+                if (forces)
+                  (*forces)[a] += k * g * dg[a];
+                if (tangent)
+                  for (unsigned int b = 0; b < n; ++b)
+                    (*tangent)(a, b) += k * dg[a] * dg[b];
+              }
+          }
       }
     return energy;
   }

@@ -15,9 +15,16 @@
  *     per cell, not per point, so nearly incompressible cells do not lock). Their fibres see
  *     F~ = (Jbar / J)^(1/3) F, the finite-strain form of the B-bar strain the linear fibres use;
  *   - other cells: Pi_vol = sum_q w_q U(J_q).
- * At u = 0 the tangent is exactly CellKinematics::stiffness of the same constants, so the
- * finite-strain path gives the linear answer at small loads. Sliding planes and joints (the
- * contact layers of the linear path) have no finite-strain form yet: such cells throw.
+ * A joint or tension-only band (JointPlane, the facet joints and ligament bands of the
+ * contact layers) adds V k gbar^2 / 2 while engaged, with the cell-mean closure
+ * gbar = A : (F - I): the linear path's closed-joint energy, switched on and off by the sign
+ * of gbar inside one smooth (C1) energy instead of by an active set. The closure stays the
+ * small-strain measure (not objective: fine for joint rotations of a few degrees), and
+ * unlike the linear path the ground substance of such a cell (the capsule, the slack band:
+ * 1e-3 of the tissue's stiffness) does not see the cell-mean closure.
+ * At u = 0 the tangent is exactly CellKinematics::stiffness of the same constants for cells
+ * without a joint, so the finite-strain path gives the linear answer at small loads. Sliding
+ * planes (the sliding cage interface) have no finite-strain form yet: such cells throw.
  *
  * Why a hand-derived tangent and not automatic differentiation: the residual costs about as
  * much as the tangent this way, where forward-mode AD of the residual would cost 24 times
@@ -49,7 +56,7 @@ namespace bonefusion::mechanics
    * with constants `c` at local displacement `u` [mm]. Returns the stored energy [N mm];
    * fills `forces` (internal nodal forces dPi/du [N]) and `tangent` (d^2 Pi / du^2 [N/mm])
    * when they are not null. Throws InvertedCell for J <= 0, std::invalid_argument for a
-   * cell with a sliding plane or a joint.
+   * cell with a sliding plane.
    */
   double hyperelastic_cell(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
                            const dealii::Vector<double> &u, dealii::Vector<double> *forces,

@@ -243,14 +243,85 @@ TEST(HyperelasticCell, HomogeneousStretchGivesTheAnalyticNominalStress)
       }
 }
 
-TEST(HyperelasticCell, RefusesContactLayersAndInvertedCells)
+TEST(HyperelasticCell, JointsEngageWhenPressedAndBandsWhenStretched)
+{
+  // A joint facing x in a pad layered along z (A = n (x) e + e (x) n) and a band along z
+  // (A = e (x) e, tension only), each in a soft ground (the capsule, the slack band).
+  CellElasticity joint = isotropic(1, 0.3);
+  const Tensor<1, 3> n({1.0, 0.0, 0.0}), e({0.0, 0.0, 1.0});
+  joint.joint.opening = 2.0 * dealii::symmetrize(dealii::outer_product(n, e));
+  joint.joint.stiffness = 500;
+  CellElasticity band = isotropic(0.01, 0.3);
+  band.joint.opening = dealii::symmetrize(dealii::outer_product(e, e));
+  band.joint.engaged_in_tension = true;
+  band.joint.stiffness = 10;
+
+  OneCell cell(false); // the cube [0, 2]^3
+  const auto shear = [&](const double s) {
+    // u_x = s z: the top slides along +x over the bottom, A : (F - I) = s.
+    dealii::Vector<double> u(cell.fe.n_dofs_per_cell());
+    for (unsigned int i = 0; i < u.size(); ++i)
+      {
+        const auto [component, vertex] = cell.fe.system_to_component_index(i);
+        if (component == 0)
+          u[i] = s * cell.tria.begin_active()->vertex(vertex)[2];
+      }
+    return u;
+  };
+  const auto stretch = [&](const double s) {
+    dealii::Vector<double> u(cell.fe.n_dofs_per_cell());
+    for (unsigned int i = 0; i < u.size(); ++i)
+      {
+        const auto [component, vertex] = cell.fe.system_to_component_index(i);
+        if (component == 2)
+          u[i] = s * cell.tria.begin_active()->vertex(vertex)[2];
+      }
+    return u;
+  };
+  CellElasticity ground = joint, slack = band;
+  ground.joint = {};
+  slack.joint = {};
+  // Pressed (closure -0.01 across the joint): the ground's energy plus V k g^2 / 2, V = 8.
+  EXPECT_NEAR(cell.energy(joint, shear(-0.01)) - cell.energy(ground, shear(-0.01)),
+              8 * 500 * 1e-4 / 2, 1e-10);
+  EXPECT_NEAR(cell.energy(joint, shear(0.01)), cell.energy(ground, shear(0.01)), 1e-14);
+  EXPECT_NEAR(cell.energy(band, stretch(0.02)) - cell.energy(slack, stretch(0.02)),
+              8 * 10 * 4e-4 / 2, 1e-10);
+  EXPECT_NEAR(cell.energy(band, stretch(-0.02)), cell.energy(slack, stretch(-0.02)), 1e-14);
+  // Derivatives where engaged, on the distorted cell.
+  OneCell distorted(true);
+  const dealii::Vector<double> u = distorted.deformation(0.3);
+  for (const CellElasticity &c : {joint, band})
+    for (const double sign : {1.0, -1.0})
+      {
+        dealii::Vector<double> v = u;
+        v *= sign;
+        dealii::Vector<double> f, f_plus, f_minus;
+        dealii::FullMatrix<double> K;
+        hyperelastic_cell(distorted.fe_values, c, v, &f, &K);
+        double worst = 0;
+        for (unsigned int j = 0; j < v.size(); ++j)
+          {
+            dealii::Vector<double> plus = v, minus = v;
+            plus[j] += 1e-7;
+            minus[j] -= 1e-7;
+            hyperelastic_cell(distorted.fe_values, c, plus, &f_plus, nullptr);
+            hyperelastic_cell(distorted.fe_values, c, minus, &f_minus, nullptr);
+            for (unsigned int i = 0; i < v.size(); ++i)
+              worst = std::max(worst, std::abs((f_plus[i] - f_minus[i]) / 2e-7 - K(i, j)));
+          }
+        EXPECT_LT(worst / largest_entry(K), 1e-6);
+      }
+}
+
+TEST(HyperelasticCell, RefusesSlidingPlanesAndInvertedCells)
 {
   OneCell cell(false);
-  CellElasticity joint = isotropic(1, 0.3);
-  joint.joint.opening[0][2] = 1;
-  joint.joint.stiffness = 10;
+  CellElasticity sliding = isotropic(1, 0.3);
+  sliding.sliding.normal = Tensor<1, 3>({0.0, 0.0, 1.0});
+  sliding.sliding.shear_fraction = 1e-3;
   const dealii::Vector<double> zero(cell.fe.n_dofs_per_cell());
-  EXPECT_THROW(cell.energy(joint, zero), std::invalid_argument);
+  EXPECT_THROW(cell.energy(sliding, zero), std::invalid_argument);
   // Push the top face through the bottom one.
   dealii::Vector<double> u(cell.fe.n_dofs_per_cell());
   for (unsigned int i = 0; i < u.size(); ++i)
@@ -406,16 +477,16 @@ TEST(FiniteStrain, NewtonConvergesQuadraticallyAndCutsBackTooLargeSteps)
     }
 }
 
-TEST(FiniteStrain, RefusesModelsWithContactLayers)
+TEST(FiniteStrain, RefusesModelsWithSlidingPlanes)
 {
   Block block;
   block.system.assemble([](const CellIterator &cell) {
     CellElasticity c = layered_block(cell);
-    // One joint cell on one rank only: every rank must refuse together.
+    // One sliding-plane cell on one rank only: every rank must refuse together.
     if (cell->center().distance(Point<3>(0.25, 0.25, 2.25)) < 1e-9)
       {
-        c.joint.opening[0][2] = c.joint.opening[2][0] = 1;
-        c.joint.stiffness = 10;
+        c.sliding.normal = Tensor<1, 3>({0.0, 0.0, 1.0});
+        c.sliding.shear_fraction = 1e-3;
       }
     return c;
   });

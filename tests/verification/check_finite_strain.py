@@ -2,19 +2,25 @@
 # and parts from it where geometry matters (flexion and extension are no longer mirror
 # images), its load-sharing parts still sum to the applied load, and Newton converges in a few
 # iterations; the same with one and two ranks.
-"""Runs the intact L4-L5 segment (cases/l4l5_intact_rom.prm with bonded facet joints and
-linear ligaments: the finite-strain path has no contact yet) in its six pure-moment cases,
-linear and finite strain, at 7.5 N m and at 0.075 N m.
+"""Runs the intact L4-L5 segment (cases/l4l5_intact_rom.prm) in its six pure-moment cases,
+linear and finite strain, at 7.5 N m and at 0.075 N m, as one of two models:
 
-Asserted, for every load case:
-- 0.075 N m: the finite-strain rotation equals the linear one within 0.1 % (the quadratic
-  terms are 1/100 of those at 7.5 N m);
-- 7.5 N m: within 2 % of the linear rotation (measured 0.4 % at 3 mm), and flexion differs
-  from extension by more than 0.2 % (measured 0.8 %; the linear model makes them equal);
-- the load-sharing parts (internal forces of the hyperelastic cells across each disc's
-  mid-surface) sum to the applied load within 1 % (measured 0.13-0.26 %: the dead moment
-  acts on the deformed surface, its reference value is what the table calls applied);
-- Newton: one load increment, at most 6 iterations.
+--model bonded: bonded facet joints and linear ligaments (every part linear in the linear
+  formulation). Asserted for every load case: at 0.075 N m the finite-strain rotation equals
+  the linear one within 0.1 % (the quadratic terms are 1/100 of those at 7.5 N m); at
+  7.5 N m within 2 % (measured 0.4 % at 3 mm), and flexion differs from extension by more
+  than 0.2 % (measured 0.8 %; the linear model makes them equal); Newton: one increment, at
+  most 6 iterations.
+--model contact (the case's own settings): sliding facet joints and tension-only ligaments,
+  which the linear path solves by an active set and the finite-strain path inside one
+  smooth energy. Asserted: at 0.075 N m within 1.5 % of the linear rotation (measured
+  0.05-0.8 % at 3 mm: the two paths treat the capsule's share of the joint closure
+  differently), at 7.5 N m within 4 % (measured -2.7 % in extension to +0.5 % in lateral
+  bending); Newton: one increment, at most 15 iterations (measured 6-12).
+Both: the load-sharing parts (internal forces of the hyperelastic cells across the disc's
+mid-surface, moments at the deformed nodes) sum to the applied load within 2 % (measured
+0.13-0.26 % bonded, up to 0.89 % with contact at 7.5 N m: the dead moment acts on the
+deformed surface, its reference value is what the table calls applied).
 """
 import argparse
 import os
@@ -26,13 +32,14 @@ from verification_common import Checks, add_run_arguments, number, run_bonefusio
 def run(args, output, finite_strain, moment):
     args.output = output
     settings = {"Discretization/Voxel size": args.voxel,
-                "Facet joints/Contact": "bonded",
-                "Ligaments/Behaviour": "linear",
                 "Loads/Moment": str(moment),
                 "Loads/Load cases": "flexion, extension, left lateral bending, "
                                     "right lateral bending, left axial rotation, "
                                     "right axial rotation",
                 "Output/Write visualization": "false"}
+    if args.model == "bonded":
+        settings["Facet joints/Contact"] = "bonded"
+        settings["Ligaments/Behaviour"] = "linear"
     if finite_strain:
         settings["Mechanics/Formulation"] = "finite strain"
     run_bonefusion(args, settings)
@@ -43,10 +50,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     add_run_arguments(parser)
     parser.add_argument("--voxel", default="3", help="voxel size [mm]")
+    parser.add_argument("--model", choices=["bonded", "contact"], default="bonded")
     args = parser.parse_args()
     base = os.path.abspath(args.output)
     checks = Checks()
-    for moment, tolerance in ((0.075, 1e-3), (7.5, 2e-2)):
+    bonded = args.model == "bonded"
+    tolerances = ((0.075, 1e-3), (7.5, 2e-2)) if bonded else ((0.075, 1.5e-2), (7.5, 4e-2))
+    most_iterations = 6 if bonded else 15
+    for moment, tolerance in tolerances:
         linear = run(args, os.path.join(base, f"linear_{moment}"), False, moment)
         finite = run(args, os.path.join(base, f"finite_strain_{moment}"), True, moment)
         for case, row in finite.items():
@@ -60,11 +71,11 @@ def main():
                   f"{newton:.0f} Newton iterations in {increments:.0f} increment(s)")
             checks.check(abs(b / a - 1) < tolerance,
                          f"{moment} N m {case}: {b:.5f} against linear {a:.5f} deg")
-            checks.check(error < 1e-2, f"{moment} N m {case}: load-sharing error {error:.2e}")
-            checks.check(increments == 1 and newton <= 6,
+            checks.check(error < 2e-2, f"{moment} N m {case}: load-sharing error {error:.2e}")
+            checks.check(increments == 1 and newton <= most_iterations,
                          f"{moment} N m {case}: {newton:.0f} Newton iterations in "
                          f"{increments:.0f} increments")
-        if moment > 1:
+        if moment > 1 and bonded:
             flexion = number(finite["flexion"], "primary_rotation_deg")
             extension = number(finite["extension"], "primary_rotation_deg")
             checks.check(abs(flexion / extension - 1) > 2e-3,
