@@ -97,7 +97,7 @@ namespace bonefusion::core
                       "finite strain: an increment has converged when the residual force is "
                       "below this fraction of the applied load, or the Newton correction below "
                       "this fraction of the displacement. [-]");
-    prm.declare_entry("Newton iterations", "15", Patterns::Integer(1, 200),
+    prm.declare_entry("Newton iterations", "40", Patterns::Integer(1, 500),
                       "finite strain: Newton iterations per load increment before the "
                       "increment is halved. [-]");
     prm.declare_entry("Load increments", "1", Patterns::Integer(1, 10000),

@@ -25,7 +25,7 @@ namespace bonefusion::mechanics
   struct NewtonSettings
   {
     double tolerance = 1e-8;             ///< ||R|| <= tolerance x ||lambda f_ext|| [-]
-    unsigned int max_iterations = 15;    ///< Newton iterations per increment [-]
+    unsigned int max_iterations = 40;    ///< Newton iterations per increment [-]
     unsigned int first_increments = 1;   ///< the first increment is 1 / this of the load [-]
     unsigned int max_cutbacks = 10;      ///< halvings of failed increments before failing [-]
     double linear_tolerance = 1e-4;      ///< CG residual reduction per Newton iteration [-]
