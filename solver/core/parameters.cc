@@ -205,6 +205,10 @@ namespace bonefusion::core
     healing = std::make_shared<adaptation::GraftHealing>(graft_settings.parameters);
     annulus_fibres.parse(prm);
 
+    if (annulus_fibres.tension_only && !mechanics.finite_strain)
+      throw std::invalid_argument(
+        "'Annulus fibres/Law = tension only' needs 'Mechanics/Formulation = finite strain' "
+        "(the linear formulation has one stiffness for stretch and shortening)");
     // The finite-strain path covers what it can model today; the rest is refused by name.
     if (mechanics.finite_strain)
       {

@@ -9,7 +9,7 @@ namespace bonefusion::materials
 {
   double AnnulusFibres::stiffness_per_family() const
   {
-    return modulus * volume_fraction / 4;
+    return modulus * volume_fraction / (tension_only ? 2 : 4);
   }
 
   std::array<dealii::Tensor<1, 3>, 2> AnnulusFibres::directions(const dealii::Point<3> &p,
@@ -61,6 +61,18 @@ namespace bonefusion::materials
     prm.declare_entry("Angle", "30", Double(0, 90),
                       "Angle of the fibres to the transverse plane, +angle and -angle in "
                       "alternate plies (about 30 deg, Shirazi-Adl 1984). [deg]");
+    prm.declare_entry("Law", d.tension_only ? "tension only" : "linear",
+                      dealii::Patterns::Selection("linear|tension only"),
+                      "linear: each family resists stretch and shortening with E_f phi / 4 "
+                      "(half the tension-only stiffness). tension only: each family carries "
+                      "tension alone with E_f phi / 2 at small strain, stiffening "
+                      "exponentially (Holzapfel-Gasser-Ogden fibre); needs 'Mechanics/"
+                      "Formulation = finite strain'. [-]");
+    prm.declare_entry("Stiffening coefficient", "0", Double(0, 1000),
+                      "k2 of the tension-only law psi = k/8 (exp(k2 (I4 - 1)^2) - 1) / k2 (I4 "
+                      "the squared fibre stretch): how fast the fibres stiffen as their crimp "
+                      "straightens; 0 is the quadratic limit. Not calibrated yet (no verified "
+                      "lumbar value in docs/sources.md). [-]");
     prm.leave_subsection();
   }
 
@@ -71,6 +83,8 @@ namespace bonefusion::materials
     modulus = prm.get_double("Fibre modulus");
     volume_fraction = prm.get_double("Volume fraction");
     angle = prm.get_double("Angle");
+    tension_only = prm.get("Law") == "tension only";
+    stiffening = prm.get_double("Stiffening coefficient");
     prm.leave_subsection();
     if (present && !(modulus > 0))
       throw std::invalid_argument("Annulus fibres/Fibre modulus must be positive, got " +

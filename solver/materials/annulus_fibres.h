@@ -16,6 +16,13 @@
  * stretched, so halving the linear term gives about the tension-only stiffness. Defaults:
  * E_f = 455 MPa (mean of 550 outer and 358 inner, Shirazi-Adl; Choi 2013), phi = 0.16
  * (approx., the fibre volume fraction used in many lumbar models), so k = 18.2 MPa.
+ *
+ * With the finite-strain formulation the fibres can instead carry tension only (Law =
+ * tension only): psi = k/8 (exp(k2 (I4 - 1)^2) - 1) / k2 while stretched, the fibre term of
+ * the Holzapfel-Gasser-Ogden law with k1 = k/4 (mechanics/hyperelastic_cell.h). Then no
+ * halving is needed and k = E_f phi / 2, so both laws carry the same tension at small
+ * strain. k2 (the stiffening of the collagen's crimp) has no verified lumbar value in the
+ * project's sources yet: the default 0 is the quadratic (tension-only linear) limit.
  */
 #include <deal.II/base/point.h>
 #include <deal.II/base/tensor.h>
@@ -36,8 +43,13 @@ namespace bonefusion::materials
     double modulus = 455;          ///< E_f [MPa]
     double volume_fraction = 0.16; ///< phi [-]
     double angle = 30;             ///< fibre angle to the transverse plane [deg]
+    /** Finite strain only: fibres carry tension only, stiffening exponentially. */
+    bool tension_only = false;
+    double stiffening = 0; ///< k2 of the exponential law [-] (tension only)
 
-    /** k of each of the two families [MPa]: E_f phi / 4 (see the file comment). */
+    /** k of each of the two families [MPa]: E_f phi / 4 for linear fibres (see the file
+     *  comment), E_f phi / 2 for tension-only ones (each family carries its full share in
+     *  tension and nothing in compression). */
     double stiffness_per_family() const;
 
     /**

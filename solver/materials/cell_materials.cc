@@ -33,6 +33,8 @@ namespace bonefusion::materials
             const dealii::Tensor<1, 3> d = segment.disc_frame.vector_to_global(local[f]);
             c.fibres[f].projector = dealii::symmetrize(dealii::outer_product(d, d));
             c.fibres[f].stiffness = fibres.stiffness_per_family();
+            c.fibres[f].tension_only = fibres.tension_only;
+            c.fibres[f].stiffening = fibres.stiffening;
           }
       }
     return c;

@@ -4,6 +4,7 @@
 
 #include <deal.II/base/utilities.h>
 
+#include "io/number_text.h"
 #include "loads/surface_load_case.h"
 
 #include <stdexcept>
@@ -21,6 +22,8 @@ namespace bonefusion::materials
       const char *source;
       bool implant;
       double area = 0; ///< real cross-section of a ligament [mm^2]; 0 for other materials
+      double transition = 0;     ///< ligament: end of the toe region [-]
+      double linear_modulus = 0; ///< ligament: modulus E2 beyond it [MPa]
     };
 
     // docs/sources.md, "Materials". Ranges quoted there as "approx." use the middle of the range.
@@ -40,14 +43,19 @@ namespace bonefusion::materials
         {"316L", 195000, 0.3, "stainless steel, approx. 190-200 GPa", true},
         {"PEEK", 3600, 0.3, "BMC Surg 2024; BMC MSK 2013", true},
         {"CFR-PEEK", 17500, 0.35, "carbon-fibre PEEK, approx. 15-20 GPa", true},
-        // Ligaments: toe-region modulus E1 and area of the Goel-derived set (Choi 2013, Kuo
-        // 2010 BMC MSK 11:151), linear. Interspinous and supraspinous are one band:
-        // E A = 10 * 40 + 8 * 30 N.
-        {"anterior longitudinal ligament", 7.8, 0.3, "Goel set via Choi 2013", false, 63.7},
-        {"posterior longitudinal ligament", 10, 0.3, "Goel set via Choi 2013", false, 20},
-        {"ligamentum flavum", 15, 0.3, "Goel set via Choi 2013", false, 40},
+        // Ligaments: the bilinear curves of the Goel-derived set (Choi 2013, Kuo 2010 BMC MSK
+        // 11:151): toe-region modulus E1, transition strain, linear-region modulus E2, area.
+        // The linear formulation uses E1 throughout. Interspinous and supraspinous are one
+        // band: E1 A = 10 * 40 + 8 * 30 N, E2 A = 11.6 * 40 + 15 * 30 N, and the interspinous
+        // transition (0.14; the supraspinous' is 0.20), the part that carries 75 % of the
+        // pair's tension.
+        {"anterior longitudinal ligament", 7.8, 0.3, "Goel set via Choi 2013", false, 63.7, 0.12,
+         20},
+        {"posterior longitudinal ligament", 10, 0.3, "Goel set via Choi 2013", false, 20, 0.11,
+         20},
+        {"ligamentum flavum", 15, 0.3, "Goel set via Choi 2013", false, 40, 0.062, 19.5},
         {"interspinous ligament", 9.14, 0.3, "interspinous + supraspinous, Goel set via Choi 2013",
-         false, 70},
+         false, 70, 0.14, 13.06},
       };
       return list;
     }
@@ -73,8 +81,17 @@ namespace bonefusion::materials
       {
         linear[e.name] = LinearIsotropic{e.E, e.nu};
         if (e.area > 0)
-          areas[e.name] = e.area;
+          {
+            areas[e.name] = e.area;
+            curves[e.name] = LigamentCurve{e.transition, e.linear_modulus / e.E};
+          }
       }
+  }
+
+  LigamentCurve MaterialLibrary::ligament_curve(const std::string &name) const
+  {
+    const auto it = curves.find(name);
+    return it == curves.end() ? LigamentCurve{} : it->second;
   }
 
   double MaterialLibrary::cross_section_area(const std::string &name) const
@@ -102,6 +119,19 @@ namespace bonefusion::materials
                             std::string("Real cross-section of the ") + e.name +
                               "; the model scales the modulus of the drawn band so that its "
                               "axial stiffness E*A equals E times this area. [mm^2]");
+        if (e.area > 0)
+          {
+            prm.declare_entry("Transition strain", io::number_text(e.transition), Double(0),
+                              std::string("End of the toe region of the ") + e.name +
+                                "'s bilinear tension curve; the Young's modulus above is its "
+                                "toe-region modulus E1 (" +
+                                e.source + "). Finite strain only. [-]");
+            prm.declare_entry("Linear-region modulus", io::number_text(e.linear_modulus),
+                              Double(0),
+                              std::string("Modulus E2 of the ") + e.name +
+                                " beyond the transition strain (" + e.source +
+                                "). Finite strain only: the linear formulation keeps E1. [MPa]");
+          }
         prm.leave_subsection();
       }
     prm.enter_subsection("cancellous bone");
@@ -135,7 +165,15 @@ namespace bonefusion::materials
         prm.enter_subsection(e.name);
         LinearIsotropic m{prm.get_double("Young's modulus"), prm.get_double("Poisson's ratio")};
         if (e.area > 0)
-          areas[e.name] = prm.get_double("Cross-section area");
+          {
+            areas[e.name] = prm.get_double("Cross-section area");
+            const double E2 = prm.get_double("Linear-region modulus");
+            if (!(E2 > 0))
+              throw std::invalid_argument(std::string("Materials/") + e.name +
+                                          "/Linear-region modulus must be positive [MPa]");
+            curves[e.name] = LigamentCurve{prm.get_double("Transition strain"),
+                                           E2 / prm.get_double("Young's modulus")};
+          }
         prm.leave_subsection();
         m.validate(std::string("Materials/") + e.name);
         linear[e.name] = m;

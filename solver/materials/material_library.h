@@ -8,6 +8,7 @@
 #include "materials/density_power_law.h"
 #include "materials/linear_isotropic.h"
 
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,6 +20,14 @@ namespace dealii
 
 namespace bonefusion::materials
 {
+  /** A ligament's bilinear tension curve: its modulus rises from E1 to ratio x E1 beyond the
+   *  transition strain. */
+  struct LigamentCurve
+  {
+    double transition_strain = std::numeric_limits<double>::infinity(); ///< [-]
+    double linear_region_ratio = 1;                                      ///< E2 / E1 [-]
+  };
+
   /** Library of linear isotropic materials by name plus the cancellous density law. */
   class MaterialLibrary
   {
@@ -53,6 +62,10 @@ namespace bonefusion::materials
     /** Real cross-section [mm^2] of a ligament material; throws for other materials. */
     double cross_section_area(const std::string &name) const;
 
+    /** The bilinear tension curve of a ligament material (toe region, then E2 / E1 times
+     *  stiffer); a curve without transition for other materials. */
+    LigamentCurve ligament_curve(const std::string &name) const;
+
     /** Patient's cancellous apparent density [g/cm^3]. */
     double cancellous_density() const { return density; }
     /** The cancellous density-modulus law. */
@@ -63,6 +76,7 @@ namespace bonefusion::materials
   private:
     std::map<std::string, LinearIsotropic> linear;
     std::map<std::string, double> areas;
+    std::map<std::string, LigamentCurve> curves;
     DensityPowerLaw density_law;
     double cancellous_poissons_ratio = 0.2;
     double density = 0.20;

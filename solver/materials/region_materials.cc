@@ -131,6 +131,7 @@ namespace bonefusion::materials
         if (factor != 1.0)
           e.law.youngs_modulus *= factor;
         e.b_bar = locking.b_bar(e.law.poissons_ratio);
+        e.curve = library.ligament_curve(r.material);
       }
     return m;
   }
@@ -161,6 +162,10 @@ namespace bonefusion::materials
   mechanics::CellElasticity RegionMaterials::elasticity(const model::RegionId id) const
   {
     const Entry &e = (*this)[id];
-    return mechanics::CellElasticity{e.law.mu(), e.law.bulk_modulus(), e.b_bar};
+    mechanics::CellElasticity c{e.law.mu(), e.law.bulk_modulus(), e.b_bar};
+    // Used only if the contact layers make the cell a tension-only band.
+    c.joint.transition_strain = e.curve.transition_strain;
+    c.joint.linear_region_ratio = e.curve.linear_region_ratio;
+    return c;
   }
 } // namespace bonefusion::materials

@@ -64,6 +64,7 @@ namespace bonefusion::materials
       std::string material; ///< library name or "E=... nu=..."
       LinearIsotropic law;  ///< after the thickness / cross-section scaling
       bool b_bar = false;
+      LigamentCurve curve;  ///< a ligament's bilinear curve (finite strain only)
     };
 
     RegionMaterials() = default;

@@ -34,6 +34,7 @@
 #include <deal.II/lac/vector.h>
 
 #include <array>
+#include <limits>
 
 namespace bonefusion::mechanics
 {
@@ -46,6 +47,11 @@ namespace bonefusion::mechanics
   {
     dealii::SymmetricTensor<2, 3> projector; ///< A = a (x) a [-]
     double stiffness = 0;                    ///< k [MPa]; 0 = no fibres
+    /** Finite strain only (hyperelastic_cell.h): the family carries tension only, with the
+     *  exponential stiffening `stiffening` (k2 [-] of a Holzapfel-Gasser-Ogden fibre). The
+     *  linear path has no tension-only fibres; parameters.cc refuses the combination. */
+    bool tension_only = false;
+    double stiffening = 0; ///< k2 [-]; 0 = quadratic
   };
 
   /**
@@ -75,6 +81,11 @@ namespace bonefusion::mechanics
     /** false: engaged while A : eps < 0 (a joint pressed together); true: while A : eps > 0
      *  (a tension-only band, e.g. a ligament with A = e (x) e along its fibres). */
     bool engaged_in_tension = false;
+    /** Finite strain only: a band stiffens from k to linear_region_ratio x k beyond the
+     *  closure transition_strain, the toe and linear regions of a ligament's bilinear curve
+     *  (materials/material_library.h). The linear path keeps k throughout. */
+    double transition_strain = std::numeric_limits<double>::infinity(); ///< [-]
+    double linear_region_ratio = 1;                                      ///< E2 / E1 [-]
 
     bool present() const { return opening.norm() > 0; }
     /** Ahat = A / |A| (0 for no joint). */

@@ -2,7 +2,9 @@
 
 #include <deal.II/base/tensor.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace bonefusion::mechanics
@@ -21,6 +23,30 @@ namespace bonefusion::mechanics
   double VolumetricEnergy::second(const double J) const
   {
     return kappa / 2 * (1 + 1 / (J * J));
+  }
+
+  double FibreEnergy::value(const double I4) const
+  {
+    const double x = I4 - 1, k = family.stiffness, k2 = family.stiffening;
+    if (!family.tension_only)
+      return k / 8 * x * x;
+    if (x <= 0)
+      return 0;
+    return k2 > 0 ? k / 8 * std::expm1(k2 * x * x) / k2 : k / 8 * x * x;
+  }
+  double FibreEnergy::first(const double I4) const
+  {
+    const double x = I4 - 1, k = family.stiffness;
+    if (!family.tension_only)
+      return k / 4 * x;
+    return x <= 0 ? 0 : k / 4 * x * std::exp(family.stiffening * x * x);
+  }
+  double FibreEnergy::second(const double I4) const
+  {
+    const double x = I4 - 1, k = family.stiffness, k2 = family.stiffening;
+    if (!family.tension_only)
+      return k / 4;
+    return x <= 0 ? 0 : k / 4 * std::exp(k2 * x * x) * (1 + 2 * k2 * x * x);
   }
 
   namespace
@@ -159,8 +185,9 @@ namespace bonefusion::mechanics
             {
               const Tensor2 FA = F * Tensor2(f.projector);
               const double I4 = dealii::scalar_product(FA, F);
-              P += f.stiffness / 2 * (I4 - 1) * FA;
-              energy += w * f.stiffness / 8 * (I4 - 1) * (I4 - 1);
+              const FibreEnergy psi{f};
+              P += 2 * psi.first(I4) * FA;
+              energy += w * psi.value(I4);
             }
         if (forces)
           for (unsigned int a = 0; a < n; ++a)
@@ -187,8 +214,9 @@ namespace bonefusion::mechanics
                     {
                       const Tensor2 A(f.projector), FA = F * A;
                       const double I4 = dealii::scalar_product(FA, F);
-                      d += f.stiffness / 2 *
-                           (2 * dealii::scalar_product(FA, dF) * FA + (I4 - 1) * dF * A);
+                      const FibreEnergy psi{f};
+                      d += 4 * psi.second(I4) * dealii::scalar_product(FA, dF) * FA +
+                           2 * psi.first(I4) * dF * A;
                     }
                 dP[b] = d;
               }
@@ -205,8 +233,9 @@ namespace bonefusion::mechanics
                 const Tensor2 A(f.projector), FA = F * A;
                 const double I4 = dealii::scalar_product(FA, F);
                 const double s2 = std::pow(J_mean / J, 2.0 / 3.0), I4t = s2 * I4;
-                const double k4 = f.stiffness / 4;
-                energy += w * f.stiffness / 8 * (I4t - 1) * (I4t - 1);
+                const FibreEnergy psi{f};
+                const double psi1 = psi.first(I4t), psi2 = psi.second(I4t);
+                energy += w * psi.value(I4t);
                 for (unsigned int a = 0; a < n; ++a)
                   {
                     h[a] = G[q * n + a] * FiT;
@@ -214,7 +243,7 @@ namespace bonefusion::mechanics
                     const double j = g[a] / (volume * J_mean);
                     dI4[a] = s2 * (2 * m[a] + 2.0 / 3.0 * I4 * (j - h[a]));
                     if (forces)
-                      (*forces)[a] += w * k4 * (I4t - 1) * dI4[a];
+                      (*forces)[a] += w * psi1 * dI4[a];
                   }
                 if (!tangent)
                   continue;
@@ -232,7 +261,7 @@ namespace bonefusion::mechanics
                           2.0 / 3.0 * (jb - h[b]) * dI4[a] +
                           s2 * (2 * (G[q * n + a] * GbA) + 4.0 / 3.0 * m[b] * (ja - h[a]) +
                                 2.0 / 3.0 * I4 * (dj - dh));
-                        (*tangent)(a, b) += w * k4 * (dI4[a] * dI4[b] + (I4t - 1) * d2);
+                        (*tangent)(a, b) += w * (psi2 * dI4[a] * dI4[b] + psi1 * d2);
                       }
                   }
               }
@@ -264,14 +293,21 @@ namespace bonefusion::mechanics
         if (c.joint.engaged_in_tension ? g >= 0 : g <= 0)
           {
             const double k = c.joint.stiffness * volume;
-            energy += k * g * g / 2;
+            // A band past its toe region: k up to the transition, ratio x k beyond (C1).
+            const double t = c.joint.engaged_in_tension ? c.joint.transition_strain
+                                                        : std::numeric_limits<double>::infinity();
+            const double beyond = std::max(g - t, 0.0), toe = g - beyond;
+            const double ratio = c.joint.linear_region_ratio;
+            energy += k * (toe * toe / 2 + toe * beyond + ratio * beyond * beyond / 2);
+            const double force = k * (toe + ratio * beyond);
+            const double stiffness = beyond > 0 ? ratio * k : k;
             for (unsigned int a = 0; a < n; ++a)
               {
                 if (forces)
-                  (*forces)[a] += k * g * dg[a];
+                  (*forces)[a] += force * dg[a];
                 if (tangent)
                   for (unsigned int b = 0; b < n; ++b)
-                    (*tangent)(a, b) += k * dg[a] * dg[b];
+                    (*tangent)(a, b) += stiffness * dg[a] * dg[b];
               }
           }
       }

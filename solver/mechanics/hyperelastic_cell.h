@@ -4,11 +4,11 @@
  * internal nodal forces and consistent tangent of one cell for a given displacement.
  *
  * The cell stores the energy
- *   Pi(u) = sum_q w_q [ mu/2 (J^(-2/3) I1 - 3) + sum_f k_f/8 (I4_f - 1)^2 ] + Pi_vol,
+ *   Pi(u) = sum_q w_q [ mu/2 (J^(-2/3) I1 - 3) + sum_f psi_f(I4_f) ] + Pi_vol,
  * with F = I + grad u, J = det F, I1 = F : F, I4_f = (F^T F) : A_f (A_f = a (x) a, the fibre
  * direction of family f): a decoupled compressible neo-Hookean ground substance and fibres
- * that resist stretch and shortening alike (the linear fibres of cell_stiffness.h at small
- * strain). The volumetric energy uses U(J) = kappa/4 (J^2 - 1 - 2 ln J), which is kappa/2
+ * psi_f (FibreEnergy below) that resist stretch and shortening alike (the linear fibres of
+ * cell_stiffness.h at small strain) or, by choice, tension only with exponential stiffening. The volumetric energy uses U(J) = kappa/4 (J^2 - 1 - 2 ln J), which is kappa/2
  * (J - 1)^2 to second order and infinite as J -> 0:
  *   - B-bar cells: Pi_vol = V U(Jbar), Jbar = sum_q w_q J_q / V, the cell's volume ratio (the
  *     mean-dilatation Q1-P0 element with its pressure condensed: the volume is constrained
@@ -18,7 +18,9 @@
  * A joint or tension-only band (JointPlane, the facet joints and ligament bands of the
  * contact layers) adds V k gbar^2 / 2 while engaged, with the cell-mean closure
  * gbar = A : (F - I): the linear path's closed-joint energy, switched on and off by the sign
- * of gbar inside one smooth (C1) energy instead of by an active set. The closure stays the
+ * of gbar inside one smooth (C1) energy instead of by an active set. A band with a
+ * transition strain stiffens beyond it (JointPlane::linear_region_ratio): the ligament's
+ * bilinear toe and linear regions, still C1. The closure stays the
  * small-strain measure (not objective: fine for joint rotations of a few degrees), and
  * unlike the linear path the ground substance of such a cell (the capsule, the slack band:
  * 1e-3 of the tissue's stiffness) does not see the cell-mean closure.
@@ -61,6 +63,24 @@ namespace bonefusion::mechanics
   double hyperelastic_cell(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
                            const dealii::Vector<double> &u, dealii::Vector<double> *forces,
                            dealii::FullMatrix<double> *tangent);
+
+  /**
+   * The energy density psi(I4) [MPa] of one fibre family and its first two derivatives with
+   * respect to I4 = a . C a (the squared fibre stretch), x = I4 - 1:
+   *   - linear (stretch and shortening alike): psi = k/8 x^2, the linear fibre at small strain;
+   *   - tension only: psi = k/8 (exp(k2 x^2) - 1) / k2 for x > 0 and 0 otherwise (the
+   *     Holzapfel-Gasser-Ogden fibre with k1 = k/4; k/8 x^2 for k2 = 0). Its small-strain
+   *     modulus along the fibre is k in tension and 0 in compression, so a tension-only family
+   *     needs twice the k of a linear one to carry the same tension (annulus_fibres.h).
+   * psi'' jumps from 0 to k/4 at x = 0: Newton meets it as a semi-smooth function.
+   */
+  struct FibreEnergy
+  {
+    const FibreFamily &family;
+    double value(double I4) const;
+    double first(double I4) const;
+    double second(double I4) const;
+  };
 
   /** The volumetric energy density U(J) = kappa/4 (J^2 - 1 - 2 ln J) [MPa] and its first
    *  two derivatives (kappa/2 (J - 1/J), kappa/2 (1 + 1/J^2)). */

@@ -96,6 +96,21 @@ namespace
     }
   };
 
+  /** Local displacement u_component = s x_along on the undistorted cube: a homogeneous
+   *  stretch (component == along) or simple shear. */
+  dealii::Vector<double> homogeneous(const OneCell &cell, const unsigned int component,
+                                     const unsigned int along, const double s)
+  {
+    dealii::Vector<double> u(cell.fe.n_dofs_per_cell());
+    for (unsigned int i = 0; i < u.size(); ++i)
+      {
+        const auto [c, vertex] = cell.fe.system_to_component_index(i);
+        if (c == component)
+          u[i] = s * cell.tria.begin_active()->vertex(vertex)[along];
+      }
+    return u;
+  }
+
   double largest_entry(const dealii::FullMatrix<double> &m)
   {
     double largest = 0;
@@ -257,27 +272,9 @@ TEST(HyperelasticCell, JointsEngageWhenPressedAndBandsWhenStretched)
   band.joint.stiffness = 10;
 
   OneCell cell(false); // the cube [0, 2]^3
-  const auto shear = [&](const double s) {
-    // u_x = s z: the top slides along +x over the bottom, A : (F - I) = s.
-    dealii::Vector<double> u(cell.fe.n_dofs_per_cell());
-    for (unsigned int i = 0; i < u.size(); ++i)
-      {
-        const auto [component, vertex] = cell.fe.system_to_component_index(i);
-        if (component == 0)
-          u[i] = s * cell.tria.begin_active()->vertex(vertex)[2];
-      }
-    return u;
-  };
-  const auto stretch = [&](const double s) {
-    dealii::Vector<double> u(cell.fe.n_dofs_per_cell());
-    for (unsigned int i = 0; i < u.size(); ++i)
-      {
-        const auto [component, vertex] = cell.fe.system_to_component_index(i);
-        if (component == 2)
-          u[i] = s * cell.tria.begin_active()->vertex(vertex)[2];
-      }
-    return u;
-  };
+  // u_x = s z: the top slides along +x over the bottom, A : (F - I) = s.
+  const auto shear = [&](const double s) { return homogeneous(cell, 0, 2, s); };
+  const auto stretch = [&](const double s) { return homogeneous(cell, 2, 2, s); };
   CellElasticity ground = joint, slack = band;
   ground.joint = {};
   slack.joint = {};
@@ -312,6 +309,85 @@ TEST(HyperelasticCell, JointsEngageWhenPressedAndBandsWhenStretched)
           }
         EXPECT_LT(worst / largest_entry(K), 1e-6);
       }
+}
+
+TEST(HyperelasticCell, TensionOnlyFibresStiffenExponentiallyAndCarryNoCompression)
+{
+  // Every derivative with the exponential law, in cells where some fibres are stretched and
+  // some shortened, with and without B-bar.
+  for (const bool b_bar : {false, true})
+    {
+      CellElasticity c = annulus(b_bar);
+      for (FibreFamily &f : c.fibres)
+        {
+          f.tension_only = true;
+          f.stiffening = 4;
+        }
+      check_derivatives(c, 1.0);
+      check_derivatives(c, -1.0);
+    }
+  // A fibre along x on the cube: pulled, the face carries the neo-Hookean stress plus
+  // P_f = 2 psi'(I4) l = k/2 (l^2 - 1) exp(k2 (l^2 - 1)^2) l; pushed, the ground alone.
+  OneCell cell(false);
+  const double k = 30, k2 = 4;
+  for (const double l : {1.15, 0.85})
+    {
+      CellElasticity ground = isotropic(100, 0.4), reinforced = ground;
+      reinforced.fibres[0] = fibre(Tensor<1, 3>({1.0, 0.0, 0.0}), k);
+      reinforced.fibres[0].tension_only = true;
+      reinforced.fibres[0].stiffening = k2;
+      const dealii::Vector<double> u = homogeneous(cell, 0, 0, l - 1);
+      const auto face_force = [&](const CellElasticity &c) {
+        dealii::Vector<double> forces;
+        hyperelastic_cell(cell.fe_values, c, u, &forces, nullptr);
+        double sum = 0;
+        for (unsigned int i = 0; i < u.size(); ++i)
+          {
+            const auto [component, vertex] = cell.fe.system_to_component_index(i);
+            if (component == 0 && cell.tria.begin_active()->vertex(vertex)[0] > 1)
+              sum += forces[i];
+          }
+        return sum;
+      };
+      const double x = l * l - 1;
+      const double fibre_stress = x > 0 ? k / 2 * x * std::exp(k2 * x * x) * l : 0.0;
+      EXPECT_NEAR(face_force(reinforced) - face_force(ground), 4 * fibre_stress, 1e-10)
+        << "stretch " << l;
+      // The exponential law with k2 -> 0 is the quadratic one.
+      const double e_exp = cell.energy(reinforced, u);
+      reinforced.fibres[0].stiffening = 0;
+      const double e_quad = cell.energy(reinforced, u);
+      reinforced.fibres[0].stiffening = 1e-7;
+      EXPECT_NEAR(cell.energy(reinforced, u), e_quad, 1e-6 * std::abs(e_quad) + 1e-14);
+      if (x > 0)
+        {
+          EXPECT_GT(e_exp, e_quad * 1.01);
+        }
+    }
+}
+
+TEST(HyperelasticCell, BandsStiffenBeyondTheirTransitionStrain)
+{
+  // The ligament's bilinear curve: k up to the transition strain, ratio x k beyond.
+  CellElasticity band = isotropic(0.01, 0.3), slack = band;
+  const Tensor<1, 3> e({0.0, 0.0, 1.0});
+  band.joint.opening = dealii::symmetrize(dealii::outer_product(e, e));
+  band.joint.engaged_in_tension = true;
+  band.joint.stiffness = 10;
+  band.joint.transition_strain = 0.05;
+  band.joint.linear_region_ratio = 3;
+  OneCell cell(false);
+  const double V = 8, k = 10, t = 0.05;
+  for (const double g : {0.03, 0.12})
+    {
+      const double beyond = std::max(g - t, 0.0), toe = g - beyond;
+      const double expected = V * k * (toe * toe / 2 + toe * beyond + 3 * beyond * beyond / 2);
+      const dealii::Vector<double> u = homogeneous(cell, 2, 2, g);
+      EXPECT_NEAR(cell.energy(band, u) - cell.energy(slack, u), expected, 1e-10) << g;
+    }
+  // The distorted cell's deformation at size -0.3 stretches the band by about 3 %, past 1 %.
+  band.joint.transition_strain = 0.01;
+  check_derivatives(band, -0.3);
 }
 
 TEST(HyperelasticCell, RefusesSlidingPlanesAndInvertedCells)

@@ -208,6 +208,37 @@ TEST(MaterialLibrary, ConstructorDefaultsEqualDeclaredDefaults)
     }
 }
 
+TEST(MaterialLibrary, LigamentsCarryTheirBilinearCurves)
+{
+  // Choi 2013 (Goel set): flavum E1 15, transition 6.2 %, E2 19.5; the interspinous band is
+  // the area-weighted interspinous + supraspinous pair (E2 A = 11.6 * 40 + 15 * 30 N over
+  // 70 mm^2, E1 9.14). Declared defaults equal the constructor's; overrides are read.
+  dealii::ParameterHandler prm;
+  declare(prm);
+  set(prm, "Materials", "anterior longitudinal ligament", "Linear-region modulus", "39");
+  MaterialLibrary parsed;
+  parsed.parse_parameters(prm);
+  const MaterialLibrary constructed;
+  const auto flavum = constructed.ligament_curve("ligamentum flavum");
+  EXPECT_DOUBLE_EQ(flavum.transition_strain, 0.062);
+  EXPECT_DOUBLE_EQ(flavum.linear_region_ratio, 19.5 / 15);
+  EXPECT_NEAR(constructed.ligament_curve("interspinous ligament").linear_region_ratio,
+              (11.6 * 40 + 15 * 30) / 70.0 / 9.14, 1e-3);
+  for (const char *name : {"posterior longitudinal ligament", "ligamentum flavum",
+                           "interspinous ligament"})
+    {
+      EXPECT_DOUBLE_EQ(parsed.ligament_curve(name).transition_strain,
+                       constructed.ligament_curve(name).transition_strain);
+      EXPECT_NEAR(parsed.ligament_curve(name).linear_region_ratio,
+                  constructed.ligament_curve(name).linear_region_ratio, 1e-12);
+    }
+  EXPECT_DOUBLE_EQ(parsed.ligament_curve("anterior longitudinal ligament").linear_region_ratio,
+                   39 / 7.8);
+  // Other materials never stiffen.
+  EXPECT_TRUE(std::isinf(constructed.ligament_curve("annulus").transition_strain));
+  EXPECT_EQ(constructed.ligament_curve("annulus").linear_region_ratio, 1.0);
+}
+
 TEST(MaterialLibrary, ImplantMaterialsAreInTheLibrary)
 {
   const MaterialLibrary lib;
