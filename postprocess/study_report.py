@@ -13,6 +13,8 @@ load-case studies (one row per load case):
   load_share.png      load share per part [-] as stacked bars, one panel per load case
   implant_stress.png  rod and screw peak von Mises stress [MPa]
   endplate_stress.png peak (and mean) stress on the endplate under the cage [MPa]
+  moment_rotation.png finite-strain cases: moment [N m] against rotation [deg] per load
+                      increment, one panel per load case
 healing studies (one row per time step):
   healing.png         graft mean modulus [MPa], bridging fraction [-] and rods/screws load
                       share [-] over months after surgery, one line per case on shared axes
@@ -165,6 +167,7 @@ class Report:
             self.skip("Range of motion", [column])
 
         self.per_level_figure()
+        self.moment_rotation_figure()
 
         parts = [c for c in self.table.columns
                  if c.startswith("share_") and c.endswith("_fraction") and self.has(c)]
@@ -280,6 +283,50 @@ class Report:
         self.save(figure, "rom_per_level.png",
                   "Primary rotation of each level [deg] per load case and case (models of "
                   "several levels: the fused levels and the free ones above and below).")
+
+    def moment_rotation_figure(self):
+        """Finite-strain cases (cases/<case>/moment_rotation.csv): one panel per load case,
+        the moment [N m] against the rotation about the load's axis [deg], a curve per case
+        (and per level in models of several)."""
+        import csv
+        suffix = "primary_rotation_deg"
+        curves = {}  # load case -> [(label, rotations, moments)]
+        for case in self.case_names:
+            path = os.path.join(self.output, "cases", case, "moment_rotation.csv")
+            if not os.path.isfile(path):
+                continue
+            with open(path, newline="") as handle:
+                rows = list(csv.DictReader(handle))
+            prefixes = [c[:-len(suffix)] for c in (rows[0] if rows else {}) if c.endswith(suffix)]
+            for load_case in dict.fromkeys(r["load_case"] for r in rows):
+                part = [r for r in rows if r["load_case"] == load_case]
+                moments = [math.sqrt(sum(float(r["applied_moment_%s_Nmm" % a]) ** 2
+                                         for a in "xyz")) / 1000 for r in part]
+                if max(moments) <= 0:
+                    continue
+                for prefix in prefixes:
+                    label = case + (" " + prefix.rstrip("_").replace("_", "-") if prefix else "")
+                    curves.setdefault(load_case, []).append(
+                        (label, [float(r[prefix + suffix]) for r in part], moments))
+        if not curves:
+            return
+        columns = min(3, len(curves))
+        lines = int(math.ceil(len(curves) / columns))
+        figure, axes = self.plt.subplots(lines, columns, figsize=(4.8 * columns, 3.8 * lines),
+                                         squeeze=False)
+        for index, (load_case, series) in enumerate(curves.items()):
+            axis = axes[index // columns][index % columns]
+            for label, rotations, moments in series:
+                axis.plot(rotations, moments, "o-", ms=3, label=label)
+            axis.set_title(load_case)
+            axis.set_xlabel("rotation [deg]")
+            axis.set_ylabel("moment [N m]")
+            axis.legend(fontsize=7)
+        for index in range(len(curves), lines * columns):
+            axes[index // columns][index % columns].axis("off")
+        self.save(figure, "moment_rotation.png",
+                  "Moment-rotation curves of the finite-strain cases, one point per load "
+                  "increment ('Mechanics/Load increments').")
 
     # --- healing studies ---------------------------------------------------------------
     def healing_figures(self):

@@ -103,7 +103,13 @@ namespace bonefusion::core
     prm.declare_entry("Load increments", "1", Patterns::Integer(1, 10000),
                       "finite strain: the first increment is the load divided by this; an "
                       "increment that converged in at most 4 iterations lets the next grow by "
-                      "half. [-]");
+                      "half ('Grow load increments'). Each converged increment is a row of "
+                      "moment_rotation.csv. [-]");
+    prm.declare_entry("Grow load increments", "true", Patterns::Bool(),
+                      "finite strain: let an increment that converged in at most 4 iterations "
+                      "make the next one half as large again; false keeps equal increments "
+                      "(evenly spaced points of the moment-rotation curves in "
+                      "moment_rotation.csv). [-]");
     prm.declare_entry("Maximum cut-backs", "10", Patterns::Integer(0, 60),
                       "finite strain: halvings of failed increments (no convergence, an "
                       "inverted cell) before the run fails. [-]");
@@ -172,6 +178,7 @@ namespace bonefusion::core
     mechanics.newton.max_iterations = prm.get_integer("Newton iterations");
     mechanics.newton.first_increments = prm.get_integer("Load increments");
     mechanics.newton.max_cutbacks = prm.get_integer("Maximum cut-backs");
+    mechanics.newton.grow_increments = prm.get_bool("Grow load increments");
     mechanics.newton.linear_tolerance = prm.get_double("Newton linear tolerance");
     mechanics.newton.max_linear_iterations = solver.linear.max_iterations;
     mechanics.newton.amg = solver.linear.amg;

@@ -164,12 +164,13 @@ namespace bonefusion::core
                                                 const mechanics::NewtonSettings &settings,
                                                 const mechanics::Vector &rhs,
                                                 mechanics::Vector &u, io::Log *log,
-                                                const std::string &name)
+                                                const std::string &name,
+                                                const mechanics::IncrementObserver &observer)
     {
       mechanics::NewtonReport r;
       try
         {
-          r = newton.solve(rhs, u, settings);
+          r = newton.solve(rhs, u, settings, observer);
         }
       catch (const std::runtime_error &e)
         {
@@ -248,6 +249,11 @@ namespace bonefusion::core
     std::unique_ptr<mechanics::FiniteStrainSolver> newton;
     if (prm.mechanics.finite_strain)
       newton = std::make_unique<mechanics::FiniteStrainSolver>(*system);
+    // Its load-deformation curves: every segment's motion at each converged increment, the
+    // load scaled by the increment's fraction (a proportional load path from rest).
+    std::unique_ptr<postprocess::Postprocessor> curve_motion;
+    if (newton && !model.segments.empty())
+      curve_motion = postprocess::create_postprocessor("segment motion", context);
 
     io::VisualizationWriter writer(prm.output.directory);
     const auto fields = model_cell_fields();
@@ -259,10 +265,28 @@ namespace bonefusion::core
         mechanics::Vector u = system->make_ghosted_vector();
         std::vector<unsigned char> open;
         mechanics::ContactSolve solve;
+        const mechanics::IncrementObserver add_curve_point = [&](const double fraction,
+                                                                 const mechanics::Vector &at) {
+          loads::AppliedLoad scaled = load;
+          scaled.force *= fraction;
+          scaled.moment *= fraction;
+          curves.start_row(load.name, 0.0);
+          curves.add("load_fraction", fraction);
+          curve_motion->evaluate(postprocess::SolvedLoad{scaled, at, solve}, curves);
+        };
         try
           {
-            solve = newton ? solve_finite_strain(*newton, prm.mechanics.newton, rhs, u, &log, load.name) :
-                             solver->solve(cell_materials->function(), rhs, u, open, false);
+            if (newton)
+              {
+                if (curve_motion)
+                  add_curve_point(0.0, u); // the unloaded start of the curve
+                solve = solve_finite_strain(*newton, prm.mechanics.newton, rhs, u, &log,
+                                            load.name,
+                                            curve_motion ? add_curve_point
+                                                         : mechanics::IncrementObserver());
+              }
+            else
+              solve = solver->solve(cell_materials->function(), rhs, u, open, false);
           }
         catch (const mechanics::SolveInterrupted &)
           {
@@ -362,6 +386,11 @@ namespace bonefusion::core
             metadata["construct"] = model_description.empty() ? "none" : model_description;
           }
         table.write_hdf5(dir + "/summary.h5", metadata);
+        if (curves.n_rows() > 0)
+          {
+            curves.write_csv(dir + "/moment_rotation.csv");
+            curves.write_hdf5(dir + "/moment_rotation.h5", metadata);
+          }
         std::ofstream(dir + "/COMPLETED") << "ok\n";
       }
     log << "\nTiming (wall, s): setup " << setup_seconds << ", assembly "
@@ -371,7 +400,9 @@ namespace bonefusion::core
     log << "Results in " << std::filesystem::absolute(dir).string() << ":\n"
         << "  statistics.csv, summary.h5, log.txt, parameters.prm, regions.csv"
         << (prm.output.nodal_values ? ", nodal_values_<load case>.csv" : "")
-        << (prm.time.enabled ? ", follow_ups.csv" : "") << "\n";
+        << (prm.time.enabled ? ", follow_ups.csv" : "")
+        << (curves.n_rows() > 0 ? ", moment_rotation.csv (.h5; one row per load increment)" : "")
+        << "\n";
     if (prm.output.visualization)
       log << "  ParaView: paraview " << dir << "/solution.pvd   (or " << dir
           << "/solution.xdmf); one time step per "

@@ -108,6 +108,9 @@ namespace bonefusion::core
     std::unique_ptr<mechanics::ContactLayers> layers;
     std::unique_ptr<mechanics::ActiveSetSolver> solver;
     io::StatisticsTable table;
+    /** Finite strain: each segment's rotation at every converged load increment (the
+     *  load-deformation curves; moment_rotation.csv). */
+    io::StatisticsTable curves;
     std::map<std::string, std::string> summary_metadata; ///< added by postprocessors
     std::vector<std::unique_ptr<postprocess::Postprocessor>> postprocessors;
 

@@ -104,7 +104,8 @@ namespace bonefusion::mechanics
   }
 
   NewtonReport FiniteStrainSolver::solve(const Vector &f_ext, Vector &ghosted_solution,
-                                         const NewtonSettings &settings)
+                                         const NewtonSettings &settings,
+                                         const IncrementObserver &on_converged)
   {
     dealii::Timer timer;
     NewtonReport report;
@@ -213,8 +214,14 @@ namespace bonefusion::mechanics
             converged = trial;
             done = lambda;
             ++report.increments;
-            if (iterations <= 4)
+            if (settings.grow_increments && iterations <= 4)
               increment = std::min(1.0, increment * 1.5);
+            if (on_converged)
+              {
+                Vector ghosted = system.make_ghosted_vector();
+                ghosted = converged;
+                on_converged(done, ghosted);
+              }
           }
         else
           {

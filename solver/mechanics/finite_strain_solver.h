@@ -17,6 +17,7 @@
 #include "mechanics/elastic_system.h"
 #include "mechanics/rigid_body_modes.h"
 
+#include <functional>
 #include <vector>
 
 namespace bonefusion::mechanics
@@ -27,6 +28,7 @@ namespace bonefusion::mechanics
     double tolerance = 1e-8;             ///< ||R|| <= tolerance x ||lambda f_ext|| [-]
     unsigned int max_iterations = 40;    ///< Newton iterations per increment [-]
     unsigned int first_increments = 1;   ///< the first increment is 1 / this of the load [-]
+    bool grow_increments = true; ///< grow an increment by half after an easy one
     unsigned int max_cutbacks = 10;      ///< halvings of failed increments before failing [-]
     double linear_tolerance = 1e-4;      ///< CG residual reduction per Newton iteration [-]
     unsigned int max_linear_iterations = 3000; ///< CG iterations per Newton iteration [-]
@@ -44,6 +46,9 @@ namespace bonefusion::mechanics
   };
 
   /** What a finite-strain solve did. */
+  /** Called with (load fraction [-], ghosted displacement [mm]) after a converged increment. */
+  using IncrementObserver = std::function<void(double, const Vector &)>;
+
   struct NewtonReport
   {
     std::vector<NewtonIteration> iterations;
@@ -70,9 +75,12 @@ namespace bonefusion::mechanics
      * load vector condensed like ElasticSystem::traction_rhs. Returns the ghosted solution
      * in `ghosted_solution`. Throws std::runtime_error if an increment still fails after
      * `max_cutbacks` halvings (the message names the load fraction reached).
+     * `on_converged` (if set) is called on every rank after each converged increment with
+     * its load fraction and ghosted displacement: the points of a load-deformation curve.
      */
     NewtonReport solve(const Vector &f_ext, Vector &ghosted_solution,
-                       const NewtonSettings &settings = NewtonSettings());
+                       const NewtonSettings &settings = NewtonSettings(),
+                       const IncrementObserver &on_converged = IncrementObserver());
 
     /**
      * Assembles R(u) = f_int(u) - scale x f_ext into `residual` (owned; constrained rows
