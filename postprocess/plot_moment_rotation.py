@@ -4,7 +4,8 @@ converged load increment, written with 'Mechanics/Formulation = finite strain') 
 a panel per load case, a curve per motion segment, the applied moment [N m] against the
 segment's rotation about the load's axis [deg]. Also writes moment_rotation_stiffness.csv
 and prints, per load case and segment, the stiffness of the first increment (from rest) and
-of the last one [N m/deg]: their ratio shows how much the segment stiffens along the curve.
+of the last one [N m/deg] (their ratio shows how much the segment stiffens along the curve)
+and the nucleus pressure at the end of the load case [MPa].
 
 A neutral zone (the lax range around rest of a cadaver test) is not reported: the model has
 no laxity, so its curve starts with a finite slope.
@@ -30,14 +31,19 @@ def moment_Nm(row):
     return math.sqrt(sum(float(row[f"applied_moment_{a}_Nmm"]) ** 2 for a in "xyz")) / 1000
 
 
+PRESSURE = "nucleus_mean_pressure_MPa"
+
+
 def curves(rows):
-    """{load case: {segment prefix: [(rotation deg, moment N m), ...]}} in increment order."""
+    """{load case: {segment prefix: [(rotation deg, moment N m, nucleus pressure MPa), ...]}}
+    in increment order (pressure nan where the table has none)."""
     prefixes = [c[:-len(SUFFIX)] for c in rows[0] if c.endswith(SUFFIX)]
     out = {}
     for row in rows:
         per_case = out.setdefault(row["load_case"], {p: [] for p in prefixes})
         for p in prefixes:
-            per_case[p].append((float(row[p + SUFFIX]), moment_Nm(row)))
+            pressure = float(row.get(p + PRESSURE) or "nan")
+            per_case[p].append((float(row[p + SUFFIX]), moment_Nm(row), pressure))
     return out
 
 
@@ -69,7 +75,7 @@ def main(argv=None):
         print(f"{path} has no rows", file=sys.stderr)
         return 1
     data = curves(rows)
-    cases = [c for c in data if any(abs(m) > 0 for pts in data[c].values() for _, m in pts)]
+    cases = [c for c in data if any(abs(p[1]) > 0 for pts in data[c].values() for p in pts)]
     if not cases:
         print(f"{path}: no load case applies a moment", file=sys.stderr)
         return 1
@@ -81,10 +87,10 @@ def main(argv=None):
     for axis, case in zip(axes.flat, cases):
         for prefix, points in data[case].items():
             label = prefix.rstrip("_").replace("_", "-") or "segment"
-            axis.plot([r for r, _ in points], [m for _, m in points], "o-", ms=3, label=label)
+            axis.plot([p[0] for p in points], [p[1] for p in points], "o-", ms=3, label=label)
             first, last = stiffness(points)
             table.append((case, label, len(points) - 1, points[-1][1], points[-1][0], first,
-                          last))
+                          last, points[-1][2]))
         axis.set_title(case)
         axis.set_xlabel("rotation about the load's axis [deg]")
         axis.set_ylabel("moment [N m]")
@@ -101,13 +107,13 @@ def main(argv=None):
         writer = csv.writer(f)
         writer.writerow(["load_case", "segment", "increments", "moment_Nm", "rotation_deg",
                          "first_increment_stiffness_Nm_per_deg",
-                         "last_increment_stiffness_Nm_per_deg"])
+                         "last_increment_stiffness_Nm_per_deg", "nucleus_pressure_MPa"])
         for row in table:
             writer.writerow([row[0], row[1], row[2]] + [f"{v:.6g}" for v in row[3:]])
     print(f"{'load case':24s} {'segment':8s} {'incr':>4s} {'M [N m]':>8s} {'rot [deg]':>9s} "
-          f"{'k first':>8s} {'k last':>8s}  [N m/deg]")
-    for case, label, n, m, r, first, last in table:
-        print(f"{case:24s} {label:8s} {n:4d} {m:8.3f} {r:9.3f} {first:8.3f} {last:8.3f}")
+          f"{'k first':>8s} {'k last':>8s} {'p [MPa]':>8s}  (k in N m/deg; p: nucleus at the end)")
+    for case, label, n, m, r, first, last, p in table:
+        print(f"{case:24s} {label:8s} {n:4d} {m:8.3f} {r:9.3f} {first:8.3f} {last:8.3f} {p:8.3f}")
     print(f"wrote {out} and {stiffness_path}")
     return 0
 

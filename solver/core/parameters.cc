@@ -86,11 +86,13 @@ namespace bonefusion::core
       "Formulation", "linear", Patterns::Selection("linear|finite strain"),
       "linear: small strains and rotations, one linear solve per load case (per active set). "
       "finite strain: total-Lagrangian equilibrium of hyperelastic tissue (neo-Hookean ground "
-      "substance with the same shear and bulk moduli, annulus fibres resisting stretch, "
-      "mean dilatation in B-bar cells), solved by Newton-Raphson with load increments; it "
-      "gives the linear answer at small loads (docs/model.md, \"Finite strain\"). Loads stay "
-      "dead loads on the reference configuration. Sliding facet joints and tension-only "
-      "ligaments engage inside the energy (no active set). Not yet with compression-only "
+      "substance with the same shear and bulk moduli, annulus fibres as 'Annulus fibres/Law' "
+      "says, mean dilatation in B-bar cells), solved by Newton-Raphson with load increments; "
+      "it gives the linear answer at small loads (docs/model.md, \"Finite strain\"). Loads "
+      "stay dead loads on the reference configuration. Sliding facet joints and tension-only "
+      "ligaments engage inside the energy (no active set), the ligaments with their bilinear "
+      "curves (Materials/<ligament>/Transition strain); each converged increment is a row of "
+      "moment_rotation.csv. Not yet with compression-only "
       "pads, the sliding cage interface, the matrix-free operator, tetrahedral meshes or "
       "runs over time. [-]");
     prm.declare_entry("Newton tolerance", "1e-8", Patterns::Double(1e-14, 1e-2),

@@ -3,6 +3,8 @@
 #include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
 
+#include "postprocess/field_statistics.h"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -273,6 +275,10 @@ namespace bonefusion::core
           curves.start_row(load.name, 0.0);
           curves.add("load_fraction", fraction);
           curve_motion->evaluate(postprocess::SolvedLoad{scaled, at, solve}, curves);
+          // The hyperelastic nucleus pressure along the curve (pressure against moment).
+          for (const auto &[name, value] : postprocess::field_statistics(model, *system, at, true))
+            if (name.find("nucleus_mean_pressure_MPa") != std::string::npos)
+              curves.add(name, value);
         };
         try
           {

@@ -131,7 +131,9 @@ namespace bonefusion::mechanics
     unsigned int attempt = 0;
     while (done < 1 && load_norm > 0)
       {
-        const double lambda = std::min(1.0, done + increment);
+        // Snap to the full load when round-off leaves a sliver (6 x 1/6 < 1 in floating point):
+        // a sliver increment would add a second point at the end of the curve.
+        const double lambda = done + increment > 1 - 1e-9 ? 1.0 : done + increment;
         const double target = settings.tolerance * lambda * load_norm;
         ++attempt;
         trial = converged;

@@ -76,6 +76,27 @@ namespace bonefusion::mechanics
     };
   } // namespace
 
+  double hyperelastic_pressure(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
+                               const dealii::Vector<double> &u)
+  {
+    const dealii::FiniteElement<3> &fe = fe_values.get_fe();
+    const VolumetricEnergy U{c.kappa};
+    double volume = 0, J_mean = 0, pressure = 0;
+    for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
+      {
+        Tensor2 F = dealii::unit_symmetric_tensor<3>();
+        for (unsigned int i = 0; i < fe_values.dofs_per_cell; ++i)
+          F[fe.system_to_component_index(i).first] += u[i] * fe_values.shape_grad(i, q);
+        const double J = dealii::determinant(F), w = fe_values.JxW(q);
+        if (!(J > 0))
+          throw InvertedCell("a cell turned inside out (J = " + std::to_string(J) + ")");
+        volume += w;
+        J_mean += w * J;
+        pressure -= w * U.first(J);
+      }
+    return c.b_bar ? -U.first(J_mean / volume) : pressure / volume;
+  }
+
   double hyperelastic_cell(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
                            const dealii::Vector<double> &u, dealii::Vector<double> *forces,
                            dealii::FullMatrix<double> *tangent)

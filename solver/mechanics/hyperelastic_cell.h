@@ -65,6 +65,16 @@ namespace bonefusion::mechanics
                            dealii::FullMatrix<double> *tangent);
 
   /**
+   * The cell's mean hydrostatic pressure -tr(sigma)/3 [MPa] of the hyperelastic ground at
+   * local displacement `u`: -U'(Jbar) in B-bar cells (the condensed pressure of the mean
+   * dilatation), else the volume average of -U'(J) (the decoupled neo-Hookean part is
+   * deviatoric in the Cauchy stress). Fibres and joints are not included (a nucleus has
+   * neither). Throws InvertedCell for J <= 0.
+   */
+  double hyperelastic_pressure(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
+                               const dealii::Vector<double> &u);
+
+  /**
    * The energy density psi(I4) [MPa] of one fibre family and its first two derivatives with
    * respect to I4 = a . C a (the squared fibre stretch), x = I4 - 1:
    *   - linear (stretch and shortening alike): psi = k/8 x^2, the linear fibre at small strain;

@@ -3,13 +3,15 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/fe/fe_values.h>
 
+#include "mechanics/hyperelastic_cell.h"
+
 #include <cmath>
 #include <limits>
 
 namespace bonefusion::postprocess
 {
   NamedValues field_statistics(const model::Model &model, const mechanics::ElasticSystem &system,
-                               const mechanics::Vector &ghosted_solution)
+                               const mechanics::Vector &ghosted_solution, const bool finite_strain)
   {
     using model::Tissue;
     const auto tissue = [&model](const unsigned int id) { return model.regions[id].tissue; };
@@ -63,6 +65,17 @@ namespace bonefusion::postprocess
           const mechanics::CellElasticity c = system.material()(cell);
           kinematics.reinit(fe_values, c);
           cell->get_dof_values(ghosted_solution, u);
+          if (finite_strain && t == Tissue::nucleus)
+            {
+              // The Cauchy pressure of the hyperelastic nucleus (the linear measure of a
+              // finite displacement shows a pressure where there is none: quadratic terms).
+              double volume = 0;
+              for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
+                volume += fe_values.JxW(q);
+              nucleus_of(cell->material_id())
+                .add(mechanics::hyperelastic_pressure(fe_values, c, u), volume);
+              continue;
+            }
           for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
             {
               const auto eps = kinematics.strain(q, u);

@@ -34,9 +34,12 @@ namespace bonefusion::postprocess
   using NamedValues = std::vector<std::pair<std::string, double>>;
 
   /** Computes the field statistics of one solution (screws, rods, cages, interbody graft,
-   *  nucleus, endplate cells next to a cage: by tissue); NaN where a tissue is absent. */
+   *  nucleus, endplate cells next to a cage: by tissue); NaN where a tissue is absent.
+   *  `finite_strain`: the nucleus pressure is the hyperelastic one (hyperelastic_pressure);
+   *  the other measures stay the linear ones of the displacement. */
   NamedValues field_statistics(const model::Model &model, const mechanics::ElasticSystem &system,
-                               const mechanics::Vector &ghosted_solution);
+                               const mechanics::Vector &ghosted_solution,
+                               bool finite_strain = false);
 
   /**
    * Volume-mean and peak von Mises stress [MPa] of every region (material id k + 1 =

@@ -12,7 +12,8 @@ namespace bonefusion::postprocess
 
   void ImplantStresses::evaluate(const SolvedLoad &load, io::StatisticsTable &table)
   {
-    for (const auto &[name, value] : field_statistics(context.model, context.system, load.solution))
+    for (const auto &[name, value] : field_statistics(context.model, context.system, load.solution,
+                                                            context.finite_strain))
       table.add(name, value);
   }
 

@@ -366,6 +366,29 @@ TEST(HyperelasticCell, TensionOnlyFibresStiffenExponentiallyAndCarryNoCompressio
     }
 }
 
+TEST(HyperelasticCell, PressureIsTheVolumetricStressOfTheDeformation)
+{
+  // A homogeneous stretch diag(1.1, 0.95, 0.9): J = 0.9405, p = -U'(J) = -kappa/2 (J - 1/J),
+  // with and without B-bar (J is uniform); a pure shear (J = 1 to first order) has almost none.
+  OneCell cell(false);
+  dealii::Vector<double> u = homogeneous(cell, 0, 0, 0.1);
+  u += homogeneous(cell, 1, 1, -0.05);
+  u += homogeneous(cell, 2, 2, -0.1);
+  const double J = 1.1 * 0.95 * 0.9;
+  for (const bool b_bar : {false, true})
+    {
+      CellElasticity nucleus = isotropic(1, 0.499);
+      nucleus.b_bar = b_bar;
+      const double expected = -nucleus.kappa / 2 * (J - 1 / J);
+      EXPECT_NEAR(hyperelastic_pressure(cell.fe_values, nucleus, u), expected,
+                  1e-12 * std::abs(expected));
+      EXPECT_GT(expected, 10); // compressed in volume: a positive pressure of many MPa
+      EXPECT_LT(std::abs(hyperelastic_pressure(cell.fe_values, nucleus,
+                                               homogeneous(cell, 0, 2, 1e-3))),
+                1e-5 * nucleus.kappa);
+    }
+}
+
 TEST(HyperelasticCell, BandsStiffenBeyondTheirTransitionStrain)
 {
   // The ligament's bilinear curve: k up to the transition strain, ratio x k beyond.
@@ -551,6 +574,31 @@ TEST(FiniteStrain, NewtonConvergesQuadraticallyAndCutsBackTooLargeSteps)
     {
       EXPECT_NE(std::string(e.what()).find("did not converge"), std::string::npos) << e.what();
     }
+}
+
+TEST(FiniteStrain, ReportsEveryConvergedIncrementOnceInOrder)
+{
+  // Six equal increments (6 x 1/6 falls short of 1 in floating point): the observer sees
+  // each converged state once, the last at the full load, and that state is the solution.
+  Block block;
+  FiniteStrainSolver solver(block.system);
+  NewtonSettings settings;
+  settings.first_increments = 6;
+  settings.grow_increments = false;
+  std::vector<double> fractions;
+  Vector last;
+  Vector u;
+  const NewtonReport report =
+    solver.solve(block.load(0.05), u, settings, [&](const double fraction, const Vector &at) {
+      fractions.push_back(fraction);
+      last = at;
+    });
+  ASSERT_EQ(fractions.size(), 6u);
+  for (unsigned int i = 0; i < 6; ++i)
+    EXPECT_NEAR(fractions[i], (i + 1) / 6.0, 1e-12);
+  EXPECT_EQ(fractions.back(), 1.0);
+  EXPECT_EQ(report.increments, 6u);
+  EXPECT_LT(relative_difference(block.system, last, u), 1e-14);
 }
 
 TEST(FiniteStrain, RefusesModelsWithSlidingPlanes)

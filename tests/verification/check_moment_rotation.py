@@ -8,7 +8,8 @@ no contact state, so the path is smooth) in flexion and left axial rotation at 7
 increment. Asserted:
 - every load case has the rows 0, 1/4, 1/2, 3/4, 1 of the load (the first at rest, all
   rotations zero) and the applied moment of each row is its fraction of 7.5 N m;
-- the last row's rotations equal the load case's row of statistics.csv (the same state);
+- the last row's rotations and nucleus pressure equal the load case's row of statistics.csv
+  (the same state); the pressure is zero at rest and not at the end;
 - the rotation grows with the moment, and the curve's first quarter extrapolates to the end
   within 2 % (a bonded segment is nearly linear: measured 0.4 % geometric nonlinearity);
 - the final rotation does not depend on the load path (one increment against four) beyond
@@ -71,10 +72,14 @@ def main():
         checks.check(rotation[0] == 0 and all(b > a for a, b in zip(rotation, rotation[1:])),
                      f"{case}: rotation grows with the moment {rotation}")
         for column in ("rotation_x_deg", "rotation_y_deg", "rotation_z_deg",
-                       "primary_rotation_deg"):
+                       "primary_rotation_deg", "nucleus_mean_pressure_MPa"):
             a, b = float(curve[-1][column]), number(final[case], column)
             checks.check(abs(a - b) <= 1e-9 * max(1.0, abs(b)),
                          f"{case}: last row {column} {a:.9g} = statistics.csv {b:.9g}")
+        pressure = [float(r["nucleus_mean_pressure_MPa"]) for r in curve]
+        checks.check(pressure[0] == 0 and abs(pressure[-1]) > 1e-4,
+                     f"{case}: the hyperelastic nucleus pressure is 0 at rest and follows the "
+                     f"load ({pressure[-1]:.4f} MPa at the end)")
         linearity = 4 * rotation[1] / rotation[-1] - 1
         print(f"{case}: rotations {', '.join(f'{r:.4f}' for r in rotation)} deg; first quarter "
               f"extrapolated {100 * linearity:+.2f} % from the end")
