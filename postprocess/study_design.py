@@ -65,6 +65,7 @@ class Study:
         self.fixed = []
         self.factors = {}
         self.reference = None
+        self.data = None  # measured curves to draw with the cases (absolute path) or None
         self.output = None
         self.cases = []
 
@@ -191,12 +192,15 @@ def parse_study(path, output=None):
                 study.fixed.append(_check_override(value, where))
             elif key == "reference":
                 study.reference = (value, number)
+            elif key == "data":
+                study.data = os.path.normpath(os.path.join(os.path.dirname(study.path), value))
+                _check_data_file(study.data, where)
             elif key == "output":
                 output_setting = os.path.normpath(
                     os.path.join(os.path.dirname(study.path), value))
             else:
                 raise StudyError("%s: unknown key '%s' in [study] (known: name, base, design, "
-                                 "set, reference, output)" % (where, key))
+                                 "set, reference, data, output)" % (where, key))
         elif section[0] == "factor":
             _check_name("level", key, where)
             levels = study.factors[section[1]]
@@ -273,6 +277,13 @@ def parse_study(path, output=None):
             raise StudyError("%s:%d: reference case '%s' is not a case of the study (cases: %s)"
                              % (fname, line, name, ", ".join(c.name for c in study.cases)))
         study.reference = name
+    if study.data is not None:
+        names = {c.name for c in study.cases}
+        unknown = sorted({row["case"].strip() for _, row in read_data_file(study.data)} - names)
+        if unknown:
+            raise StudyError("%s: data file %s names case(s) %s that the study does not have "
+                             "(cases: %s)" % (fname, study.data, ", ".join(unknown),
+                                              ", ".join(c.name for c in study.cases)))
     if output is not None:
         study.output = os.path.abspath(output)
     elif output_setting is not None:
@@ -305,7 +316,54 @@ def write_cases_csv(study, path=None):
     # The report's reference case for % ROM reduction (empty: the first case).
     with open(os.path.join(study.output, "reference.txt"), "w", encoding="utf-8") as handle:
         handle.write((study.reference or "") + "\n")
+    # Measured curves the report draws with the cases' moment-rotation curves.
+    data = os.path.join(study.output, "data.csv")
+    if study.data:
+        with open(study.data, encoding="utf-8") as source, \
+                open(data, "w", encoding="utf-8") as copy:
+            copy.write(source.read())
+    elif os.path.exists(data):
+        os.remove(data)
     return path
+
+
+DATA_COLUMNS = ("case", "load_case", "moment_Nm", "rotation_deg")
+
+
+def _check_data_file(path, where):
+    """A 'data =' file: CSV with columns case, load_case, moment_Nm, rotation_deg (optional
+    sd_deg, source); '#' lines are comments. Raises StudyError naming the file and row."""
+    if not os.path.isfile(path):
+        raise StudyError("%s: data file '%s' not found" % (where, path))
+    rows = read_data_file(path)
+    for number, row in rows:
+        for column in DATA_COLUMNS:
+            if not (row.get(column) or "").strip():
+                raise StudyError("%s: data file %s, row %d: '%s' is empty"
+                                 % (where, path, number, column))
+        for column in ("moment_Nm", "rotation_deg", "sd_deg"):
+            value = (row.get(column) or "").strip()
+            if value:
+                try:
+                    float(value)
+                except ValueError:
+                    raise StudyError("%s: data file %s, row %d: %s '%s' is not a number"
+                                     % (where, path, number, column, value))
+
+
+def read_data_file(path):
+    """[(line number, row dict)] of a data file, comments and blank lines skipped."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        lines = [(n, l) for n, l in enumerate(handle, 1)
+                 if l.strip() and not l.lstrip().startswith("#")]
+    if not lines:
+        return []
+    reader = csv.DictReader([l for _, l in lines])
+    missing = [c for c in DATA_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise StudyError("data file %s: missing column(s) %s (expected %s)"
+                         % (path, ", ".join(missing), ", ".join(DATA_COLUMNS)))
+    return [(lines[i + 1][0], row) for i, row in enumerate(reader)]
 
 
 def read_cases_csv(path):

@@ -308,6 +308,16 @@ class Report:
                     label = case + (" " + prefix.rstrip("_").replace("_", "-") if prefix else "")
                     curves.setdefault(load_case, []).append(
                         (label, [float(r[prefix + suffix]) for r in part], moments))
+        data = {}  # load case -> case -> [(moment, rotation, sd, source)]
+        data_path = os.path.join(self.output, "data.csv")
+        if os.path.isfile(data_path):
+            import study_design
+            for _, row in study_design.read_data_file(data_path):
+                sd = (row.get("sd_deg") or "").strip()
+                data.setdefault(row["load_case"].strip(), {}).setdefault(
+                    row["case"].strip(), []).append(
+                    (float(row["moment_Nm"]), float(row["rotation_deg"]),
+                     float(sd) if sd else 0.0, (row.get("source") or "").strip()))
         if not curves:
             return
         columns = min(3, len(curves))
@@ -316,8 +326,16 @@ class Report:
                                          squeeze=False)
         for index, (load_case, series) in enumerate(curves.items()):
             axis = axes[index // columns][index % columns]
+            colours = {}
             for label, rotations, moments in series:
-                axis.plot(rotations, moments, "o-", ms=3, label=label)
+                line, = axis.plot(rotations, moments, "o-", ms=3, label=label)
+                colours.setdefault(label.split(" ")[0], line.get_color())
+            for case, points in sorted(data.get(load_case, {}).items()):
+                sources = sorted({p[3] for p in points if p[3]})
+                axis.errorbar([p[1] for p in points], [p[0] for p in points],
+                              xerr=[p[2] for p in points], fmt="s", ms=5, mfc="none",
+                              capsize=2, color=colours.get(case, "k"),
+                              label="%s: %s" % (case, ", ".join(sources) or "data"))
             axis.set_title(load_case)
             axis.set_xlabel("rotation [deg]")
             axis.set_ylabel("moment [N m]")
@@ -326,7 +344,8 @@ class Report:
             axes[index // columns][index % columns].axis("off")
         self.save(figure, "moment_rotation.png",
                   "Moment-rotation curves of the finite-strain cases, one point per load "
-                  "increment ('Mechanics/Load increments').")
+                  "increment ('Mechanics/Load increments'); open squares: the study's "
+                  "measured data ('data =' in the study file; bars: standard deviation).")
 
     # --- healing studies ---------------------------------------------------------------
     def healing_figures(self):

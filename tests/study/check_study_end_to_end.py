@@ -147,10 +147,16 @@ set = Ligaments/Behaviour=linear
 set = Mechanics/Formulation=finite strain
 set = Mechanics/Load increments=3
 set = Mechanics/Grow load increments=false
+data = curves_data.csv
 [factor fibres]
 linear       = Annulus fibres/Law=linear
 tension-only = Annulus fibres/Law=tension only
 """ % os.path.join(ROOT, "cases", "l4l5_intact_rom.prm"))
+    data = os.path.join(args.output, "curves_data.csv")
+    with open(data, "w") as handle:
+        handle.write("# measured points drawn with the curves\n"
+                     "case,load_case,moment_Nm,rotation_deg,sd_deg,source\n"
+                     "fibres-linear,flexion,7.5,1.2,0.3,made up\n")
     out_curves = os.path.join(args.output, "curves_out")
     code, text = tool("run", curves, "--output", out_curves, *common)
     print(text)
@@ -159,6 +165,14 @@ tension-only = Annulus fibres/Law=tension only
     path = os.path.join(out_curves, "report", "moment_rotation.png")
     check(code == 0 and os.path.isfile(path) and os.path.getsize(path) > 10000,
           "finite-strain study: report/moment_rotation.png written")
+    check(os.path.isfile(os.path.join(out_curves, "data.csv")),
+          "finite-strain study: its data file copied to the output")
+    # A data file that names a case the study does not have is refused before anything runs.
+    with open(data, "a") as handle:
+        handle.write("fibres-exponential,flexion,7.5,1.0,,made up\n")
+    code, text = tool("run", curves, "--output", out_curves + "_bad", *common)
+    check(code != 0 and "fibres-exponential" in text and "does not have" in text,
+          "data file with an unknown case refused (%s)" % text.strip()[-200:])
     for case in ("fibres-linear", "fibres-tension-only"):
         with open(os.path.join(out_curves, "cases", case, "moment_rotation.csv")) as handle:
             n = sum(1 for _ in handle) - 1
