@@ -16,6 +16,8 @@
 #include <deal.II/lac/trilinos_sparsity_pattern.h>
 #include <deal.II/numerics/vector_tools.h>
 
+#include "mechanics/hyperelastic_cell.h"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -252,7 +254,8 @@ namespace bonefusion::mechanics
       rhs.add(dof_indices, cell_rhs);
   }
 
-  Vector ElasticSystem::internal_forces(const Vector &ghosted_solution) const
+  Vector ElasticSystem::internal_forces(const Vector &ghosted_solution,
+                                        const bool finite_strain) const
   {
     Vector forces = make_owned_vector();
     dealii::FEValues<3> fe_values(*mapping, *fe, quadrature,
@@ -267,10 +270,15 @@ namespace bonefusion::mechanics
         {
           fe_values.reinit(cell);
           const CellElasticity c = material_of_cell(cell);
-          kinematics.reinit(fe_values, c);
-          kinematics.stiffness(fe_values, c, k);
           cell->get_dof_values(ghosted_solution, u);
-          k.vmult(f, u);
+          if (finite_strain)
+            hyperelastic_cell(fe_values, c, u, &f, nullptr);
+          else
+            {
+              kinematics.reinit(fe_values, c);
+              kinematics.stiffness(fe_values, c, k);
+              k.vmult(f, u);
+            }
           cell->get_dof_indices(dof_indices);
           forces.add(dof_indices, f);
         }

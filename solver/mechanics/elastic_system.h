@@ -103,8 +103,9 @@ namespace bonefusion::mechanics
     /**
      * Internal nodal forces f = K u assembled without constraints (a ghosted vector summed over
      * all cells): at a clamped node f minus the external load is the support reaction [N].
+     * `finite_strain`: the hyperelastic cells' internal forces (hyperelastic_cell.h) instead.
      */
-    Vector internal_forces(const Vector &ghosted_solution) const;
+    Vector internal_forces(const Vector &ghosted_solution, bool finite_strain = false) const;
 
     /**
      * Solves K u = b with CG + AMG to relative tolerance `tolerance` (of ||b||); returns the

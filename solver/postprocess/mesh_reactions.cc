@@ -20,7 +20,8 @@ namespace bonefusion::postprocess
     const loads::AppliedLoad &load = result.load;
     const mechanics::Vector external =
       system.traction_rhs(context.loaded_boundary, load.traction, false);
-    const mechanics::Vector internal = system.internal_forces(result.solution);
+    const mechanics::Vector internal =
+      system.internal_forces(result.solution, context.finite_strain);
     const dealii::Tensor<1, 3> applied = resultant(system, external);
     const char *axes[3] = {"x", "y", "z"};
     for (unsigned int d = 0; d < 3; ++d)
