@@ -27,6 +27,7 @@ not complete are listed with their state.
 Usage: study_report.py OUTPUT_DIR   (gathers the study first; needs numpy, h5py, matplotlib)
 """
 
+import csv
 import html
 import math
 import re
@@ -36,6 +37,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import gather_study  # noqa: E402
 import headless_render  # noqa: E402
+import study_design  # noqa: E402
 
 DAYS_PER_MONTH = 365.25 / 12
 PART_LABELS = {"disc": "disc", "cage": "cage", "graft": "graft", "graft_cage": "graft + cage",
@@ -288,7 +290,6 @@ class Report:
         """Finite-strain cases (cases/<case>/moment_rotation.csv): one panel per load case,
         the moment [N m] against the rotation about the load's axis [deg], a curve per case
         (and per level in models of several)."""
-        import csv
         suffix = "primary_rotation_deg"
         curves = {}  # load case -> [(label, rotations, moments)]
         for case in self.case_names:
@@ -311,7 +312,6 @@ class Report:
         data = {}  # load case -> case -> [(moment, rotation, sd, source)]
         data_path = os.path.join(self.output, "data.csv")
         if os.path.isfile(data_path):
-            import study_design
             for _, row in study_design.read_data_file(data_path):
                 sd = (row.get("sd_deg") or "").strip()
                 data.setdefault(row["load_case"].strip(), {}).setdefault(
