@@ -111,6 +111,23 @@ namespace
     return u;
   }
 
+  /** The x-force [N] on the face x = 2 of the undistorted cube [0, 2]^3: the internal forces
+   *  of cell c at u summed over that face's x-components (P_11 times 4 mm^2 for a
+   *  homogeneous deformation). */
+  double face_force_x(OneCell &cell, const CellElasticity &c, const dealii::Vector<double> &u)
+  {
+    dealii::Vector<double> forces;
+    hyperelastic_cell(cell.fe_values, c, u, &forces, nullptr);
+    double sum = 0;
+    for (unsigned int i = 0; i < u.size(); ++i)
+      {
+        const auto [component, vertex] = cell.fe.system_to_component_index(i);
+        if (component == 0 && cell.tria.begin_active()->vertex(vertex)[0] > 1)
+          sum += forces[i];
+      }
+    return sum;
+  }
+
   double largest_entry(const dealii::FullMatrix<double> &m)
   {
     double largest = 0;
@@ -240,15 +257,7 @@ TEST(HyperelasticCell, HomogeneousStretchGivesTheAnalyticNominalStress)
         c.b_bar = b_bar;
         if (with_fibre)
           c.fibres[0] = fibre(Tensor<1, 3>({1.0, 0.0, 0.0}), 30);
-        dealii::Vector<double> forces;
-        hyperelastic_cell(cell.fe_values, c, u, &forces, nullptr);
-        double face_force = 0;
-        for (unsigned int i = 0; i < u.size(); ++i)
-          {
-            const auto [component, vertex] = cell.fe.system_to_component_index(i);
-            if (component == 0 && cell.tria.begin_active()->vertex(vertex)[0] > 1)
-              face_force += forces[i];
-          }
+        const double face_force = face_force_x(cell, c, u);
         const VolumetricEnergy U{c.kappa};
         double P11 = c.mu * std::pow(J, -2.0 / 3.0) * (l - I1 / (3 * l)) + U.first(J) * J / l;
         if (with_fibre)
@@ -337,18 +346,7 @@ TEST(HyperelasticCell, TensionOnlyFibresStiffenExponentiallyAndCarryNoCompressio
       reinforced.fibres[0].tension_only = true;
       reinforced.fibres[0].stiffening = k2;
       const dealii::Vector<double> u = homogeneous(cell, 0, 0, l - 1);
-      const auto face_force = [&](const CellElasticity &c) {
-        dealii::Vector<double> forces;
-        hyperelastic_cell(cell.fe_values, c, u, &forces, nullptr);
-        double sum = 0;
-        for (unsigned int i = 0; i < u.size(); ++i)
-          {
-            const auto [component, vertex] = cell.fe.system_to_component_index(i);
-            if (component == 0 && cell.tria.begin_active()->vertex(vertex)[0] > 1)
-              sum += forces[i];
-          }
-        return sum;
-      };
+      const auto face_force = [&](const CellElasticity &c) { return face_force_x(cell, c, u); };
       const double x = l * l - 1;
       const double fibre_stress = x > 0 ? k / 2 * x * std::exp(k2 * x * x) * l : 0.0;
       EXPECT_NEAR(face_force(reinforced) - face_force(ground), 4 * fibre_stress, 1e-10)
