@@ -423,6 +423,8 @@ namespace bonefusion::anatomy
         d.shape.upper_semi_width = u.a_lo;
         d.shape.upper_semi_depth = u.b_lo;
         d.shape.outline_exponent = prm.outline_exponent;
+        d.shape.nucleus_fraction = nucleus_axis_fraction;
+        d.shape.nucleus_offset = 2 * nucleus_shift; // classify_disc's nucleus centre
         d.posterior_cut = posterior_cut;
 
         // Facet joints: one footprint shared by both vertebrae, dorsolateral of the canal at

@@ -1,7 +1,10 @@
 #include "materials/annulus_fibres.h"
 
+#include "io/number_text.h"
+
 #include <deal.II/base/parameter_handler.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -12,9 +15,31 @@ namespace bonefusion::materials
     return modulus * volume_fraction / (tension_only ? 2 : 4);
   }
 
+  double AnnulusFibres::stiffness_per_family(const double depth) const
+  {
+    // Linear in s from r k_o (s = 0) to k_o (s = 1); its mean over s, k_o (1 + r) / 2, is
+    // the uniform stiffness.
+    const double r = inner_modulus_ratio;
+    const double outer = 2 * stiffness_per_family() / (1 + r);
+    return outer * (r + (1 - r) * std::clamp(depth, 0.0, 1.0));
+  }
+
+  double AnnulusFibres::angle_at(const double depth) const
+  {
+    return angle + inner_angle_change * (1 - std::clamp(depth, 0.0, 1.0));
+  }
+
   std::array<dealii::Tensor<1, 3>, 2> AnnulusFibres::directions(const dealii::Point<3> &p,
                                                                 const double a, const double b,
                                                                 const double n) const
+  {
+    return directions(p, a, b, n, 1.0);
+  }
+
+  std::array<dealii::Tensor<1, 3>, 2> AnnulusFibres::directions(const dealii::Point<3> &p,
+                                                                const double a, const double b,
+                                                                const double n,
+                                                                const double depth) const
   {
     // The gradient of |x/a|^n + |y/b|^n (up to the factor n) is normal to the level curve
     // through p; the circumferential tangent is its rotation by 90 degrees.
@@ -33,7 +58,7 @@ namespace bonefusion::materials
       tangent[0] = 1; // on the axis (never inside an annulus): any horizontal direction
     dealii::Tensor<1, 3> axial;
     axial[2] = 1;
-    const double t = angle * M_PI / 180;
+    const double t = angle_at(depth) * M_PI / 180;
     return {
       {std::cos(t) * tangent + std::sin(t) * axial, std::cos(t) * tangent - std::sin(t) * axial}};
   }
@@ -61,6 +86,19 @@ namespace bonefusion::materials
     prm.declare_entry("Angle", "30", Double(0, 90),
                       "Angle of the fibres to the transverse plane, +angle and -angle in "
                       "alternate plies (about 30 deg, Shirazi-Adl 1984). [deg]");
+    prm.declare_entry("Inner-to-outer modulus ratio", io::number_text(d.inner_modulus_ratio),
+                      Double(0.05, 1),
+                      "Radial grading of the fibre stiffness: the fibre stiffness falls linearly "
+                      "from the outer annulus (the outline) to the inner one (the nucleus) to "
+                      "this fraction of its outer value, the mean staying E_f phi (per family as "
+                      "'Law' says). 1: uniform. Shirazi-Adl 1984 (Choi 2013): 358 / 550 = 0.65; "
+                      "the calibrated HGO disc of Gruber 2024: k1 about 0.5. [-]");
+    prm.declare_entry("Inner angle change", io::number_text(d.inner_angle_change),
+                      Double(-30, 30),
+                      "Radial grading of the fibre angle: the angle grows linearly from 'Angle' "
+                      "at the outline to 'Angle' + this at the nucleus (the inner plies are "
+                      "steeper). 0: uniform. The calibrated HGO disc of Gruber 2024: about 31 "
+                      "deg outer, 37 inner. [deg]");
     prm.declare_entry("Law", d.tension_only ? "tension only" : "linear",
                       dealii::Patterns::Selection("linear|tension only"),
                       "linear: each family resists stretch and shortening with E_f phi / 4 "
@@ -85,7 +123,13 @@ namespace bonefusion::materials
     angle = prm.get_double("Angle");
     tension_only = prm.get("Law") == "tension only";
     stiffening = prm.get_double("Stiffening coefficient");
+    inner_modulus_ratio = prm.get_double("Inner-to-outer modulus ratio");
+    inner_angle_change = prm.get_double("Inner angle change");
     prm.leave_subsection();
+    if (angle + inner_angle_change < 0 || angle + inner_angle_change > 90)
+      throw std::invalid_argument(
+        "Annulus fibres/Angle + Inner angle change must lie between 0 and 90 deg, got " +
+        io::number_text(angle) + " + " + io::number_text(inner_angle_change));
     if (present && !(modulus > 0))
       throw std::invalid_argument("Annulus fibres/Fibre modulus must be positive, got " +
                                   std::to_string(modulus) + " [MPa]");

@@ -43,6 +43,12 @@ namespace bonefusion::materials
     double modulus = 455;          ///< E_f [MPa]
     double volume_fraction = 0.16; ///< phi [-]
     double angle = 30;             ///< fibre angle to the transverse plane [deg]
+    /** Radial grading from the outer to the inner annulus (annulus depth s = 1 to 0,
+     *  model::DiscShape::annulus_depth): the family stiffness falls linearly to
+     *  inner_modulus_ratio x its outer value, keeping stiffness_per_family() as the mean over
+     *  s, and the angle grows linearly by inner_angle_change [deg]. 1 and 0: uniform. */
+    double inner_modulus_ratio = 1; ///< [-]
+    double inner_angle_change = 0;  ///< [deg]
     /** Finite strain only: fibres carry tension only, stiffening exponentially. */
     bool tension_only = false;
     double stiffening = 0; ///< k2 of the exponential law [-] (tension only)
@@ -51,6 +57,10 @@ namespace bonefusion::materials
      *  comment), E_f phi / 2 for tension-only ones (each family carries its full share in
      *  tension and nothing in compression). */
     double stiffness_per_family() const;
+    /** The same at annulus depth s (1 outer, 0 inner) with the radial grading [MPa]. */
+    double stiffness_per_family(double depth) const;
+    /** Fibre angle at annulus depth s [deg]. */
+    double angle_at(double depth) const;
 
     /**
      * Unit directions of the two families at point p of an annulus whose outline is the
@@ -60,6 +70,9 @@ namespace bonefusion::materials
      */
     std::array<dealii::Tensor<1, 3>, 2> directions(const dealii::Point<3> &p, double a, double b,
                                                    double n = 2) const;
+    /** The same with the angle at annulus depth s (angle_at). */
+    std::array<dealii::Tensor<1, 3>, 2> directions(const dealii::Point<3> &p, double a, double b,
+                                                   double n, double depth) const;
 
     static void declare(dealii::ParameterHandler &prm);
     /** Reads subsection "Annulus fibres"; throws std::invalid_argument on bad values. */

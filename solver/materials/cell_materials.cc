@@ -27,12 +27,13 @@ namespace bonefusion::materials
         const dealii::Point<3> p = segment.disc_frame.to_local(cell->center());
         double a, b;
         segment.disc.semi_axes(p[2], a, b);
-        const auto local = fibres.directions(p, a, b, segment.disc.outline_exponent);
+        const double depth = segment.disc.annulus_depth(p);
+        const auto local = fibres.directions(p, a, b, segment.disc.outline_exponent, depth);
         for (unsigned int f = 0; f < 2; ++f)
           {
             const dealii::Tensor<1, 3> d = segment.disc_frame.vector_to_global(local[f]);
             c.fibres[f].projector = dealii::symmetrize(dealii::outer_product(d, d));
-            c.fibres[f].stiffness = fibres.stiffness_per_family();
+            c.fibres[f].stiffness = fibres.stiffness_per_family(depth);
             c.fibres[f].tension_only = fibres.tension_only;
             c.fibres[f].stiffening = fibres.stiffening;
           }

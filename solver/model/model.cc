@@ -1,6 +1,7 @@
 #include "model/model.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace bonefusion::model
@@ -11,6 +12,24 @@ namespace bonefusion::model
     const double t = (std::clamp(z, -height / 2, height / 2) + height / 2) / height;
     a = lower_semi_width + t * (upper_semi_width - lower_semi_width);
     b = lower_semi_depth + t * (upper_semi_depth - lower_semi_depth);
+  }
+
+  double DiscShape::annulus_depth(const dealii::Point<3> &p) const
+  {
+    double a, b;
+    semi_axes(p[2], a, b);
+    const double outline = std::pow(std::pow(std::abs(p[0]) / a, outline_exponent) +
+                                       std::pow(std::abs(p[1]) / b, outline_exponent),
+                                     1 / outline_exponent);
+    if (!(nucleus_fraction > 0))
+      return std::clamp(outline, 0.0, 1.0);
+    const double f = nucleus_fraction;
+    const double nucleus = std::hypot(p[0] / (f * a), (p[1] + nucleus_offset * b) / (f * b));
+    // Level-set distances in units of the outline's size: the nucleus' level grows f times
+    // faster with distance than the outline's.
+    const double to_nucleus = std::max(nucleus - 1, 0.0) * f;
+    const double to_outline = std::max(1 - outline, 0.0);
+    return to_nucleus + to_outline > 0 ? to_nucleus / (to_nucleus + to_outline) : 1.0;
   }
 
   std::string side_name(const Side s)

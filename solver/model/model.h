@@ -48,9 +48,16 @@ namespace bonefusion::model
     double upper_semi_width = 0; ///< a at the upper face [mm]
     double upper_semi_depth = 0; ///< b at the upper face [mm]
     double outline_exponent = 2; ///< n of |x/a|^n + |y/b|^n = 1 [-]
+    /** The nucleus: an ellipse with semi-axes nucleus_fraction x (a, b) at every height,
+     *  centred nucleus_offset x b behind the disc's centre (0: no nucleus) [-]. */
+    double nucleus_fraction = 0;
+    double nucleus_offset = 0;
 
     /** Semi-axes a, b [mm] at height z above the mid-surface (clamped to the disc). */
     void semi_axes(double z, double &a, double &b) const;
+    /** Radial position of a point p (disc frame) in the annulus: 0 on the nucleus boundary,
+     *  1 on the outline, in proportion to the distances to the two at p's height [-]. */
+    double annulus_depth(const dealii::Point<3> &p) const;
   };
 
   /** Two vertebrae and the disc between them. */

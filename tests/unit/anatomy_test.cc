@@ -143,6 +143,45 @@ TEST(GeometryOutline, DiscSectionIsTheSuperellipseOfTheExponent)
     prm.parse_input_from_string("subsection Geometry\n set Outline exponent = 1.5\nend\n"));
 }
 
+// Requirement: the annulus depth that grades the fibres (model::DiscShape::annulus_depth)
+// is 0 on the nucleus drawn by the anatomy and rises to 1 at the disc's outline, steadily
+// along every ray out of the nucleus (8 directions in the mid-plane).
+TEST(DiscShape, AnnulusDepthRunsFromTheNucleusToTheOutline)
+{
+  const core::ParametricModel g{LumbarParameters(), hardware::InstrumentationParameters()};
+  const model::MotionSegment &segment = g.model().segments.at(0);
+  const model::DiscShape &disc = segment.disc;
+  EXPECT_GT(disc.nucleus_fraction, 0.3);
+  EXPECT_LT(disc.nucleus_fraction, 0.9);
+  double a, b;
+  disc.semi_axes(0, a, b);
+  for (int k = 0; k < 8; ++k)
+    {
+      const double phi = k * pi / 4 + 0.1;
+      double previous = -1, last_nucleus = -1, first_annulus = -1, outer = -1;
+      for (double t = 0.02; t < 1.4; t += 0.01) // the outline n = 3 lies beyond t = 1
+        {
+          const dealii::Point<3> local(t * a * std::cos(phi), t * b * std::sin(phi), 0);
+          const auto r = g.classify(segment.disc_frame.to_global(local));
+          const Tissue tissue = r ? g.model().regions[*r].tissue : Tissue::other;
+          const double depth = disc.annulus_depth(local);
+          EXPECT_GE(depth, previous - 1e-12) << "phi " << phi << ", t " << t;
+          previous = depth;
+          if (tissue == Tissue::nucleus)
+            last_nucleus = depth;
+          if (tissue == Tissue::annulus && first_annulus < 0)
+            first_annulus = depth;
+          if (tissue == Tissue::annulus)
+            outer = depth;
+        }
+      EXPECT_EQ(last_nucleus, 0) << "phi " << phi;
+      EXPECT_GE(first_annulus, 0) << "phi " << phi;
+      EXPECT_LT(first_annulus, 0.15) << "phi " << phi;
+      // The posterior cut (the canal side) ends the annulus short of the outline.
+      EXPECT_GT(outer, std::sin(phi) < -0.7 ? 0.5 : 0.95) << "phi " << phi;
+    }
+}
+
 TEST(GeometryVoxel, ThinLayersSurviveCoarseVoxels)
 {
   LumbarColumn g{LumbarParameters()};

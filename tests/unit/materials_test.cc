@@ -422,6 +422,50 @@ TEST(AnnulusFibres, DirectionsFollowASuperellipseOutline)
     }
 }
 
+// Requirement: radial grading (Annulus fibres/Inner-to-outer modulus ratio, Inner angle
+// change) makes the fibres stiffest and flattest at the outline (depth 1) and softer and
+// steeper towards the nucleus (depth 0), linearly, with the uniform stiffness as the mean
+// over the depth; an angle pushed past 90 deg is refused naming the parameters.
+TEST(AnnulusFibres, RadialGradingKeepsTheMeanStiffnessAndSteepensInward)
+{
+  bonefusion::materials::AnnulusFibres fibres;
+  fibres.inner_modulus_ratio = 0.65;
+  fibres.inner_angle_change = 10;
+  const double k = fibres.stiffness_per_family(); // 455 * 0.16 / 4
+  const double outer = 2 * k / 1.65;
+  EXPECT_NEAR(fibres.stiffness_per_family(1.0), outer, 1e-12);
+  EXPECT_NEAR(fibres.stiffness_per_family(0.0), 0.65 * outer, 1e-12);
+  EXPECT_NEAR(fibres.stiffness_per_family(0.5), (1 + 0.65) / 2 * outer, 1e-12);
+  EXPECT_NEAR(fibres.stiffness_per_family(-0.3), 0.65 * outer, 1e-12) << "clamped to [0, 1]";
+  double mean = 0; // midpoint rule: exact for a linear function
+  for (int i = 0; i < 10; ++i)
+    mean += fibres.stiffness_per_family((i + 0.5) / 10) / 10;
+  EXPECT_NEAR(mean, k, 1e-12);
+  EXPECT_NEAR(fibres.angle_at(1.0), 30, 1e-12);
+  EXPECT_NEAR(fibres.angle_at(0.0), 40, 1e-12);
+  EXPECT_NEAR(fibres.angle_at(0.25), 37.5, 1e-12);
+  const dealii::Point<3> p(20, 5, 0);
+  for (const double depth : {0.0, 0.4, 1.0})
+    {
+      const auto d = fibres.directions(p, 25, 18, 2, depth);
+      for (unsigned int f = 0; f < 2; ++f)
+        EXPECT_NEAR(std::asin(std::abs(d[f][2])) * 180 / M_PI, 40 - 10 * depth, 1e-10);
+    }
+  // Uniform by default: every depth gives the ungraded stiffness and angle.
+  const bonefusion::materials::AnnulusFibres uniform;
+  EXPECT_DOUBLE_EQ(uniform.stiffness_per_family(0.2), uniform.stiffness_per_family());
+  EXPECT_DOUBLE_EQ(uniform.angle_at(0.2), uniform.angle);
+
+  dealii::ParameterHandler prm;
+  bonefusion::materials::AnnulusFibres::declare(prm);
+  prm.parse_input_from_string(
+    "subsection Annulus fibres\n set Angle = 85\n set Inner angle change = 10\nend\n");
+  bonefusion::materials::AnnulusFibres parsed;
+  const std::string msg = invalid_argument_message([&] { parsed.parse(prm); });
+  EXPECT_NE(msg.find("Inner angle change"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("85 + 10"), std::string::npos) << msg;
+}
+
 // Requirement: every region gets its material from the input: its tissue's default (Region
 // materials/<tissue>), the implant's own, or an override by region name (a library name or
 // constants); layers drawn thicker than they are keep their stiffness by the anatomy's scale;
