@@ -257,7 +257,7 @@ namespace bonefusion::core
     if (newton && !model.segments.empty())
       curve_motion = postprocess::create_postprocessor("segment motion", context);
 
-    io::VisualizationWriter writer(prm.output.directory);
+    io::VisualizationWriter writer(prm.output.directory, prm.mechanics.finite_strain);
     const auto fields = model_cell_fields();
     const auto &facets = prm.contact;
     for (unsigned int k = 0; k < loads.size(); ++k)

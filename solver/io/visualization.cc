@@ -9,6 +9,8 @@
 #include <boost/serialization/utility.hpp>
 #include <boost/serialization/vector.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -24,14 +26,58 @@ namespace bonefusion::io
      *  gradient, with the cell's constants (and its B-bar dilatation, see cell_stiffness.h).
      *  As 3x3 tensors (VTU), or with split_tensors as six scalars each, strain_xx .. stress_yz
      *  (HDF5/XDMF: deal.II 9.4's DataOutFilter keeps only 1 or 3 components of a field and
-     *  would silently cut a tensor down to xx, xy, xz). */
+     *  would silently cut a tensor down to xx, xy, xz). Then the tissue fields: the largest
+     *  fibre stretch of an annulus cell, the contact pressure of a facet joint's pad and the
+     *  stress of a ligament band (0 elsewhere; see visualization.h). */
     class StressPostprocessor : public dealii::DataPostprocessor<3>
     {
     public:
-      StressPostprocessor(const mechanics::MaterialFunction &material, const bool split_tensors)
+      StressPostprocessor(const mechanics::MaterialFunction &material, const bool split_tensors,
+                          const bool finite_strain)
         : material(material)
         , split(split_tensors)
+        , finite_strain(finite_strain)
       {
+      }
+
+      /** Largest stretch of the cell's fibre families at displacement gradient H: sqrt(a . C
+       *  a) with C = (I + H)^T (I + H), or 1 + a . eps a on the linear path; 0 without
+       *  fibres. */
+      double fibre_stretch(const mechanics::CellElasticity &c, const dealii::Tensor<2, 3> &H,
+                           const dealii::SymmetricTensor<2, 3> &eps) const
+      {
+        double largest = 0;
+        for (const mechanics::FibreFamily &f : c.fibres)
+          if (f.stiffness > 0)
+            {
+              double stretch;
+              if (finite_strain)
+                {
+                  const dealii::Tensor<2, 3> F = dealii::unit_symmetric_tensor<3>() + H;
+                  stretch = std::sqrt(f.projector * dealii::symmetrize(dealii::transpose(F) * F));
+                }
+              else
+                stretch = 1 + f.projector * eps;
+              largest = std::max(largest, stretch);
+            }
+        return largest;
+      }
+
+      /** Stress [MPa] of the cell's engaged joint (pressure, >= 0, on the pad's footprint
+       *  along the joint normal) or band (tension, >= 0) at the cell-mean closure g = A : eps
+       *  (mechanics/contact_layers.cc); in finite strain a band past its transition strain
+       *  takes the linear region's modulus (hyperelastic_cell.cc), the linear path keeps the
+       *  toe modulus. */
+      double joint_stress(const mechanics::CellElasticity &c, const double g) const
+      {
+        if (!c.joint.present() || !(c.joint.stiffness > 0))
+          return 0;
+        if (!c.joint.engaged_in_tension)
+          return c.joint.stiffness * std::max(-g, 0.0);
+        const double stretched = std::max(g, 0.0);
+        const double beyond =
+          finite_strain ? std::max(stretched - c.joint.transition_strain, 0.0) : 0.0;
+        return c.joint.stiffness * (stretched - beyond + c.joint.linear_region_ratio * beyond);
       }
 
       void evaluate_vector_field(const dealii::DataPostprocessorInputs::Vector<3> &inputs,
@@ -52,11 +98,19 @@ namespace bonefusion::io
           }
         // A joint's closure is a cell mean too (mechanics/cell_stiffness.h).
         const dealii::SymmetricTensor<2, 3> joint = c.joint.direction();
-        double mean_closure = 0;
-        for (unsigned int p = 0; p < n; ++p)
-          mean_closure += (joint * eps[p]) / n;
+        double mean_closure = 0, closure = 0;
         for (unsigned int p = 0; p < n; ++p)
           {
+            mean_closure += (joint * eps[p]) / n;
+            closure += (c.joint.opening * eps[p]) / n;
+          }
+        const double joint_or_band = joint_stress(c, closure);
+        for (unsigned int p = 0; p < n; ++p)
+          {
+            dealii::Tensor<2, 3> H; // displacement gradient, H_ij = d u_i / d x_j
+            for (unsigned int i = 0; i < 3; ++i)
+              H[i] = inputs.solution_gradients[p][i];
+            const double stretch = fibre_stretch(c, H, eps[p]);
             eps[p] += (mean_closure - joint * eps[p]) * joint;
             // For trilinear fields on parallelepipeds the vertex mean of div u is the cell mean.
             if (c.b_bar)
@@ -84,6 +138,9 @@ namespace bonefusion::io
               }
             out[p][k] = mechanics::von_mises(sigma);
             out[p][k + 1] = 0.5 * (sigma * eps[p]);
+            out[p][k + 2] = stretch;
+            out[p][k + 3] = c.joint.engaged_in_tension ? 0.0 : joint_or_band;
+            out[p][k + 4] = c.joint.engaged_in_tension ? joint_or_band : 0.0;
           }
       }
 
@@ -101,6 +158,9 @@ namespace bonefusion::io
           }
         names.push_back("von_mises_stress");
         names.push_back("strain_energy_density");
+        names.push_back("fibre_stretch");
+        names.push_back("facet_contact_pressure");
+        names.push_back("ligament_band_stress");
         return names;
       }
 
@@ -111,8 +171,7 @@ namespace bonefusion::io
           split ? 12 : 18, split ?
                              dealii::DataComponentInterpretation::component_is_scalar :
                              dealii::DataComponentInterpretation::component_is_part_of_tensor);
-        v.push_back(dealii::DataComponentInterpretation::component_is_scalar);
-        v.push_back(dealii::DataComponentInterpretation::component_is_scalar);
+        v.resize(v.size() + 5, dealii::DataComponentInterpretation::component_is_scalar);
         return v;
       }
 
@@ -124,11 +183,13 @@ namespace bonefusion::io
     private:
       const mechanics::MaterialFunction &material;
       const bool split;
+      const bool finite_strain;
     };
   } // namespace
 
-  VisualizationWriter::VisualizationWriter(const std::string &directory)
+  VisualizationWriter::VisualizationWriter(const std::string &directory, const bool finite_strain)
     : directory(directory)
+    , finite_strain(finite_strain)
   {
   }
 
@@ -175,7 +236,7 @@ namespace bonefusion::io
     };
 
     const std::string stem = "solution_" + dealii::Utilities::int_to_string(index, 3);
-    StressPostprocessor tensors(system.material(), false);
+    StressPostprocessor tensors(system.material(), false, finite_strain);
     dealii::DataOut<3> vtu_out;
     fill(vtu_out, tensors);
     // zlib's fastest level: 3x faster writing than the default for ~10 % larger files.
@@ -185,7 +246,7 @@ namespace bonefusion::io
       vtu_out.write_vtu_with_pvtu_record(directory + "/", "solution", index, mpi, 3, 0);
     pvd_records.emplace_back(time, pvtu);
 
-    StressPostprocessor scalars(system.material(), true);
+    StressPostprocessor scalars(system.material(), true, finite_strain);
     dealii::DataOut<3> hdf5_out;
     fill(hdf5_out, scalars);
     dealii::DataOutBase::DataOutFilter filter(dealii::DataOutBase::DataOutFilterFlags(true, true));

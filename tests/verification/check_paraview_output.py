@@ -8,8 +8,9 @@
 #
 # What is checked, per time step of each file:
 # - time steps 0, 1, ... = load cases in solution_steps.csv order (one per load case);
-# - point data displacement (3 components), strain and stress (9), von_mises_stress and
-#   strain_energy_density (1); region, bone_density, mpi_rank (1): deal.II 9.4 writes its
+# - point data displacement (3 components), strain and stress (9), von_mises_stress,
+#   strain_energy_density, fibre_stretch, facet_contact_pressure and ligament_band_stress
+#   (1; their values: check_tissue_fields.py); region, bone_density, mpi_rank (1): deal.II 9.4 writes its
 #   "cell data" as point data of unmerged patches in VTU, so each cell's 8 points carry the
 #   cell's value (checked: constant per cell); in XDMF vertices are merged and values at
 #   region interfaces belong to one of the neighbouring cells (platform notes);
@@ -56,7 +57,8 @@ EXPECTED_TISSUES = {"cortical", "cancellous", "endplate", "annulus", "posterior"
                     "ligamentum flavum", "interspinous ligament"}
 COMPONENTS = {"displacement": 3, "strain": 9, "stress": 9, "von_mises_stress": 1,
               "strain_energy_density": 1, "region": 1, "tissue": 1, "bone_density": 1,
-              "mpi_rank": 1}
+              "mpi_rank": 1, "fibre_stretch": 1, "facet_contact_pressure": 1,
+              "ligament_band_stress": 1}
 TENSOR_PARTS = ["xx", "yy", "zz", "xy", "xz", "yz"]
 
 
