@@ -7,8 +7,13 @@ and prints, per load case and segment, the stiffness of the first increment (fro
 of the last one [N m/deg] (their ratio shows how much the segment stiffens along the curve)
 and the nucleus pressure at the end of the load case [MPa].
 
-A neutral zone (the lax range around rest of a cadaver test) is not reported: the model has
-no laxity, so its curve starts with a finite slope.
+It also writes the elastic-zone intercept [deg]: where the tangent of the last increment
+(the elastic zone) crosses zero moment, rotation_end - moment_end / k_last. It is the part of
+the motion that happens before the segment reaches its end stiffness: 0 for a straight curve,
+larger the softer the curve starts. A cadaver's neutral zone proper (the lax range left after
+unloading, or the low-stiffness range of a loading-unloading loop) needs hysteresis, which a
+hyperelastic model has none of; this loading-curve measure can be taken on measured curves
+too (Heuer's disc-alone flexion: 10.11 - 7.5 / (2.5 / 1.73) = 4.9 deg).
 
 Usage: python3 postprocess/plot_moment_rotation.py RESULTS_DIR [OUT.png]
        (default RESULTS_DIR/moment_rotation.png)
@@ -57,6 +62,15 @@ def stiffness(points):
     return slope(points[0], points[1]), slope(points[-2], points[-1])
 
 
+def elastic_zone_intercept(points):
+    """Rotation [deg] where the last increment's tangent crosses zero moment (nan without
+    two points or with a flat last increment)."""
+    _, last = stiffness(points)
+    if not math.isfinite(last) or last == 0:
+        return math.nan
+    return points[-1][0] - points[-1][1] / last
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
@@ -90,7 +104,7 @@ def main(argv=None):
             axis.plot([p[0] for p in points], [p[1] for p in points], "o-", ms=3, label=label)
             first, last = stiffness(points)
             table.append((case, label, len(points) - 1, points[-1][1], points[-1][0], first,
-                          last, points[-1][2]))
+                          last, elastic_zone_intercept(points), points[-1][2]))
         axis.set_title(case)
         axis.set_xlabel("rotation about the load's axis [deg]")
         axis.set_ylabel("moment [N m]")
@@ -107,13 +121,16 @@ def main(argv=None):
         writer = csv.writer(f)
         writer.writerow(["load_case", "segment", "increments", "moment_Nm", "rotation_deg",
                          "first_increment_stiffness_Nm_per_deg",
-                         "last_increment_stiffness_Nm_per_deg", "nucleus_pressure_MPa"])
+                         "last_increment_stiffness_Nm_per_deg", "elastic_zone_intercept_deg",
+                         "nucleus_pressure_MPa"])
         for row in table:
             writer.writerow([row[0], row[1], row[2]] + [f"{v:.6g}" for v in row[3:]])
     print(f"{'load case':24s} {'segment':8s} {'incr':>4s} {'M [N m]':>8s} {'rot [deg]':>9s} "
-          f"{'k first':>8s} {'k last':>8s} {'p [MPa]':>8s}  (k in N m/deg; p: nucleus at the end)")
-    for case, label, n, m, r, first, last, p in table:
-        print(f"{case:24s} {label:8s} {n:4d} {m:8.3f} {r:9.3f} {first:8.3f} {last:8.3f} {p:8.3f}")
+          f"{'k first':>8s} {'k last':>8s} {'EZ x0':>7s} {'p [MPa]':>8s}  (k in N m/deg; EZ x0: "
+          "elastic-zone intercept [deg]; p: nucleus at the end)")
+    for case, label, n, m, r, first, last, x0, p in table:
+        print(f"{case:24s} {label:8s} {n:4d} {m:8.3f} {r:9.3f} {first:8.3f} {last:8.3f} "
+              f"{x0:7.3f} {p:8.3f}")
     print(f"wrote {out} and {stiffness_path}")
     return 0
 

@@ -279,7 +279,8 @@ def parse_study(path, output=None):
         study.reference = name
     if study.data is not None:
         names = {c.name for c in study.cases}
-        unknown = sorted({row["case"].strip() for _, row in read_data_file(study.data)} - names)
+        unknown = sorted({row["case"].strip() for _, row in read_data_file(study.data)}
+                         - names - {"*"})
         if unknown:
             raise StudyError("%s: data file %s names case(s) %s that the study does not have "
                              "(cases: %s)" % (fname, study.data, ", ".join(unknown),
@@ -331,8 +332,9 @@ DATA_COLUMNS = ("case", "load_case", "moment_Nm", "rotation_deg")
 
 
 def _check_data_file(path, where):
-    """A 'data =' file: CSV with columns case, load_case, moment_Nm, rotation_deg (optional
-    sd_deg, source); '#' lines are comments. Raises StudyError naming the file and row."""
+    """A 'data =' file: CSV with columns case ('*': every case), load_case, moment_Nm,
+    rotation_deg (optional sd_deg, source, pressure_MPa, role = fit | validation); '#' lines
+    are comments. Raises StudyError naming the file and row."""
     if not os.path.isfile(path):
         raise StudyError("%s: data file '%s' not found" % (where, path))
     rows = read_data_file(path)
@@ -341,7 +343,7 @@ def _check_data_file(path, where):
             if not (row.get(column) or "").strip():
                 raise StudyError("%s: data file %s, row %d: '%s' is empty"
                                  % (where, path, number, column))
-        for column in ("moment_Nm", "rotation_deg", "sd_deg"):
+        for column in ("moment_Nm", "rotation_deg", "sd_deg", "pressure_MPa"):
             value = (row.get(column) or "").strip()
             if value:
                 try:
@@ -349,6 +351,10 @@ def _check_data_file(path, where):
                 except ValueError:
                     raise StudyError("%s: data file %s, row %d: %s '%s' is not a number"
                                      % (where, path, number, column, value))
+        role = (row.get("role") or "").strip()
+        if role not in ("", "fit", "validation"):
+            raise StudyError("%s: data file %s, row %d: role '%s' unknown (fit, validation or "
+                             "empty for fit)" % (where, path, number, role))
 
 
 def read_data_file(path):

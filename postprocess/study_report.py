@@ -14,7 +14,10 @@ load-case studies (one row per load case):
   implant_stress.png  rod and screw peak von Mises stress [MPa]
   endplate_stress.png peak (and mean) stress on the endplate under the cage [MPa]
   moment_rotation.png finite-strain cases: moment [N m] against rotation [deg] per load
-                      increment, one panel per load case
+                      increment, one panel per load case (with more than 6 cases and
+                      measured data: the 4 that fit the data best)
+  fit_ranking.csv,    with measured data ('data =' in the study): each case's error against
+  fit_points.csv      the measured points (study_fit.py) and a ranking table, best first
 healing studies (one row per time step):
   healing.png         graft mean modulus [MPa], bridging fraction [-] and rods/screws load
                       share [-] over months after surgery, one line per case on shared axes
@@ -38,6 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import gather_study  # noqa: E402
 import headless_render  # noqa: E402
 import study_design  # noqa: E402
+import study_fit  # noqa: E402
 
 DAYS_PER_MONTH = 365.25 / 12
 PART_LABELS = {"disc": "disc", "cage": "cage", "graft": "graft", "graft_cage": "graft + cage",
@@ -169,7 +173,7 @@ class Report:
             self.skip("Range of motion", [column])
 
         self.per_level_figure()
-        self.moment_rotation_figure()
+        self.moment_rotation_figure(self.fit_table())
 
         parts = [c for c in self.table.columns
                  if c.startswith("share_") and c.endswith("_fraction") and self.has(c)]
@@ -286,13 +290,43 @@ class Report:
                   "Primary rotation of each level [deg] per load case and case (models of "
                   "several levels: the fused levels and the free ones above and below).")
 
-    def moment_rotation_figure(self):
+    def fit_table(self):
+        """Cases scored against the study's measured points (study_fit.py): a ranking table
+        and fit_ranking.csv / fit_points.csv. Returns the ranked case names."""
+        points, ranking = study_fit.score(self.output, self.case_names)
+        if not ranking:
+            return []
+        study_fit.write(self.folder, points, ranking)
+
+        def text(value, digits):
+            return "%.*f" % (digits, value) if _finite(value) else "-"
+        rows = [[s["case"], s["fit_points"], text(s["fit_rms_deg"], 2),
+                 text(s["fit_max_abs_deg"], 2), text(s["fit_pressure_rms_MPa"], 3),
+                 s["validation_points"], text(s["validation_rms_deg"], 2),
+                 text(s["validation_pressure_rms_MPa"], 3)] for s in ranking]
+        self.add_table("Fit to the measured data (best first; fit_ranking.csv, fit_points.csv)",
+                       ["case", "fit points", "RMS rotation error [deg]", "max |error| [deg]",
+                        "RMS pressure error [MPa]", "validation points",
+                        "validation RMS [deg]", "validation RMS pressure [MPa]"], rows)
+        outside = sum(s["outside_curve"] for s in ranking)
+        if outside:
+            self.notes.append("%d measured point(s) lie beyond a case's computed curve (a "
+                              "moment above the applied one, or a load case not run) and are "
+                              "not scored" % outside)
+        return [s["case"] for s in ranking]
+
+    def moment_rotation_figure(self, ranked=()):
         """Finite-strain cases (cases/<case>/moment_rotation.csv): one panel per load case,
         the moment [N m] against the rotation about the load's axis [deg], a curve per case
-        (and per level in models of several)."""
+        (and per level in models of several). With more than 6 such cases and a ranking
+        against measured data, only the 4 best are drawn."""
         suffix = "primary_rotation_deg"
         curves = {}  # load case -> [(label, rotations, moments)]
-        for case in self.case_names:
+        drawn = self.case_names
+        best_only = len(ranked) > 6
+        if best_only:
+            drawn = list(ranked[:4])
+        for case in drawn:
             path = os.path.join(self.output, "cases", case, "moment_rotation.csv")
             if not os.path.isfile(path):
                 continue
@@ -314,8 +348,11 @@ class Report:
         if os.path.isfile(data_path):
             for _, row in study_design.read_data_file(data_path):
                 sd = (row.get("sd_deg") or "").strip()
+                case = row["case"].strip()
+                if case != "*" and case not in drawn:
+                    continue
                 data.setdefault(row["load_case"].strip(), {}).setdefault(
-                    row["case"].strip(), []).append(
+                    case, []).append(
                     (float(row["moment_Nm"]), float(row["rotation_deg"]),
                      float(sd) if sd else 0.0, (row.get("source") or "").strip()))
         if not curves:
@@ -330,12 +367,15 @@ class Report:
             for label, rotations, moments in series:
                 line, = axis.plot(rotations, moments, "o-", ms=3, label=label)
                 colours.setdefault(label.split(" ")[0], line.get_color())
+            markers = iter("sD^vo" * 4)
             for case, points in sorted(data.get(load_case, {}).items()):
-                sources = sorted({p[3] for p in points if p[3]})
-                axis.errorbar([p[1] for p in points], [p[0] for p in points],
-                              xerr=[p[2] for p in points], fmt="s", ms=5, mfc="none",
-                              capsize=2, color=colours.get(case, "k"),
-                              label="%s: %s" % (case, ", ".join(sources) or "data"))
+                for source in sorted({p[3] for p in points}):
+                    mine = [p for p in points if p[3] == source]
+                    axis.errorbar([p[1] for p in mine], [p[0] for p in mine],
+                                  xerr=[p[2] for p in mine], fmt=next(markers), ms=5,
+                                  mfc="none", capsize=2, color=colours.get(case, "k"),
+                                  label="%s: %s" % ("data" if case == "*" else case,
+                                                    source or "data"))
             axis.set_title(load_case)
             axis.set_xlabel("rotation [deg]")
             axis.set_ylabel("moment [N m]")
@@ -343,9 +383,10 @@ class Report:
         for index in range(len(curves), lines * columns):
             axes[index // columns][index % columns].axis("off")
         self.save(figure, "moment_rotation.png",
-                  "Moment-rotation curves of the finite-strain cases, one point per load "
+                  "Moment-rotation curves of the finite-strain cases%s, one point per load "
                   "increment ('Mechanics/Load increments'); open squares: the study's "
-                  "measured data ('data =' in the study file; bars: standard deviation).")
+                  "measured data ('data =' in the study file; bars: standard deviation)."
+                  % (" that fit the data best (4 of %d)" % len(ranked) if best_only else ""))
 
     # --- healing studies ---------------------------------------------------------------
     def healing_figures(self):

@@ -155,8 +155,9 @@ tension-only = Annulus fibres/Law=tension only
     data = os.path.join(args.output, "curves_data.csv")
     with open(data, "w") as handle:
         handle.write("# measured points drawn with the curves\n"
-                     "case,load_case,moment_Nm,rotation_deg,sd_deg,source\n"
-                     "fibres-linear,flexion,7.5,1.2,0.3,made up\n")
+                     "case,load_case,moment_Nm,rotation_deg,sd_deg,source,role\n"
+                     "fibres-linear,flexion,7.5,1.2,0.3,made up,\n"
+                     "*,flexion,5.0,1.0,,made up,fit\n")
     out_curves = os.path.join(args.output, "curves_out")
     code, text = tool("run", curves, "--output", out_curves, *common)
     print(text)
@@ -167,6 +168,17 @@ tension-only = Annulus fibres/Law=tension only
           "finite-strain study: report/moment_rotation.png written")
     check(os.path.isfile(os.path.join(out_curves, "data.csv")),
           "finite-strain study: its data file copied to the output")
+    # The report scores every case against the points ('*': every case): the model's
+    # rotation at 5 N m is the computed row at 2/3 of the load (3 equal increments).
+    with open(os.path.join(out_curves, "report", "fit_points.csv"), newline="") as handle:
+        fitted = [r for r in csv.DictReader(handle) if r["moment_Nm"] == "5"]
+    for case in ("fibres-linear", "fibres-tension-only"):
+        with open(os.path.join(out_curves, "cases", case, "moment_rotation.csv")) as handle:
+            computed = float(list(csv.DictReader(handle))[2]["primary_rotation_deg"])
+        mine = [r for r in fitted if r["case"] == case]
+        check(len(mine) == 1 and abs(float(mine[0]["model_rotation_deg"]) - computed) < 1e-5
+              and abs(float(mine[0]["rotation_error_deg"]) - (computed - 1.0)) < 1e-5,
+              "%s: scored at 5 N m with its computed rotation %.5f deg" % (case, computed))
     # A data file that names a case the study does not have is refused before anything runs.
     with open(data, "a") as handle:
         handle.write("fibres-exponential,flexion,7.5,1.0,,made up\n")

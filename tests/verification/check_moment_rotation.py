@@ -122,6 +122,13 @@ def main():
         k = float(stiffness[case]["first_increment_stiffness_Nm_per_deg"])
         checks.check(abs(k - 1.875 / first_rotation) < 1e-4 * k,
                      f"{case}: first-increment stiffness {k:.4f} N m/deg")
+        # The elastic-zone intercept: where the last increment's tangent meets zero moment.
+        third, fourth = [float(r["primary_rotation_deg"])
+                         for r in rows if r["load_case"] == case][3:5]
+        expected = fourth - 7.5 * (fourth - third) / 1.875
+        x0 = float(stiffness[case]["elastic_zone_intercept_deg"])
+        checks.check(abs(x0 - expected) < 1e-4 * abs(fourth),
+                     f"{case}: elastic-zone intercept {x0:.5f} deg (expected {expected:.5f})")
     checks.finish()
 
 
