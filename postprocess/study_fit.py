@@ -46,10 +46,11 @@ def measured_points(output):
     return points
 
 
-def model_curves(case_dir):
-    """{load case: (moments [N m], rotations [deg], pressures [MPa])} of one case's
-    moment_rotation.csv, or None when the file is missing or belongs to a model of several
-    levels (whose measured rotation would be ambiguous)."""
+def read_curves(case_dir):
+    """{load case: {segment prefix: (moments [N m], rotations [deg], pressures [MPa])}} of
+    one case's moment_rotation.csv, in increment order ('' is the prefix of a single segment,
+    'L4_L5_' one level of several; pressure NaN where the table has none), or None when the
+    file is missing or empty."""
     path = os.path.join(case_dir, "moment_rotation.csv")
     if not os.path.isfile(path):
         return None
@@ -57,19 +58,29 @@ def model_curves(case_dir):
         rows = list(csv.DictReader(handle))
     if not rows:
         return None
-    rotation = [c for c in rows[0] if c.endswith(ROTATION_SUFFIX)]
-    if len(rotation) != 1:
-        return None
+    prefixes = [c[:-len(ROTATION_SUFFIX)] for c in rows[0] if c.endswith(ROTATION_SUFFIX)]
     curves = {}
     for row in rows:
         moment = math.sqrt(sum(float(row["applied_moment_%s_Nmm" % a]) ** 2
                                for a in "xyz")) / 1000
-        pressure = float(row[PRESSURE_COLUMN]) if row.get(PRESSURE_COLUMN) else math.nan
-        m, r, p = curves.setdefault(row["load_case"], ([], [], []))
-        m.append(moment)
-        r.append(float(row[rotation[0]]))
-        p.append(pressure)
+        per_segment = curves.setdefault(row["load_case"], {})
+        for prefix in prefixes:
+            pressure = row.get(prefix + PRESSURE_COLUMN)
+            m, r, p = per_segment.setdefault(prefix, ([], [], []))
+            m.append(moment)
+            r.append(float(row[prefix + ROTATION_SUFFIX]))
+            p.append(float(pressure) if pressure else math.nan)
     return curves
+
+
+def model_curves(case_dir):
+    """{load case: (moments, rotations, pressures)} of a single-segment case (read_curves), or
+    None when the file is missing or belongs to a model of several levels (whose measured
+    rotation would be ambiguous)."""
+    curves = read_curves(case_dir)
+    if not curves or any(len(segments) != 1 for segments in curves.values()):
+        return None
+    return {load_case: next(iter(segments.values())) for load_case, segments in curves.items()}
 
 
 def interpolate(xs, ys, x):

@@ -30,7 +30,6 @@ not complete are listed with their state.
 Usage: study_report.py OUTPUT_DIR   (gathers the study first; needs numpy, h5py, matplotlib)
 """
 
-import csv
 import html
 import math
 import re
@@ -320,29 +319,19 @@ class Report:
         the moment [N m] against the rotation about the load's axis [deg], a curve per case
         (and per level in models of several). With more than 6 such cases and a ranking
         against measured data, only the 4 best are drawn."""
-        suffix = "primary_rotation_deg"
         curves = {}  # load case -> [(label, rotations, moments)]
         drawn = self.case_names
         best_only = len(ranked) > 6
         if best_only:
             drawn = list(ranked[:4])
         for case in drawn:
-            path = os.path.join(self.output, "cases", case, "moment_rotation.csv")
-            if not os.path.isfile(path):
-                continue
-            with open(path, newline="") as handle:
-                rows = list(csv.DictReader(handle))
-            prefixes = [c[:-len(suffix)] for c in (rows[0] if rows else {}) if c.endswith(suffix)]
-            for load_case in dict.fromkeys(r["load_case"] for r in rows):
-                part = [r for r in rows if r["load_case"] == load_case]
-                moments = [math.sqrt(sum(float(r["applied_moment_%s_Nmm" % a]) ** 2
-                                         for a in "xyz")) / 1000 for r in part]
-                if max(moments) <= 0:
-                    continue
-                for prefix in prefixes:
+            computed = study_fit.read_curves(os.path.join(self.output, "cases", case)) or {}
+            for load_case, segments in computed.items():
+                for prefix, (moments, rotations, _) in segments.items():
+                    if max(moments) <= 0:
+                        continue
                     label = case + (" " + prefix.rstrip("_").replace("_", "-") if prefix else "")
-                    curves.setdefault(load_case, []).append(
-                        (label, [float(r[prefix + suffix]) for r in part], moments))
+                    curves.setdefault(load_case, []).append((label, rotations, moments))
         data = {}  # load case -> case -> [(moment, rotation, sd, source)]
         data_path = os.path.join(self.output, "data.csv")
         if os.path.isfile(data_path):
