@@ -38,8 +38,42 @@ namespace bonefusion::core
     const bool warm = u.size() == system->dofs().n_dofs();
     if (!warm)
       u = system->make_ghosted_vector();
-    const mechanics::ContactSolve solve =
-      solver->solve(cell_materials->function(), rhs, u, open_cells_of[load.name], warm);
+    if (!prm.mechanics.finite_strain)
+      {
+        const mechanics::ContactSolve solve =
+          solver->solve(cell_materials->function(), rhs, u, open_cells_of[load.name], warm);
+        solve_seconds += solve.report.seconds;
+        return solve;
+      }
+    // Finite strain: Newton reads the materials live (today's graft and bone moduli), so
+    // one assembly before the first solve gives it the sparsity and the material function.
+    if (!newton)
+      {
+        solver->assemble(cell_materials->function(),
+                         std::vector<unsigned char>(triangulation->n_active_cells(), 0));
+        newton = std::make_unique<mechanics::FiniteStrainSolver>(*system);
+      }
+    // Newton starts from this load's previous solution or, for its first solve, from the
+    // last solved load's (the day's previous activity): a better start than rest, nothing
+    // more, as the hyperelastic answer does not depend on the path.
+    const mechanics::Vector *start = warm ? &u : nullptr;
+    if (!start && load.name != last_solved_load && previous_solutions.count(last_solved_load))
+      start = &previous_solutions.at(last_solved_load);
+    mechanics::ContactSolve solve;
+    try
+      {
+        solve = solve_finite_strain(rhs, u, load.name, mechanics::IncrementObserver(), start,
+                                    false);
+      }
+    catch (const mechanics::SolveInterrupted &)
+      {
+        throw;
+      }
+    catch (const std::runtime_error &e)
+      {
+        throw std::runtime_error("load '" + load.name + "': " + e.what());
+      }
+    last_solved_load = load.name;
     solve_seconds += solve.report.seconds;
     return solve;
   }
@@ -58,7 +92,7 @@ namespace bonefusion::core
 
     const loads::PlaneSection section = system->surface_section(loaded_boundary);
     adaptation::StimulusFilter filter(*triangulation, prm.remodeling_settings.nonlocal_length);
-    io::VisualizationWriter writer(dir);
+    io::VisualizationWriter writer(dir, prm.mechanics.finite_strain);
 
     // The adaptation state and the postprocessors that report it.
     state::CellState state;
@@ -94,13 +128,14 @@ namespace bonefusion::core
           r.solution = &previous_solutions[a.name];
           r.cg_iterations = solve.report.iterations;
           r.contact_iterations = solve.iterations;
+          r.newton_iterations = solve.newton_iterations;
           postprocess::cell_mechanics(
             *system, *r.solution,
             [&](const mechanics::CellIterator &c) {
               return bone.remodels(c->active_cell_index()) ||
                      grafts.is_graft(c->active_cell_index());
             },
-            r.cells);
+            r.cells, prm.mechanics.finite_strain);
           if (collect_statistics)
             r.fields = postprocess::field_statistics(model, *system, *r.solution);
           responses.push_back(std::move(r));
@@ -129,6 +164,10 @@ namespace bonefusion::core
                    << prm.remodeling_settings.nonlocal_length << ' '
                    << adaptation::graft_type_name(prm.graft_settings.graft_type) << ' '
                    << prm.graft_settings.junction.gap_width();
+    // The formulation changes the answers (a linear run's checkpoint does not continue as a
+    // finite-strain run); the linear signature stays as it was, so old checkpoints resume.
+    if (prm.mechanics.finite_strain)
+      signature_text << " finite strain";
     const std::string signature = signature_text.str();
     // A checkpoint of the state at day t, with the statistics table as `table_bytes`.
     const auto write_checkpoint = [&](const double t_now, const double dt_now,
@@ -207,6 +246,12 @@ namespace bonefusion::core
             interrupted = true;
             postprocessors.clear();
             return;
+          }
+        catch (const std::runtime_error &e)
+          {
+            throw std::runtime_error(
+              std::string("the pre-operative reference day (Activities/Daily activities), ") +
+              e.what());
           }
         bone.update_stimulus(day_of(activities, responses), filter, true);
         bone.set_reference();
@@ -300,6 +345,12 @@ namespace bonefusion::core
             interrupted = true;
             postprocessors.clear();
             return;
+          }
+        catch (const std::runtime_error &e)
+          {
+            std::ostringstream where;
+            where << "day " << t << " (step " << step << "), " << e.what();
+            throw std::runtime_error(where.str());
           }
 
         // Advance the state over [t, t + dt], the step cut to land on visits and phase starts.

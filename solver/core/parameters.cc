@@ -92,16 +92,18 @@ namespace bonefusion::core
       "stay dead loads on the reference configuration. Sliding facet joints and tension-only "
       "ligaments engage inside the energy (no active set), the ligaments with their bilinear "
       "curves (Materials/<ligament>/Transition strain); each converged increment is a row of "
-      "moment_rotation.csv. Not yet with compression-only "
-      "pads, the sliding cage interface, the matrix-free operator, tetrahedral meshes or "
-      "runs over time. [-]");
+      "moment_rotation.csv. In a run over time every activity of every day is a Newton "
+      "solve that starts from that activity's solution of the previous step (docs/healing.md, "
+      "\"Finite strain over time\"). Not yet with compression-only pads, the sliding cage "
+      "interface, the matrix-free operator or tetrahedral meshes. [-]");
     prm.declare_entry("Newton tolerance", "1e-8", Patterns::Double(1e-14, 1e-2),
                       "finite strain: an increment has converged when the residual force is "
                       "below this fraction of the applied load, or the Newton correction below "
                       "this fraction of the displacement. [-]");
     prm.declare_entry("Newton iterations", "40", Patterns::Integer(1, 500),
                       "finite strain: Newton iterations per load increment before the "
-                      "increment is halved. [-]");
+                      "increment is halved; an increment whose residual is still above its "
+                      "first after 10 iterations is halved at once. [-]");
     prm.declare_entry("Load increments", "1", Patterns::Integer(1, 10000),
                       "finite strain: the first increment is the load divided by this; an "
                       "increment that converged in at most 4 iterations lets the next grow by "
@@ -231,9 +233,6 @@ namespace bonefusion::core
         if (contact.cage_interface.sliding)
           throw std::invalid_argument(what + "does not model the sliding cage interface yet: "
                                              "set 'Cage interface/Contact = bonded'");
-        if (time.enabled)
-          throw std::invalid_argument(what + "is not available in runs over time yet ('Time/"
-                                             "Simulate healing over time = true')");
       }
 
     // Implant materials must exist in the library.

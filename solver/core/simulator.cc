@@ -159,49 +159,49 @@ namespace bonefusion::core
     return {{"tissue", tissue}};
   }
 
-  namespace
+  mechanics::ContactSolve Simulator::solve_finite_strain(
+    const mechanics::Vector &rhs, mechanics::Vector &u, const std::string &name,
+    const mechanics::IncrementObserver &observer, const mechanics::Vector *start_from,
+    const bool log_residuals)
   {
-    /** One load case on the finite-strain path, reported as the linear path reports it. */
-    mechanics::ContactSolve solve_finite_strain(mechanics::FiniteStrainSolver &newton,
-                                                const mechanics::NewtonSettings &settings,
-                                                const mechanics::Vector &rhs,
-                                                mechanics::Vector &u, io::Log *log,
-                                                const std::string &name,
-                                                const mechanics::IncrementObserver &observer)
-    {
-      mechanics::NewtonReport r;
-      try
-        {
-          r = newton.solve(rhs, u, settings, observer);
-        }
-      catch (const std::runtime_error &e)
-        {
-          throw std::runtime_error(std::string(e.what()) +
-                                   " (settings: 'Mechanics/Load increments', 'Mechanics/"
-                                   "Maximum cut-backs', 'Mechanics/Newton iterations')");
-        }
-      if (log)
-        {
-          // The residual history shows how the contact states settled (a jump when joints
-          // close or bands tighten) and the quadratic end.
-          *log << "Newton residuals of " << name << " [N] (load fraction when < 1):";
-          for (const mechanics::NewtonIteration &it : r.iterations)
-            *log << (it.load_fraction < 1 ? " (" + std::to_string(it.load_fraction) + ")" : "")
-                 << " " << std::setprecision(3) << it.residual;
-          *log << std::setprecision(6) << std::endl;
-        }
-      mechanics::ContactSolve solve;
-      solve.finite_strain = true;
-      solve.report.iterations = r.cg_iterations;
-      solve.report.initial_residual = rhs.l2_norm();
-      solve.report.final_residual = r.final_residual;
-      solve.report.seconds = r.seconds;
-      solve.newton_iterations = r.newton_iterations;
-      solve.load_increments = r.increments;
-      solve.cutbacks = r.cutbacks;
-      return solve;
-    }
-  } // namespace
+    const mechanics::NewtonSettings &settings = prm.mechanics.newton;
+    mechanics::NewtonReport r;
+    try
+      {
+        r = newton->solve(rhs, u, settings, observer, start_from);
+      }
+    catch (const mechanics::SolveInterrupted &)
+      {
+        throw; // a stop request: the run over time checkpoints
+      }
+    catch (const std::runtime_error &e)
+      {
+        throw std::runtime_error(std::string(e.what()) +
+                                 " (settings: 'Mechanics/Load increments', 'Mechanics/"
+                                 "Maximum cut-backs', 'Mechanics/Newton iterations')");
+      }
+    if (log_residuals)
+      {
+        // The residual history shows how the contact states settled (a jump when joints
+        // close or bands tighten) and the quadratic end.
+        log << "Newton residuals of " << name << " [N] (load fraction when < 1):";
+        for (const mechanics::NewtonIteration &it : r.iterations)
+          log << (it.load_fraction < 1 ? " (" + std::to_string(it.load_fraction) + ")" : "")
+              << " " << std::setprecision(3) << it.residual;
+        log << std::setprecision(6) << std::endl;
+      }
+    mechanics::ContactSolve solve;
+    solve.finite_strain = true;
+    solve.report.iterations = r.cg_iterations;
+    solve.report.initial_residual = rhs.l2_norm();
+    solve.report.final_residual = r.final_residual;
+    solve.report.seconds = r.seconds;
+    solve.newton_iterations = r.newton_iterations;
+    solve.load_increments = r.increments;
+    solve.cutbacks = r.cutbacks;
+    solve.warm_started = r.warm_started;
+    return solve;
+  }
 
   void Simulator::solve_load_cases()
   {
@@ -248,7 +248,6 @@ namespace bonefusion::core
 
     // Finite strain: Newton on the same DoFs and materials (no contact layers, checked when
     // the parameters were read).
-    std::unique_ptr<mechanics::FiniteStrainSolver> newton;
     if (prm.mechanics.finite_strain)
       newton = std::make_unique<mechanics::FiniteStrainSolver>(*system);
     // Its load-deformation curves: every segment's motion at each converged increment, the
@@ -286,10 +285,10 @@ namespace bonefusion::core
               {
                 if (curve_motion)
                   add_curve_point(0.0, u); // the unloaded start of the curve
-                solve = solve_finite_strain(*newton, prm.mechanics.newton, rhs, u, &log,
-                                            load.name,
+                solve = solve_finite_strain(rhs, u, load.name,
                                             curve_motion ? add_curve_point
-                                                         : mechanics::IncrementObserver());
+                                                         : mechanics::IncrementObserver(),
+                                            nullptr, true);
               }
             else
               solve = solver->solve(cell_materials->function(), rhs, u, open, false);

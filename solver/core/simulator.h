@@ -18,6 +18,7 @@
 #include "mechanics/active_set_solver.h"
 #include "mechanics/contact_layers.h"
 #include "mechanics/elastic_system.h"
+#include "mechanics/finite_strain_solver.h"
 #include "meshing/mesh_import.h"
 #include "model/model.h"
 #include "postprocess/postprocessor.h"
@@ -80,6 +81,14 @@ namespace bonefusion::core
     /** The context every postprocessor reads. */
     postprocess::Context postprocess_context(const loads::PlaneSection &section);
     void write_summary();
+    /** One load on the finite-strain path (Newton, from rest or from `start_from`), reported
+     *  as the linear path reports it; failures name the Newton settings. The residual
+     *  history goes to the log if `log_residuals`. */
+    mechanics::ContactSolve solve_finite_strain(const mechanics::Vector &rhs, mechanics::Vector &u,
+                                                const std::string &name,
+                                                const mechanics::IncrementObserver &observer,
+                                                const mechanics::Vector *start_from,
+                                                bool log_residuals);
 
     // --- Healing over time (core/healing_run.cc) ---
     void run_over_time();
@@ -107,6 +116,9 @@ namespace bonefusion::core
     std::unique_ptr<mechanics::ElasticSystem> system;
     std::unique_ptr<mechanics::ContactLayers> layers;
     std::unique_ptr<mechanics::ActiveSetSolver> solver;
+    /** Finite strain: Newton on the same DoFs and (live) materials, made after the first
+     *  assembly; no active set (joints and bands engage inside the energy). */
+    std::unique_ptr<mechanics::FiniteStrainSolver> newton;
     io::StatisticsTable table;
     /** Finite strain: each segment's rotation at every converged load increment (the
      *  load-deformation curves; moment_rotation.csv). */
@@ -117,6 +129,7 @@ namespace bonefusion::core
     // A run over time: the previous step's solution and active set per load (warm starts).
     std::map<std::string, mechanics::Vector> previous_solutions;
     std::map<std::string, std::vector<unsigned char>> open_cells_of;
+    std::string last_solved_load; ///< finite strain: the start of a load's first solve
     bool interrupted = false;
     bool resuming = false; ///< output directory holds a checkpoint to continue from
     double setup_seconds = 0, solve_seconds = 0;

@@ -26,6 +26,7 @@ namespace bonefusion::mechanics
      *  increments and halved increments (report: CG summed over the Newton iterations). */
     bool finite_strain = false;
     unsigned int newton_iterations = 0, load_increments = 0, cutbacks = 0;
+    bool warm_started = false; ///< finite strain: converged from the previous solution in one increment
   };
 
   /** Linear solver settings (subsection "Solver"). */

@@ -305,26 +305,8 @@ namespace bonefusion::mechanics
         ghosted_solution = x;
         return report;
       }
-    /** CG's convergence control, which also asks whether to stop for a signal. */
-    class Control : public dealii::SolverControl
-    {
-    public:
-      Control(const unsigned int n, const double tol, const std::function<bool()> &stop)
-        : dealii::SolverControl(n, tol)
-        , stop(stop)
-      {
-      }
-      State check(const unsigned int step, const double value) override
-      {
-        if (stop && step % 10 == 0 && stop())
-          throw SolveInterrupted();
-        return dealii::SolverControl::check(step, value);
-      }
-
-    private:
-      const std::function<bool()> &stop;
-    };
-    Control control(max_iterations, tolerance * report.initial_residual, interruption);
+    InterruptibleControl control(max_iterations, tolerance * report.initial_residual,
+                                 interruption);
     dealii::SolverCG<Vector> cg(control);
     try
       {

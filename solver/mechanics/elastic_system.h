@@ -10,6 +10,7 @@
 #include <deal.II/fe/fe_system.h>
 #include <deal.II/fe/mapping.h>
 #include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/solver_control.h>
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
 
@@ -38,6 +39,29 @@ namespace bonefusion::mechanics
       : std::runtime_error("the solve was interrupted by a stop request (signal)")
     {
     }
+  };
+
+  /** CG's convergence control that also asks an interruption check every 10 iterations
+   *  (ElasticSystem::set_interruption) and throws SolveInterrupted when it says stop. */
+  class InterruptibleControl : public dealii::SolverControl
+  {
+  public:
+    /** `stop` (may be empty: never) must outlive the control. */
+    InterruptibleControl(unsigned int max_steps, double tolerance,
+                         const std::function<bool()> &stop)
+      : dealii::SolverControl(max_steps, tolerance)
+      , stop(stop)
+    {
+    }
+    State check(const unsigned int step, const double value) override
+    {
+      if (stop && step % 10 == 0 && stop())
+        throw SolveInterrupted();
+      return dealii::SolverControl::check(step, value);
+    }
+
+  private:
+    const std::function<bool()> &stop;
   };
 
   /** What a linear solve did. */
@@ -122,6 +146,8 @@ namespace bonefusion::mechanics
      * throws SolveInterrupted. Empty (the default): never interrupted.
      */
     void set_interruption(std::function<bool()> requested) { interruption = std::move(requested); }
+    /** The check set above (empty: none); other solvers on this system ask it too. */
+    const std::function<bool()> &interruption_check() const { return interruption; }
 
     /** A ghosted vector with this system's layout. */
     Vector make_ghosted_vector() const;

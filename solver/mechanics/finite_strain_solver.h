@@ -3,7 +3,8 @@
  * @file Quasi-static finite-strain equilibrium on an ElasticSystem's mesh, DoFs and
  * constraints: Newton-Raphson with the consistent tangent of hyperelastic_cell.h, a
  * backtracking line search, and load stepping that grows the increment after easy steps and
- * halves it (from the last converged state) when an increment fails or inverts a cell.
+ * halves it (from the last converged state) when an increment fails, inverts a cell, or
+ * after 10 iterations still has a residual above its first (out of Newton's basin).
  *
  * Loads are dead loads: the external load vector is the one the linear path assembles on the
  * reference configuration (a pure moment as a linear traction on the reference surface),
@@ -56,6 +57,7 @@ namespace bonefusion::mechanics
     unsigned int increments = 0; ///< converged increments
     unsigned int cutbacks = 0;   ///< failed increments that were halved
     unsigned int cg_iterations = 0;
+    bool warm_started = false;   ///< converged from `start_from` in one increment
     double energy = 0;           ///< stored energy at the solution [N mm]
     double final_residual = 0;   ///< ||R|| at the solution [N]
     double seconds = 0;
@@ -77,10 +79,15 @@ namespace bonefusion::mechanics
      * `max_cutbacks` halvings (the message names the load fraction reached).
      * `on_converged` (if set) is called on every rank after each converged increment with
      * its load fraction and ghosted displacement: the points of a load-deformation curve.
+     * `start_from` (if set and sized like the DoFs): a solution of a nearby problem (the
+     * same load on yesterday's materials) from which Newton first tries the full load in one
+     * increment; the load is stepped from rest only if that fails. It may be
+     * `ghosted_solution` itself (read before the solution is written).
      */
     NewtonReport solve(const Vector &f_ext, Vector &ghosted_solution,
                        const NewtonSettings &settings = NewtonSettings(),
-                       const IncrementObserver &on_converged = IncrementObserver());
+                       const IncrementObserver &on_converged = IncrementObserver(),
+                       const Vector *start_from = nullptr);
 
     /**
      * Assembles R(u) = f_int(u) - scale x f_ext into `residual` (owned; constrained rows

@@ -10,7 +10,7 @@ namespace bonefusion::postprocess
   void cell_mechanics(const mechanics::ElasticSystem &system,
                       const mechanics::Vector &ghosted_solution,
                       const std::function<bool(const mechanics::CellIterator &)> &wanted,
-                      std::vector<CellMechanics> &result)
+                      std::vector<CellMechanics> &result, const bool green_lagrange)
   {
     const auto &fe = system.element();
     dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),
@@ -29,7 +29,14 @@ namespace bonefusion::postprocess
           double volume = 0;
           for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
             {
-              const dealii::SymmetricTensor<2, 3> eps = kinematics.strain(q, u);
+              dealii::SymmetricTensor<2, 3> eps = kinematics.strain(q, u);
+              if (green_lagrange)
+                {
+                  dealii::Tensor<2, 3> H; // displacement gradient
+                  for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
+                    H[fe.system_to_component_index(i).first] += u[i] * fe_values.shape_grad(i, q);
+                  eps += 0.5 * dealii::symmetrize(dealii::transpose(H) * H);
+                }
               const dealii::SymmetricTensor<2, 3> sigma = mechanics::stress(c, eps);
               const auto e = dealii::eigenvalues(eps);
               const double JxW = fe_values.JxW(q);

@@ -45,7 +45,7 @@ namespace bonefusion::postprocess
         {"implant stresses", [](const Context &c) { return std::make_unique<ImplantStresses>(c); }},
         {"contact statistics",
          [](const Context &) { return std::make_unique<ContactStatistics>(); }},
-        {"solver statistics", [](const Context &) { return std::make_unique<SolverStatistics>(); }},
+        {"solver statistics", [](const Context &c) { return std::make_unique<SolverStatistics>(c.finite_strain); }},
         {"mesh reactions",
          [](const Context &c) { return std::make_unique<MeshReactions>(c, false); }},
         {"mesh reactions and nodal values",

@@ -95,6 +95,7 @@ namespace bonefusion::postprocess
     std::vector<CellMechanics> cells; ///< per active cell, for the adaptation's cells
     NamedValues fields;               ///< implant stresses etc. (field_statistics.h)
     unsigned int cg_iterations = 0, contact_iterations = 0;
+    unsigned int newton_iterations = 0; ///< finite strain: tangent solves (0 on the linear path)
   };
 
   /** One step of a run over time. */
@@ -108,7 +109,7 @@ namespace bonefusion::postprocess
     std::function<mechanics::ContactSolve(const loads::AppliedLoad &, const mechanics::Vector *&)>
       solve;
     /** CG iterations of extra solves made by the postprocessors (added by them). */
-    unsigned int extra_cg_iterations = 0;
+    unsigned int extra_cg_iterations = 0, extra_newton_iterations = 0;
   };
 
   /**

@@ -75,6 +75,7 @@ namespace bonefusion::postprocess
         const mechanics::Vector *solution = nullptr;
         const mechanics::ContactSolve solve = day.solve(load, solution);
         day.extra_cg_iterations += solve.report.iterations;
+        day.extra_newton_iterations += solve.newton_iterations;
         for (unsigned int s = 0; s < model.segments.size(); ++s)
           {
             const auto [rotation, shift] =

@@ -23,14 +23,18 @@ namespace bonefusion::postprocess
 
   void SolverStatistics::evaluate(SolvedDay &day, io::StatisticsTable &table)
   {
-    unsigned int iterations = day.extra_cg_iterations, contact_iterations = 0;
+    unsigned int iterations = day.extra_cg_iterations, contact_iterations = 0,
+                 newton_iterations = day.extra_newton_iterations;
     for (const ActivityResult &r : day.activities)
       {
         iterations += r.cg_iterations;
         contact_iterations += r.contact_iterations;
+        newton_iterations += r.newton_iterations;
       }
     table.add("activities", day.activities.size());
     table.add("cg_iterations", iterations);
     table.add("contact_iterations", contact_iterations);
+    if (finite_strain)
+      table.add("newton_iterations", newton_iterations);
   }
 } // namespace bonefusion::postprocess
