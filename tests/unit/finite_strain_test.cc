@@ -10,6 +10,7 @@
 #include <deal.II/fe/fe_system.h>
 #include <deal.II/fe/mapping_q.h>
 #include <deal.II/grid/grid_generator.h>
+#include <deal.II/grid/grid_tools.h>
 #include <deal.II/grid/tria.h>
 
 #include "mechanics/cell_stiffness.h"
@@ -695,4 +696,190 @@ TEST(FiniteStrain, RefusesModelsWithSlidingPlanes)
     return c;
   });
   EXPECT_THROW(FiniteStrainSolver solver(block.system), std::invalid_argument);
+}
+
+namespace
+{
+  /** A nearly incompressible material (nu 0.4999), with or without mean dilatation. */
+  CellElasticity nearly_incompressible(const bool b_bar)
+  {
+    CellElasticity c = isotropic(1, 0.4999);
+    c.b_bar = b_bar;
+    return c;
+  }
+
+  /** Sets every DoF of `u` (owned) from the displacement `field` at its vertex (Q1). */
+  template <typename Field>
+  void interpolate_at_vertices(const ElasticSystem &system, const Field &field, Vector &u)
+  {
+    const auto &dofs = system.dofs();
+    std::vector<dealii::types::global_dof_index> indices(dofs.get_fe().n_dofs_per_cell());
+    for (const auto &cell : dofs.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          cell->get_dof_indices(indices);
+          for (unsigned int i = 0; i < indices.size(); ++i)
+            if (u.locally_owned_elements().is_element(indices[i]))
+              {
+                const auto [component, vertex] = dofs.get_fe().system_to_component_index(i);
+                u[indices[i]] = field(cell->vertex(vertex))[component];
+              }
+        }
+    u.compress(dealii::VectorOperation::insert);
+  }
+} // namespace
+
+TEST(FiniteStrain, NearlyIncompressiblePatchTestOnDistortedCells)
+{
+  // A 3 x 3 x 3 mm cube of 27 cells whose inner vertices are moved off the grid (non-affine,
+  // up to 0.2 mm), nu = 0.4999 with mean dilatation, put into a homogeneous isochoric
+  // deformation x = F X with a 20 % stretch and shears. The patch test of the nonlinear
+  // element: every inner node is in equilibrium (the residual of its DoFs vanishes) and the
+  // stored energy is the analytic mu/2 (I1 - 3) V; no pressure arises (J = 1 in every cell).
+  dealii::parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD);
+  dealii::GridGenerator::subdivided_hyper_rectangle(tria, {3, 3, 3}, Point<3>(0, 0, 0),
+                                                    Point<3>(3, 3, 3), true);
+  const auto bump = [](const double s) { return std::sin(dealii::numbers::PI * s / 3); };
+  dealii::GridTools::transform(
+    [&](const Point<3> &p) {
+      const double w = 0.2 * bump(p[0]) * bump(p[1]) * bump(p[2]);
+      return p + w * Tensor<1, 3>({std::cos(p[1]), std::sin(2 * p[2]), std::cos(3 * p[0])});
+    },
+    tria);
+  ElasticSystem system(tria, 1);
+  system.setup({});
+  const CellElasticity material = nearly_incompressible(true);
+  system.assemble([&](const CellIterator &) { return material; });
+  FiniteStrainSolver solver(system);
+
+  Tensor<2, 3> F({{1.2, 0.3, 0.0}, {0.0, 1.0 / 1.2, 0.1}, {0.15, 0.0, 1.0}});
+  F /= std::cbrt(dealii::determinant(F));
+  ASSERT_NEAR(dealii::determinant(F), 1.0, 1e-14);
+  Vector owned = system.make_owned_vector();
+  interpolate_at_vertices(system, [&](const Point<3> &X) { return (F * X) - X; }, owned);
+  Vector u = system.make_ghosted_vector();
+  u = owned;
+
+  Vector residual = system.make_owned_vector();
+  const Vector no_load = system.make_owned_vector();
+  double energy = 0;
+  ASSERT_TRUE(solver.residual(u, no_load, 0.0, residual, energy));
+  // The inner nodes: off the cube's faces (the transform keeps the faces in place).
+  double inner = 0, boundary = 0;
+  const auto &dofs = system.dofs();
+  std::vector<dealii::types::global_dof_index> indices(dofs.get_fe().n_dofs_per_cell());
+  for (const auto &cell : dofs.active_cell_iterators())
+    if (cell->is_locally_owned())
+      {
+        cell->get_dof_indices(indices);
+        for (unsigned int i = 0; i < indices.size(); ++i)
+          if (residual.locally_owned_elements().is_element(indices[i]))
+            {
+              const Point<3> &x = cell->vertex(dofs.get_fe().system_to_component_index(i).second);
+              bool on_face = false;
+              for (unsigned int d = 0; d < 3; ++d)
+                on_face = on_face || x[d] < 1e-12 || x[d] > 3 - 1e-12;
+              (on_face ? boundary : inner) =
+                std::max(on_face ? boundary : inner, std::abs(residual[indices[i]]));
+            }
+      }
+  inner = dealii::Utilities::MPI::max(inner, MPI_COMM_WORLD);
+  boundary = dealii::Utilities::MPI::max(boundary, MPI_COMM_WORLD);
+  EXPECT_GT(boundary, 0.05) << "the faces carry the nominal stress of the deformation [N]";
+  EXPECT_LT(inner, 1e-10 * boundary);
+  const double I1 = dealii::scalar_product(F, F);
+  EXPECT_NEAR(energy, material.mu / 2 * (I1 - 3) * 27, 1e-10 * material.mu * 27);
+  // Measured: 9e-13 N at the inner nodes against 0.154 N on the faces, on 1 and 2 ranks.
+
+  // The check can fail: a deformation that is not homogeneous (a bend added) leaves the
+  // inner nodes out of equilibrium.
+  interpolate_at_vertices(
+    system,
+    [&](const Point<3> &X) { return (F * X) - X + Tensor<1, 3>({0.0, 0.0, 0.02 * X[0] * X[0]}); },
+    owned);
+  u = owned;
+  ASSERT_TRUE(solver.residual(u, no_load, 0.0, residual, energy));
+  double bent = 0;
+  for (const auto &cell : dofs.active_cell_iterators())
+    if (cell->is_locally_owned())
+      {
+        cell->get_dof_indices(indices);
+        for (unsigned int i = 0; i < indices.size(); ++i)
+          {
+            const Point<3> &x = cell->vertex(dofs.get_fe().system_to_component_index(i).second);
+            if (x[0] > 0.5 && x[0] < 2.5 && x[1] > 0.5 && x[1] < 2.5 && x[2] > 0.5 &&
+                x[2] < 2.5 && residual.locally_owned_elements().is_element(indices[i]))
+              bent = std::max(bent, std::abs(residual[indices[i]]));
+          }
+      }
+  bent = dealii::Utilities::MPI::max(bent, MPI_COMM_WORLD);
+  EXPECT_GT(bent, 1e-4 * boundary); // measured 1.87 N
+}
+
+namespace
+{
+  /** Tip deflection [mm] of a 10 x 2 x 2 mm cantilever (clamped at x = 0) under a dead
+   *  downward traction on its free end, `cells` along its length (cells / 5 across). */
+  double cantilever_deflection(const unsigned int cells, const CellElasticity &material,
+                               const double traction)
+  {
+    dealii::parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD);
+    dealii::GridGenerator::subdivided_hyper_rectangle(tria, {cells, cells / 5, cells / 5},
+                                                      Point<3>(0, 0, 0), Point<3>(10, 2, 2),
+                                                      true);
+    ElasticSystem system(tria, 1);
+    system.setup({0});
+    system.assemble([&](const CellIterator &) { return material; });
+    const Vector f = system.traction_rhs(
+      1, [traction](const Point<3> &) { return Tensor<1, 3>({0.0, 0.0, -traction}); });
+    FiniteStrainSolver solver(system);
+    NewtonSettings settings;
+    settings.first_increments = 4;
+    Vector u;
+    solver.solve(f, u, settings);
+    // Mean vertical displacement of the free end's vertices.
+    double sum = 0, count = 0;
+    const auto &dofs = system.dofs();
+    std::vector<dealii::types::global_dof_index> indices(dofs.get_fe().n_dofs_per_cell());
+    for (const auto &cell : dofs.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          cell->get_dof_indices(indices);
+          for (unsigned int i = 0; i < indices.size(); ++i)
+            {
+              const auto [component, vertex] = dofs.get_fe().system_to_component_index(i);
+              if (component == 2 && cell->vertex(vertex)[0] > 10 - 1e-9 &&
+                  u.locally_owned_elements().is_element(indices[i]))
+                {
+                  sum += u[indices[i]];
+                  count += 1;
+                }
+            }
+        }
+    // Vertices shared by cells count once per cell: a weighted mean of the end face, whose
+    // vertices move almost alike.
+    return -dealii::Utilities::MPI::sum(sum, MPI_COMM_WORLD) /
+           dealii::Utilities::MPI::sum(count, MPI_COMM_WORLD);
+  }
+} // namespace
+
+TEST(FiniteStrain, NearlyIncompressibleCantileverBendsWithoutLocking)
+{
+  // Bending of a nearly incompressible beam (nu = 0.4999) to a tip deflection of about a
+  // fifth of its length: with mean dilatation a coarse mesh (10 x 2 x 2 cells) already gives
+  // the fine mesh's (20 x 4 x 4) deflection, and nearly the deflection of a compressible
+  // nu = 0.49 beam of the same shear modulus' Young's modulus; the fully integrated element
+  // locks (each cell's volume constrained at every quadrature point) and hardly bends.
+  const double traction = 0.002; // [MPa] on the 4 mm^2 end: 8 mN
+  const double coarse = cantilever_deflection(10, nearly_incompressible(true), traction);
+  const double fine = cantilever_deflection(20, nearly_incompressible(true), traction);
+  const double locked = cantilever_deflection(10, nearly_incompressible(false), traction);
+  CellElasticity compressible = isotropic(1, 0.49);
+  compressible.b_bar = true;
+  const double reference = cantilever_deflection(20, compressible, traction);
+  EXPECT_GT(fine, 1.5);
+  EXPECT_NEAR(coarse, fine, 0.05 * fine);
+  EXPECT_NEAR(fine, reference, 0.05 * reference);
+  EXPECT_LT(locked, 0.5 * coarse);
+  // Measured: coarse 1.833, fine 1.885, nu = 0.49 1.889, fully integrated 0.219 mm.
 }
