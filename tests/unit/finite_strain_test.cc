@@ -486,6 +486,47 @@ namespace
     }
   };
 
+  /** Calls visit(component, vertex, global DoF index) for every DoF of a Q1 system that
+   *  `owned_by` owns locally, once per cell holding it. */
+  template <typename Visit>
+  void for_each_vertex_dof(const ElasticSystem &system, const Vector &owned_by, const Visit &visit)
+  {
+    const auto &dofs = system.dofs();
+    std::vector<dealii::types::global_dof_index> indices(dofs.get_fe().n_dofs_per_cell());
+    for (const auto &cell : dofs.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          cell->get_dof_indices(indices);
+          for (unsigned int i = 0; i < indices.size(); ++i)
+            if (owned_by.locally_owned_elements().is_element(indices[i]))
+              {
+                const auto [component, vertex] = dofs.get_fe().system_to_component_index(i);
+                visit(component, cell->vertex(vertex), indices[i]);
+              }
+        }
+  }
+
+  /** Sets every DoF of `u` (owned) from the displacement `field` at its vertex (Q1). */
+  template <typename Field>
+  void interpolate_at_vertices(const ElasticSystem &system, const Field &field, Vector &u)
+  {
+    for_each_vertex_dof(system, u,
+                        [&](const unsigned int component, const Point<3> &x,
+                            const dealii::types::global_dof_index dof) {
+                          u[dof] = field(x)[component];
+                        });
+    u.compress(dealii::VectorOperation::insert);
+  }
+
+  /** Newton settings tight enough to compare solutions to 1e-7. */
+  NewtonSettings tight_settings()
+  {
+    NewtonSettings settings;
+    settings.tolerance = 1e-10;
+    settings.linear_tolerance = 1e-8;
+    return settings;
+  }
+
   double relative_difference(const ElasticSystem &system, const Vector &a, const Vector &b)
   {
     Vector d = system.make_owned_vector(), ref = system.make_owned_vector();
@@ -506,9 +547,7 @@ TEST(FiniteStrain, SmallLoadGivesTheLinearAnswer)
       Vector linear = block.system.make_ghosted_vector();
       block.system.solve(f, linear, 1e-12, 2000);
       FiniteStrainSolver solver(block.system);
-      NewtonSettings settings;
-      settings.tolerance = 1e-10;
-      settings.linear_tolerance = 1e-8;
+      const NewtonSettings settings = tight_settings();
       Vector nonlinear;
       const NewtonReport report = solver.solve(f, nonlinear, settings);
       const double difference = relative_difference(block.system, nonlinear, linear);
@@ -607,9 +646,7 @@ TEST(FiniteStrain, AStartNearTheSolutionConvergesAtOnceAndABadOneFallsBackToStep
   // slightly different load's), and what it must survive: a start that Newton cannot use.
   Block block;
   FiniteStrainSolver solver(block.system);
-  NewtonSettings settings;
-  settings.tolerance = 1e-10;
-  settings.linear_tolerance = 1e-8;
+  const NewtonSettings settings = tight_settings();
   Vector from_rest, nearby, from_nearby, from_bad;
   const NewtonReport cold = solver.solve(block.load(0.05), from_rest, settings);
   solver.solve(block.load(0.045), nearby, settings);
@@ -643,20 +680,8 @@ TEST(FiniteStrain, CellMechanicsOfARigidRotationVanishInGreenLagrangeMeasures)
                          std::sin(angle) * x[0] + std::cos(angle) * x[2] - x[2]});
   };
   Vector owned = block.system.make_owned_vector();
+  interpolate_at_vertices(block.system, rotated, owned);
   const auto &dofs = block.system.dofs();
-  std::vector<dealii::types::global_dof_index> indices(dofs.get_fe().n_dofs_per_cell());
-  for (const auto &cell : dofs.active_cell_iterators())
-    if (cell->is_locally_owned())
-      {
-        cell->get_dof_indices(indices);
-        for (unsigned int i = 0; i < indices.size(); ++i)
-          {
-            const auto [component, vertex] = dofs.get_fe().system_to_component_index(i);
-            if (owned.locally_owned_elements().is_element(indices[i]))
-              owned[indices[i]] = rotated(cell->vertex(vertex))[component];
-          }
-      }
-  owned.compress(dealii::VectorOperation::insert);
   Vector u = block.system.make_ghosted_vector();
   u = owned;
   const auto every = [](const CellIterator &) { return true; };
@@ -708,25 +733,6 @@ namespace
     return c;
   }
 
-  /** Sets every DoF of `u` (owned) from the displacement `field` at its vertex (Q1). */
-  template <typename Field>
-  void interpolate_at_vertices(const ElasticSystem &system, const Field &field, Vector &u)
-  {
-    const auto &dofs = system.dofs();
-    std::vector<dealii::types::global_dof_index> indices(dofs.get_fe().n_dofs_per_cell());
-    for (const auto &cell : dofs.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          cell->get_dof_indices(indices);
-          for (unsigned int i = 0; i < indices.size(); ++i)
-            if (u.locally_owned_elements().is_element(indices[i]))
-              {
-                const auto [component, vertex] = dofs.get_fe().system_to_component_index(i);
-                u[indices[i]] = field(cell->vertex(vertex))[component];
-              }
-        }
-    u.compress(dealii::VectorOperation::insert);
-  }
 } // namespace
 
 TEST(FiniteStrain, NearlyIncompressiblePatchTestOnDistortedCells)
@@ -766,23 +772,14 @@ TEST(FiniteStrain, NearlyIncompressiblePatchTestOnDistortedCells)
   ASSERT_TRUE(solver.residual(u, no_load, 0.0, residual, energy));
   // The inner nodes: off the cube's faces (the transform keeps the faces in place).
   double inner = 0, boundary = 0;
-  const auto &dofs = system.dofs();
-  std::vector<dealii::types::global_dof_index> indices(dofs.get_fe().n_dofs_per_cell());
-  for (const auto &cell : dofs.active_cell_iterators())
-    if (cell->is_locally_owned())
-      {
-        cell->get_dof_indices(indices);
-        for (unsigned int i = 0; i < indices.size(); ++i)
-          if (residual.locally_owned_elements().is_element(indices[i]))
-            {
-              const Point<3> &x = cell->vertex(dofs.get_fe().system_to_component_index(i).second);
-              bool on_face = false;
-              for (unsigned int d = 0; d < 3; ++d)
-                on_face = on_face || x[d] < 1e-12 || x[d] > 3 - 1e-12;
-              (on_face ? boundary : inner) =
-                std::max(on_face ? boundary : inner, std::abs(residual[indices[i]]));
-            }
-      }
+  for_each_vertex_dof(system, residual,
+                      [&](unsigned int, const Point<3> &x, const dealii::types::global_dof_index dof) {
+                        bool on_face = false;
+                        for (unsigned int d = 0; d < 3; ++d)
+                          on_face = on_face || x[d] < 1e-12 || x[d] > 3 - 1e-12;
+                        double &largest = on_face ? boundary : inner;
+                        largest = std::max(largest, std::abs(residual[dof]));
+                      });
   inner = dealii::Utilities::MPI::max(inner, MPI_COMM_WORLD);
   boundary = dealii::Utilities::MPI::max(boundary, MPI_COMM_WORLD);
   EXPECT_GT(boundary, 0.05) << "the faces carry the nominal stress of the deformation [N]";
@@ -800,18 +797,14 @@ TEST(FiniteStrain, NearlyIncompressiblePatchTestOnDistortedCells)
   u = owned;
   ASSERT_TRUE(solver.residual(u, no_load, 0.0, residual, energy));
   double bent = 0;
-  for (const auto &cell : dofs.active_cell_iterators())
-    if (cell->is_locally_owned())
-      {
-        cell->get_dof_indices(indices);
-        for (unsigned int i = 0; i < indices.size(); ++i)
-          {
-            const Point<3> &x = cell->vertex(dofs.get_fe().system_to_component_index(i).second);
-            if (x[0] > 0.5 && x[0] < 2.5 && x[1] > 0.5 && x[1] < 2.5 && x[2] > 0.5 &&
-                x[2] < 2.5 && residual.locally_owned_elements().is_element(indices[i]))
-              bent = std::max(bent, std::abs(residual[indices[i]]));
-          }
-      }
+  for_each_vertex_dof(system, residual,
+                      [&](unsigned int, const Point<3> &x, const dealii::types::global_dof_index dof) {
+                        bool inside = true;
+                        for (unsigned int d = 0; d < 3; ++d)
+                          inside = inside && x[d] > 0.5 && x[d] < 2.5;
+                        if (inside)
+                          bent = std::max(bent, std::abs(residual[dof]));
+                      });
   bent = dealii::Utilities::MPI::max(bent, MPI_COMM_WORLD);
   EXPECT_GT(bent, 1e-4 * boundary); // measured 1.87 N
 }
@@ -839,23 +832,15 @@ namespace
     solver.solve(f, u, settings);
     // Mean vertical displacement of the free end's vertices.
     double sum = 0, count = 0;
-    const auto &dofs = system.dofs();
-    std::vector<dealii::types::global_dof_index> indices(dofs.get_fe().n_dofs_per_cell());
-    for (const auto &cell : dofs.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          cell->get_dof_indices(indices);
-          for (unsigned int i = 0; i < indices.size(); ++i)
-            {
-              const auto [component, vertex] = dofs.get_fe().system_to_component_index(i);
-              if (component == 2 && cell->vertex(vertex)[0] > 10 - 1e-9 &&
-                  u.locally_owned_elements().is_element(indices[i]))
-                {
-                  sum += u[indices[i]];
-                  count += 1;
-                }
-            }
-        }
+    for_each_vertex_dof(system, u,
+                        [&](const unsigned int component, const Point<3> &x,
+                            const dealii::types::global_dof_index dof) {
+                          if (component == 2 && x[0] > 10 - 1e-9)
+                            {
+                              sum += u[dof];
+                              count += 1;
+                            }
+                        });
     // Vertices shared by cells count once per cell: a weighted mean of the end face, whose
     // vertices move almost alike.
     return -dealii::Utilities::MPI::sum(sum, MPI_COMM_WORLD) /
