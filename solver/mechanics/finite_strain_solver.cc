@@ -131,9 +131,11 @@ namespace bonefusion::mechanics
     // Newton iterations at load fraction `lambda` from `trial` (updated in place); true if
     // they converged.
     unsigned int attempt = 0, iterations = 0;
+    bool amg_built = false;
     const auto newton = [&](const double lambda, Vector &trial) {
       const double target = settings.tolerance * lambda * load_norm;
       ++attempt;
+      amg_built = false;
       double r = 0, potential = 0;
       bool ok = evaluate(trial, lambda, R, r, potential);
       const double first_residual = r;
@@ -160,8 +162,16 @@ namespace bonefusion::mechanics
           ghosted = trial;
           assemble_tangent(ghosted);
           ++report.newton_iterations;
-          amg.initialize(tangent_matrix, system.dofs(), system.map(),
-                         system.element().degree > 1, settings.amg);
+          // The AMG hierarchy of the increment's first tangent preconditions its later
+          // ones: the tangent changes little within an increment, and its set-up costs as
+          // much as the CG solve (measured: 25 % less time per load case at 3 mm for 8 %
+          // more CG iterations; kept over a whole solve, CG iterations doubled).
+          if (!amg_built)
+            {
+              amg.initialize(tangent_matrix, system.dofs(), system.map(),
+                             system.element().degree > 1, settings.amg);
+              amg_built = true;
+            }
           step = 0;
           InterruptibleControl control(settings.max_linear_iterations,
                                        settings.linear_tolerance * r,

@@ -10,8 +10,9 @@
  * reference configuration (a pure moment as a linear traction on the reference surface),
  * scaled by the load fraction lambda in [0, 1]. Each Newton iteration solves the tangent with
  * CG preconditioned by the same smoothed-aggregation AMG (rigid-body modes) as the linear
- * path, to a residual reduction `linear_tolerance` (inexact Newton: the outer iteration
- * converges to the tight tolerance anyway).
+ * path, built on the first tangent of each load increment and reused for the increment's
+ * later iterations, to a residual reduction `linear_tolerance` (inexact Newton: the outer
+ * iteration converges to the tight tolerance anyway).
  */
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 
