@@ -631,6 +631,7 @@ namespace bonefusion::anatomy
             // Away from the midline.
             joint.frame.lateral = side == 0 ? -disc.lateral : disc.lateral;
             joint.drawn_thickness_ratio = t_facet / prm.facet_cartilage_thickness;
+            joint.drawn_thickness = t_facet;
             if (s.curved_facets)
               {
                 const FacetSurface &c = s.facet_surface[side];

@@ -94,8 +94,10 @@ namespace bonefusion::core
       "curves (Materials/<ligament>/Transition strain); each converged increment is a row of "
       "moment_rotation.csv. In a run over time every activity of every day is a Newton "
       "solve that starts from that activity's solution of the previous step (docs/healing.md, "
-      "\"Finite strain over time\"). Not yet with compression-only pads, the sliding cage "
-      "interface, the matrix-free operator or tetrahedral meshes. [-]");
+      "\"Finite strain over time\"). A sliding cage interface resists only the approach "
+      "of the cage to the endplate (compression only, frictionless; 'Cage interface/"
+      "Contact'). Not yet with compression-only pads, the matrix-free operator or "
+      "tetrahedral meshes. [-]");
     prm.declare_entry("Newton tolerance", "1e-8", Patterns::Double(1e-14, 1e-2),
                       "finite strain: an increment has converged when the residual force is "
                       "below this fraction of the applied load, or the Newton correction below "
@@ -230,9 +232,6 @@ namespace bonefusion::core
           throw std::invalid_argument(
             what + "does not model compression-only facet pads: set 'Facet joints/Contact = "
                    "sliding joint' or 'bonded', or use the linear formulation");
-        if (contact.cage_interface.sliding)
-          throw std::invalid_argument(what + "does not model the sliding cage interface yet: "
-                                             "set 'Cage interface/Contact = bonded'");
       }
 
     // Implant materials must exist in the library.

@@ -200,6 +200,9 @@ namespace bonefusion::core
     solve.load_increments = r.increments;
     solve.cutbacks = r.cutbacks;
     solve.warm_started = r.warm_started;
+    // The states the answer leaves the joints, bands and cage interface in (the cells
+    // switched inside their energy): the same columns as the active set's.
+    solver->count_layer_states(u, solve);
     return solve;
   }
 
@@ -311,9 +314,10 @@ namespace bonefusion::core
           log << ", " << solve.newton_iterations << " Newton iteration(s) in "
               << solve.load_increments << " load increment(s)"
               << (solve.cutbacks > 0 ? ", " + std::to_string(solve.cutbacks) + " halved" : "");
-        if (solve.iterations > 0)
+        if (solve.iterations > 0 || solve.finite_strain)
           {
-            log << ", " << solve.iterations << " contact iteration(s)";
+            if (!solve.finite_strain)
+              log << ", " << solve.iterations << " contact iteration(s)";
             if (facets.facets.compression_only)
               log << ", " << solve.open_facet_cells << " open facet cells";
             if (facets.cage_interface.sliding)

@@ -262,6 +262,7 @@ namespace bonefusion::core
     cell_materials = std::make_unique<materials::CellMaterials>(
       model, region_materials, prm.annulus_fibres, prm.discretization.locking);
     layers = std::make_unique<mechanics::ContactLayers>(model, *triangulation, prm.contact);
+    layers->set_finite_strain(prm.mechanics.finite_strain);
     solver = std::make_unique<mechanics::ActiveSetSolver>(*system, *layers, prm.solver.linear);
     setup_seconds += timer.wall_time();
     log << "System: " << system->dofs().n_dofs() << " DoFs (" << (system->simplex() ? "P" : "Q")

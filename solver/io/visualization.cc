@@ -67,17 +67,14 @@ namespace bonefusion::io
        *  along the joint normal) or band (tension, >= 0) at the cell-mean closure g = A : eps
        *  (mechanics/contact_layers.cc); in finite strain a band past its transition strain
        *  takes the linear region's modulus (hyperelastic_cell.cc), the linear path keeps the
-       *  toe modulus. */
+       *  toe modulus (its open cells have no joint stiffness). */
       double joint_stress(const mechanics::CellElasticity &c, const double g) const
       {
+        if (finite_strain)
+          return std::abs(mechanics::engaged_joint_stress(c, g));
         if (!c.joint.present() || !(c.joint.stiffness > 0))
           return 0;
-        if (!c.joint.engaged_in_tension)
-          return c.joint.stiffness * std::max(-g, 0.0);
-        const double stretched = std::max(g, 0.0);
-        const double beyond =
-          finite_strain ? std::max(stretched - c.joint.transition_strain, 0.0) : 0.0;
-        return c.joint.stiffness * (stretched - beyond + c.joint.linear_region_ratio * beyond);
+        return c.joint.stiffness * (c.joint.engaged_in_tension ? std::max(g, 0.0) : std::max(-g, 0.0));
       }
 
       void evaluate_vector_field(const dealii::DataPostprocessorInputs::Vector<3> &inputs,
@@ -116,7 +113,7 @@ namespace bonefusion::io
             if (c.b_bar)
               eps[p] =
                 dealii::deviator(eps[p]) + (mean_theta / 3.0) * dealii::unit_symmetric_tensor<3>();
-            const auto sigma = mechanics::stress(c, eps[p]);
+            const auto sigma = mechanics::stress(c, eps[p], finite_strain);
             unsigned int k = 0;
             if (split)
               {

@@ -146,6 +146,15 @@ namespace bonefusion::mechanics
         // hierarchy was measured at 5-15x more CG iterations (690-2260 instead of ~130) once
         // facet joints open.
       }
+    count_open_cells(open, result);
+    result.cycled = cycling;
+    return result;
+  }
+
+  void ActiveSetSolver::count_open_cells(const std::vector<unsigned char> &open,
+                                         ContactSolve &result) const
+  {
+    const MPI_Comm mpi = system.communicator();
     unsigned long counts[4] = {0, 0, 0, 0}; // open cells per layer kind
     for (const auto &cell : system.dofs().active_cell_iterators())
       if (cell->is_locally_owned() && open[cell->active_cell_index()] &&
@@ -154,7 +163,16 @@ namespace bonefusion::mechanics
     result.open_facet_cells = dealii::Utilities::MPI::sum(counts[ContactLayers::facet], mpi);
     result.open_cage_cells = dealii::Utilities::MPI::sum(counts[ContactLayers::cage], mpi);
     result.slack_ligament_cells = dealii::Utilities::MPI::sum(counts[ContactLayers::ligament], mpi);
-    result.cycled = cycling;
-    return result;
+  }
+
+  void ActiveSetSolver::count_layer_states(const Vector &solution, ContactSolve &result) const
+  {
+    std::vector<unsigned char> open(system.dofs().get_triangulation().n_active_cells(), 0);
+    update_open_cells(
+      system, solution,
+      [this](const CellIterator &cell) { return layers.in_layer(cell->active_cell_index()); },
+      system.material(), [this](const CellIterator &cell) { return layers.normal(cell); }, open,
+      true);
+    count_open_cells(open, result);
   }
 } // namespace bonefusion::mechanics

@@ -58,6 +58,14 @@ namespace bonefusion::mechanics
     ContactSolve solve(const MaterialFunction &base, const Vector &rhs, Vector &solution,
                        std::vector<unsigned char> &open, bool warm);
 
+    /**
+     * The states a solution leaves the layer cells in (open joints and cage interface
+     * cells, slack bands: the sign of each cell's closure), counted into `result`. For the
+     * finite-strain path, whose cells switch inside their energy: the system's material
+     * must be the closed one.
+     */
+    void count_layer_states(const Vector &solution, ContactSolve &result) const;
+
     /** Assembles base + state `open` and builds the AMG preconditioner. */
     void assemble(const MaterialFunction &base, const std::vector<unsigned char> &open);
     /** The base material changed (a new time step): the next solve reassembles. */
@@ -71,6 +79,9 @@ namespace bonefusion::mechanics
     LinearSolverSettings settings;
     std::vector<unsigned char> assembled_open; ///< active set of the assembled matrix
     bool matrix_is_current = false;
+
+    /** Fills result's open/slack cell counts (all ranks) from the state `open`. */
+    void count_open_cells(const std::vector<unsigned char> &open, ContactSolve &result) const;
 
     /** A hash of the open layer cells, equal on any number of ranks (cycle detection). */
     std::uint64_t active_set_hash(const std::vector<unsigned char> &open) const;

@@ -174,6 +174,27 @@ namespace bonefusion::mechanics
     return sigma;
   }
 
+  double engaged_joint_stress(const CellElasticity &c, const double closure)
+  {
+    if (!c.joint.present() || !(c.joint.stiffness > 0))
+      return 0;
+    if (!c.joint.engaged_in_tension)
+      return c.joint.stiffness * std::min(closure, 0.0);
+    const double stretched = std::max(closure, 0.0);
+    const double beyond = std::max(stretched - c.joint.transition_strain, 0.0);
+    return c.joint.stiffness * (stretched - beyond + c.joint.linear_region_ratio * beyond);
+  }
+
+  SymmetricTensor<2, 3> stress(const CellElasticity &c, const SymmetricTensor<2, 3> &eps,
+                               const bool finite_strain)
+  {
+    if (!finite_strain || !c.joint.present())
+      return stress(c, eps);
+    CellElasticity ground = c;
+    ground.joint.stiffness = 0;
+    return stress(ground, eps) + engaged_joint_stress(c, c.joint.opening * eps) * c.joint.opening;
+  }
+
   double von_mises(const SymmetricTensor<2, 3> &sigma)
   {
     const SymmetricTensor<2, 3> s = dealii::deviator(sigma);

@@ -138,6 +138,21 @@ namespace bonefusion::mechanics
   dealii::SymmetricTensor<2, 3> stress(const CellElasticity &c,
                                        const dealii::SymmetricTensor<2, 3> &eps);
 
+  /**
+   * The joint's (or band's) stress along its A as the finite-strain energy has it
+   * (hyperelastic_cell.h): k g while engaged (g = A : eps the cell-mean closure, g <= 0 for a
+   * joint, g >= 0 for a band), 0 otherwise, and a band past its transition strain with the
+   * linear region's modulus. [MPa]
+   */
+  double engaged_joint_stress(const CellElasticity &c, double closure);
+
+  /** stress() on the linear path; in finite strain the joint term is engaged_joint_stress()
+   *  of the strain's closure A : eps (CellKinematics::strain carries the cell mean): the
+   *  finite-strain path passes every layer cell engaged and decides inside its energy. */
+  dealii::SymmetricTensor<2, 3> stress(const CellElasticity &c,
+                                       const dealii::SymmetricTensor<2, 3> &eps,
+                                       bool finite_strain);
+
   /** Von Mises equivalent stress [MPa]. */
   double von_mises(const dealii::SymmetricTensor<2, 3> &sigma);
 } // namespace bonefusion::mechanics

@@ -101,6 +101,8 @@ namespace bonefusion::mechanics
     if (layer[index] == ligament)
       return as_tension_only_band(model.segments.at(r.segment).disc_frame.superior, c, open);
     const bool is_cage = layer[index] == cage;
+    if (is_cage && finite_strain)
+      return as_cage_contact(model.segments.at(r.segment).disc_frame.superior, c);
     if (!is_cage && prm.facets.sliding_joint)
       return as_sliding_joint(*model.facet_joint_of(r.id), cell->center(), c, open);
     if (open)
@@ -142,6 +144,27 @@ namespace bonefusion::mechanics
     c.joint.stiffness = open ? 0.0 : scale * constrained_modulus;
     c.mu *= scale * prm.facets.capsule_fraction;
     c.kappa *= scale * prm.facets.capsule_fraction;
+    return c;
+  }
+
+  CellElasticity ContactLayers::as_cage_contact(const dealii::Tensor<1, 3> &endplate_normal,
+                                                CellElasticity c) const
+  {
+    // The finite-strain form of the sliding interface: the cell resists the approach of its
+    // faces along the endplate's normal, g = e . (F - I) e (cell mean), with the cage's
+    // constrained modulus while pressed (g <= 0) and nothing while pulled apart; everything
+    // else, shear along the endplate included, keeps 'Shear stiffness fraction' of the cage.
+    // The linear sliding plane keeps the cage's full stiffness in the endplate's plane too;
+    // for a layer one cell thick under a stiff cage the difference is small (docs/model.md).
+    const double constrained_modulus = c.kappa + 4.0 / 3.0 * c.mu;
+    c.joint.opening = dealii::symmetrize(dealii::outer_product(endplate_normal, endplate_normal));
+    c.joint.engaged_in_tension = false;
+    c.joint.stiffness = constrained_modulus;
+    c.mu *= prm.cage_interface.shear_fraction;
+    c.kappa *= prm.cage_interface.shear_fraction;
+    // The closure has a trace, which the mean-dilatation cell cannot take; a layer of cage
+    // (PEEK, titanium: nu <= 0.4) does not lock.
+    c.b_bar = false;
     return c;
   }
 

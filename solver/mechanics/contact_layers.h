@@ -53,6 +53,11 @@ namespace bonefusion::mechanics
     /** Before surgery the cage's place is disc: its interface is not a layer then. */
     void set_cage_interface_active(bool active) { cage_active = active; }
 
+    /** The finite-strain path switches each layer cell inside its own energy (always
+     *  passed closed): a sliding cage interface cell then takes the normal-contact form of
+     *  as_cage_contact() instead of a sliding plane, which has no finite-strain energy. */
+    void set_finite_strain(bool on) { finite_strain = on; }
+
     /** Kind of cell `index` (active_cell_index; locally owned cells). */
     Kind kind(unsigned int index) const { return layer[index]; }
     /** True if cell `index` is a layer cell in the current configuration. */
@@ -72,9 +77,12 @@ namespace bonefusion::mechanics
     ContactParameters prm;
     std::vector<Kind> layer;
     bool cage_active = true;
+    bool finite_strain = false;
 
     CellElasticity as_sliding_joint(const model::FacetJoint &joint, const dealii::Point<3> &x,
                                     CellElasticity c, bool open) const;
+    CellElasticity as_cage_contact(const dealii::Tensor<1, 3> &endplate_normal,
+                                   CellElasticity c) const;
     CellElasticity as_tension_only_band(const dealii::Tensor<1, 3> &axis, CellElasticity c,
                                         bool slack) const;
   };

@@ -74,13 +74,18 @@ namespace bonefusion::mechanics
       "compression-only facets) and, while closed, almost no shear along the endplate "
       "(frictionless contact): the cage as placed at surgery, held only by the preload and "
       "the fixation. The graft in the window stays tied to the endplates (bone grows from "
-      "them). Used by static load cases and in every step and activity of a healing run. [-]");
+      "them). Used by static load cases and in every step and activity of a healing run. "
+      "In finite strain (Mechanics/Formulation) an interface cell resists only the approach "
+      "of the cage to the endplate, with the cage's constrained modulus while pressed, and "
+      "keeps 'Shear stiffness fraction' of the cage's stiffness otherwise; its state is "
+      "decided inside the energy (docs/model.md). [-]");
     prm.declare_entry("Shear stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
                       "sliding: shear modulus across the endplate plane of a closed interface "
                       "cell relative to the cage material's. [-]");
     prm.declare_entry("Open stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
                       "sliding: stiffness of an open interface cell relative to a closed "
-                      "one. [-]");
+                      "one (linear formulation; in finite strain an open cell keeps the shear "
+                      "stiffness fraction). [-]");
     prm.leave_subsection();
   }
 

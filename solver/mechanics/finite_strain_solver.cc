@@ -34,9 +34,9 @@ namespace bonefusion::mechanics
           unsupported = unsupported || c.sliding.active();
         }
     if (dealii::Utilities::MPI::logical_or(unsupported, system.communicator()))
-      throw std::invalid_argument(
-        "the finite-strain formulation does not model sliding planes (the sliding cage "
-        "interface) yet: use 'Mechanics/Formulation = linear' for such models");
+      throw std::logic_error(
+        "FiniteStrainSolver: a cell with a sliding plane (the linear path's form of the sliding "
+        "cage interface; ContactLayers gives the finite-strain path its normal-contact form)");
     tangent_matrix.reinit(system.matrix());
   }
 

@@ -103,8 +103,8 @@ namespace bonefusion::mechanics
   {
     if (c.sliding.active())
       throw std::invalid_argument(
-        "the finite-strain formulation does not model sliding planes (the sliding cage "
-        "interface) yet: use 'Mechanics/Formulation = linear' for them");
+        "hyperelastic_cell: a sliding plane has no finite-strain energy (the sliding cage "
+        "interface takes its normal-contact form, ContactLayers::set_finite_strain)");
     const unsigned int n_q = fe_values.n_quadrature_points;
     const unsigned int n = fe_values.dofs_per_cell;
     const dealii::FiniteElement<3> &fe = fe_values.get_fe();

@@ -26,7 +26,9 @@
  * 1e-3 of the tissue's stiffness) does not see the cell-mean closure.
  * At u = 0 the tangent is exactly CellKinematics::stiffness of the same constants for cells
  * without a joint, so the finite-strain path gives the linear answer at small loads. Sliding
- * planes (the sliding cage interface) have no finite-strain form yet: such cells throw.
+ * planes have no finite-strain energy (such cells throw): on this path the sliding cage
+ * interface is a compression-only joint along the endplate's normal over a soft ground
+ * (ContactLayers::set_finite_strain).
  *
  * Why a hand-derived tangent and not automatic differentiation: the residual costs about as
  * much as the tangent this way, where forward-mode AD of the residual would cost 24 times

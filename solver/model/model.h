@@ -91,6 +91,8 @@ namespace bonefusion::model
     Frame frame;
     /** Thickness of the pad as drawn in the mesh / the real cartilage thickness [-] (>= 1). */
     double drawn_thickness_ratio = 1;
+    /** Thickness of the pad or curved layer as drawn, along its normal [mm]. */
+    double drawn_thickness = 0;
     /** This joint's angle to the sagittal plane minus the L4-L5 joints' (the calibrated
      *  'Facet joints/Joint angle') [deg]: 0 unless Geometry/Facet orientation = per level. */
     double angle_offset = 0;

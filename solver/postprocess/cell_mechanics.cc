@@ -37,7 +37,7 @@ namespace bonefusion::postprocess
                     H[fe.system_to_component_index(i).first] += u[i] * fe_values.shape_grad(i, q);
                   eps += 0.5 * dealii::symmetrize(dealii::transpose(H) * H);
                 }
-              const dealii::SymmetricTensor<2, 3> sigma = mechanics::stress(c, eps);
+              const dealii::SymmetricTensor<2, 3> sigma = mechanics::stress(c, eps, green_lagrange);
               const auto e = dealii::eigenvalues(eps);
               const double JxW = fe_values.JxW(q);
               volume += JxW;

@@ -79,7 +79,7 @@ namespace bonefusion::postprocess
           for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
             {
               const auto eps = kinematics.strain(q, u);
-              const auto sigma = mechanics::stress(c, eps);
+              const auto sigma = mechanics::stress(c, eps, finite_strain);
               const double JxW = fe_values.JxW(q);
               if (t == Tissue::screw)
                 screw_vm.add(mechanics::von_mises(sigma), JxW);

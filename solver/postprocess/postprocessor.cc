@@ -3,6 +3,7 @@
 #include "postprocess/bone_density_statistics.h"
 #include "postprocess/follow_ups.h"
 #include "postprocess/graft_healing_statistics.h"
+#include "postprocess/facet_contact.h"
 #include "postprocess/implant_stresses.h"
 #include "postprocess/load_sharing.h"
 #include "postprocess/mesh_reactions.h"
@@ -43,6 +44,7 @@ namespace bonefusion::postprocess
         {"segment motion", [](const Context &c) { return std::make_unique<SegmentMotion>(c); }},
         {"load sharing", [](const Context &c) { return std::make_unique<LoadSharing>(c); }},
         {"implant stresses", [](const Context &c) { return std::make_unique<ImplantStresses>(c); }},
+        {"facet contact", [](const Context &c) { return std::make_unique<FacetContact>(c); }},
         {"contact statistics",
          [](const Context &) { return std::make_unique<ContactStatistics>(); }},
         {"solver statistics", [](const Context &c) { return std::make_unique<SolverStatistics>(c.finite_strain); }},
@@ -90,7 +92,7 @@ namespace bonefusion::postprocess
               "segment motion", "solver statistics", "follow ups"};
     if (imported_mesh)
       return {"mesh reactions", "region stresses", "section resultants", "solver statistics"};
-    return {"segment motion", "load sharing", "implant stresses", "contact statistics",
-            "solver statistics"};
+    return {"segment motion", "load sharing",       "implant stresses",
+            "facet contact",  "contact statistics", "solver statistics"};
   }
 } // namespace bonefusion::postprocess

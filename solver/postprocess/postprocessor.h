@@ -6,8 +6,8 @@
  * what to measure where (motion segments, their frames, regions), never coordinates.
  *
  * Implementations (one per file, the name -> constructor table in postprocessor.cc):
- *   static load cases:  segment motion, load sharing, implant stresses, contact statistics,
- *                       solver statistics; imported meshes: mesh reactions, region stresses,
+ *   static load cases:  segment motion, load sharing, implant stresses, facet contact,
+ *                       contact statistics, solver statistics; imported meshes: mesh reactions, region stresses,
  *                       section resultants
  *   runs over time:     graft healing, day load sharing, implant stress peaks, bone density,
  *                       range of motion, day effort (healing_statistics.h)

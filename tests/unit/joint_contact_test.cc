@@ -15,6 +15,7 @@
 #include "mechanics/elastic_system.h"
 #include "mechanics/finite_strain_solver.h"
 #include "mechanics/unilateral_contact.h"
+#include "postprocess/facet_contact.h"
 
 #include <gtest/gtest.h>
 
@@ -266,13 +267,13 @@ TEST(JointContact, TensionOnlyBandCarriesTensionAndGoesSlack)
 namespace
 {
   /** The same two blocks on the finite-strain path: the joint engages inside each pad cell's
-   *  energy (no active set). Returns the slip and the pad's mean contact pressure
-   *  k max(-gbar, 0), gbar = A : (F - I) the cell-mean closure, as the ParaView field
-   *  facet_contact_pressure reports it; `engaged` counts the pressed cells. */
+   *  energy (no active set). Returns the slip and the pad's contact as the statistics
+   *  measure it (postprocess::measure_joint_contact: the area of the pressed cells'
+   *  footprints, pressure k max(-gbar, 0) with gbar = A : (F - I) the cell-mean closure). */
   struct ContactOutcome
   {
-    double slip = 0, pressure = 0;
-    unsigned long engaged = 0;
+    double slip = 0;
+    bonefusion::postprocess::JointContactMeasure contact;
   };
 
   ContactOutcome shear_top_finite_strain(const Tensor<1, 3> &direction)
@@ -287,36 +288,8 @@ namespace
     settings.linear_tolerance = 1e-8;
     Vector u;
     newton.solve(rhs, u, settings);
-
-    ContactOutcome outcome;
-    outcome.slip = mean_slip(system, u, direction);
-    dealii::FEValues<3> fe_values(system.map(), system.element(), system.cell_quadrature(),
-                                  dealii::update_gradients | dealii::update_JxW_values);
-    std::vector<Tensor<2, 3>> gradients(fe_values.n_quadrature_points);
-    double force = 0, volume = 0;
-    for (const auto &cell : system.dofs().active_cell_iterators())
-      if (cell->is_locally_owned() && in_pad(cell))
-        {
-          fe_values.reinit(cell);
-          fe_values[dealii::FEValuesExtractors::Vector(0)].get_function_gradients(u, gradients);
-          const CellElasticity c = material(cell, false);
-          double g = 0, v = 0;
-          for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
-            {
-              g += dealii::scalar_product(Tensor<2, 3>(c.joint.opening), gradients[q]) *
-                   fe_values.JxW(q);
-              v += fe_values.JxW(q);
-            }
-          g /= v;
-          outcome.engaged += g < 0;
-          force += c.joint.stiffness * std::max(-g, 0.0) * v;
-          volume += v;
-        }
-    const MPI_Comm mpi = MPI_COMM_WORLD;
-    outcome.pressure =
-      dealii::Utilities::MPI::sum(force, mpi) / dealii::Utilities::MPI::sum(volume, mpi);
-    outcome.engaged = dealii::Utilities::MPI::sum(outcome.engaged, mpi);
-    return outcome;
+    return {mean_slip(system, u, direction),
+            bonefusion::postprocess::measure_joint_contact(system, u, in_pad, pad_hi - pad_lo)};
   }
 } // namespace
 
@@ -330,21 +303,28 @@ TEST(JointContact, FiniteStrainPadCarriesTheAnalyticContactPressure)
 {
   const ContactOutcome pressed = shear_top_finite_strain(-joint_normal());
   const double closed_slip = tau * h / (joint_stiffness + capsule_mu);
-  EXPECT_EQ(pressed.engaged, 64u);
+  // Every cell pressed: the whole 4 mm x 4 mm pad is in contact.
+  EXPECT_TRUE(pressed.contact.has_joint);
+  EXPECT_NEAR(pressed.contact.area, 16.0, 1e-9);
   EXPECT_NEAR(pressed.slip, closed_slip, 0.03 * closed_slip); // the tilt, as above (+1.8 %)
   // Measured 0.0099741 MPa against 0.0099741 (the tilt moves the faces, not the cell mean).
-  EXPECT_NEAR(pressed.pressure, tau * joint_stiffness / (joint_stiffness + capsule_mu),
-              1e-3 * tau);
+  const double pressure = tau * joint_stiffness / (joint_stiffness + capsule_mu);
+  EXPECT_NEAR(pressed.contact.mean_pressure(), pressure, 1e-3 * tau);
+  EXPECT_NEAR(pressed.contact.force, pressure * 16.0, 1e-3 * tau * 16.0);
+  // The tilt of the upper block makes the pressure vary a little over the pad.
+  EXPECT_GE(pressed.contact.peak_pressure, pressed.contact.mean_pressure());
+  EXPECT_LT(pressed.contact.peak_pressure, 1.05 * pressure);
 
   const ContactOutcome pulled = shear_top_finite_strain(joint_normal());
-  EXPECT_EQ(pulled.engaged, 0u);
-  EXPECT_EQ(pulled.pressure, 0.0);
+  EXPECT_EQ(pulled.contact.area, 0.0);
+  EXPECT_EQ(pulled.contact.peak_pressure, 0.0);
+  EXPECT_EQ(pulled.contact.mean_pressure(), 0.0);
   // A 2.5 % shear of the capsule: neo-Hookean simple shear keeps the linear shear stress
   // (measured 0.0049969 mm against 0.0049967).
   EXPECT_NEAR(pulled.slip, tau * h / capsule_mu, 1e-3 * tau * h / capsule_mu);
 
   const Tensor<1, 3> t = dealii::cross_product_3d(Tensor<1, 3>({0.0, 0.0, 1.0}), joint_normal());
   const ContactOutcome sliding = shear_top_finite_strain(t);
-  EXPECT_LT(sliding.pressure, 1e-3 * tau); // measured 1e-5 of tau (the tilt)
+  EXPECT_LT(sliding.contact.peak_pressure, 1e-3 * tau); // measured 1e-5 of tau (the tilt)
   EXPECT_NEAR(sliding.slip, tau * h / capsule_mu, 1e-3 * tau * h / capsule_mu);
 }

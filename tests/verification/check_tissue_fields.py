@@ -12,6 +12,10 @@ the HDF5 files behind solution.xdmf (points carry their cell's region). Asserted
   extension (largest pressure over 0.1 MPa) far more than in flexion (under 1/10 of it);
 - ligament_band_stress is non-zero only on ligaments, >= 0, and the posterior bands are
   taut in flexion (largest stress over 0.05 MPa) far more than in extension;
+- the facet contact columns of statistics.csv agree with the field: in extension both
+  joints are in contact (area > 0, left and right within 10 %: the segment is symmetric)
+  and each joint's peak contact pressure is the field's largest value on it within 1e-4
+  (relative); in flexion the contact area is at most a tenth of extension's;
 - on the linear path at a small moment (0.075 N m, linear fibres) the fibre stretch minus 1
   equals the finite-strain one (same moment, same fibres) within 2 % of its largest value:
   the two measures agree where the strains are small.
@@ -110,6 +114,25 @@ def main():
         checks.check(flexion["band"] > 0.05 and extension["band"] < 0.5 * flexion["band"],
                      f"bands taut in flexion ({flexion['band']:.4f} MPa) more than in extension "
                      f"({extension['band']:.4f} MPa)")
+
+    # The facet contact columns against the field they summarise.
+    with open(os.path.join(base, "finite_strain", "statistics.csv"), newline="") as f:
+        rows = {r["load_case"]: r for r in csv.DictReader(f)}
+    area = {(case, side): float(rows[case][f"facet_{side}_contact_area_mm2"])
+            for case in ("flexion", "extension") for side in ("left", "right")}
+    peak = max(float(rows["extension"][f"facet_{side}_peak_contact_pressure_MPa"])
+               for side in ("left", "right"))
+    print(f"facet contact area [mm^2]: {area}; extension peak pressure {peak:.4f} MPa")
+    left, right = area[("extension", "left")], area[("extension", "right")]
+    checks.check(left > 0 and right > 0 and abs(left - right) <= 0.1 * max(left, right),
+                 f"extension: both joints in contact, left {left:.1f} and right {right:.1f} mm^2")
+    checks.check(max(area[("flexion", "left")], area[("flexion", "right")]) <= 0.1 * left,
+                 f"flexion: contact area {area[('flexion', 'left')]:.1f} / "
+                 f"{area[('flexion', 'right')]:.1f} mm^2 against {left:.1f} in extension")
+    if extension:
+        checks.check(abs(peak - extension["pressure"]) <= 1e-4 * extension["pressure"],
+                     f"extension: peak contact pressure {peak:.6f} MPa in statistics.csv, "
+                     f"{extension['pressure']:.6f} in the field")
 
     # Small moment: the linear path's 1 + a.eps.a against the finite-strain sqrt(a.C.a).
     small = {}
