@@ -1,5 +1,7 @@
 #include "io/visualization.h"
 
+#include "mechanics/hyperelastic_cell.h"
+
 #include <deal.II/base/utilities.h>
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/data_postprocessor.h>
@@ -12,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace bonefusion::io
@@ -102,6 +105,36 @@ namespace bonefusion::io
             closure += (c.joint.opening * eps[p]) / n;
           }
         const double joint_or_band = joint_stress(c, closure);
+        // Finite strain: the Cauchy stress of the hyperelastic energy, with the cell's means
+        // (volume ratio, closure) taken over its vertices, which for trilinear fields on
+        // parallelepipeds are the cell means. The energy needs J > 0 at the Gauss points
+        // only: at a vertex of a soft, much distorted cell (a slack band, an open capsule)
+        // J may be negative, and there the stress is read at the cell's mean gradient.
+        std::vector<dealii::Tensor<2, 3>> F(n);
+        mechanics::CellMeanState mean;
+        bool stress_defined = true;
+        if (finite_strain)
+          {
+            dealii::Tensor<2, 3> F_mean;
+            for (unsigned int p = 0; p < n; ++p)
+              {
+                F[p] = dealii::unit_symmetric_tensor<3>();
+                for (unsigned int i = 0; i < 3; ++i)
+                  F[p][i] += inputs.solution_gradients[p][i];
+                F_mean += F[p] / n;
+              }
+            for (dealii::Tensor<2, 3> &Fp : F)
+              if (!(dealii::determinant(Fp) > 0))
+                Fp = F_mean;
+            try
+              {
+                mean = mechanics::cell_mean_state(c, F, std::vector<double>(n, 1.0));
+              }
+            catch (const mechanics::InvertedCell &)
+              {
+                stress_defined = false; // even the mean gradient is inverted: no stress
+              }
+          }
         for (unsigned int p = 0; p < n; ++p)
           {
             dealii::Tensor<2, 3> H; // displacement gradient, H_ij = d u_i / d x_j
@@ -113,7 +146,18 @@ namespace bonefusion::io
             if (c.b_bar)
               eps[p] =
                 dealii::deviator(eps[p]) + (mean_theta / 3.0) * dealii::unit_symmetric_tensor<3>();
-            const auto sigma = mechanics::stress(c, eps[p], finite_strain);
+            // Finite strain: Green-Lagrange strain (the measure the adaptation laws read).
+            if (finite_strain)
+              eps[p] += 0.5 * dealii::symmetrize(dealii::transpose(H) * H);
+            dealii::SymmetricTensor<2, 3> sigma;
+            if (!finite_strain)
+              sigma = mechanics::stress(c, eps[p]);
+            else if (stress_defined)
+              sigma = mechanics::cauchy_stress(c, F[p], mean);
+            else
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = i; j < 3; ++j)
+                  sigma[i][j] = std::numeric_limits<double>::quiet_NaN();
             unsigned int k = 0;
             if (split)
               {
@@ -134,7 +178,9 @@ namespace bonefusion::io
                 k = 18;
               }
             out[p][k] = mechanics::von_mises(sigma);
-            out[p][k + 1] = 0.5 * (sigma * eps[p]);
+            // The strain energy density the remodeling laws read: of the linear law on the
+            // (Green-Lagrange) strain.
+            out[p][k + 1] = 0.5 * (mechanics::stress(c, eps[p], finite_strain) * eps[p]);
             out[p][k + 2] = stretch;
             out[p][k + 3] = c.joint.engaged_in_tension ? 0.0 : joint_or_band;
             out[p][k + 4] = c.joint.engaged_in_tension ? joint_or_band : 0.0;

@@ -1,5 +1,6 @@
 #include "mechanics/hyperelastic_cell.h"
 
+#include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
 
 #include <algorithm>
@@ -79,14 +80,11 @@ namespace bonefusion::mechanics
   double hyperelastic_pressure(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
                                const dealii::Vector<double> &u)
   {
-    const dealii::FiniteElement<3> &fe = fe_values.get_fe();
     const VolumetricEnergy U{c.kappa};
     double volume = 0, J_mean = 0, pressure = 0;
     for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
       {
-        Tensor2 F = dealii::unit_symmetric_tensor<3>();
-        for (unsigned int i = 0; i < fe_values.dofs_per_cell; ++i)
-          F[fe.system_to_component_index(i).first] += u[i] * fe_values.shape_grad(i, q);
+        const Tensor2 F = dealii::unit_symmetric_tensor<3>() + displacement_gradient(fe_values, u, q);
         const double J = dealii::determinant(F), w = fe_values.JxW(q);
         if (!(J > 0))
           throw InvertedCell("a cell turned inside out (J = " + std::to_string(J) + ")");
@@ -95,6 +93,111 @@ namespace bonefusion::mechanics
         pressure -= w * U.first(J);
       }
     return c.b_bar ? -U.first(J_mean / volume) : pressure / volume;
+  }
+
+  Tensor2 displacement_gradient(const dealii::FEValues<3> &fe_values, const dealii::Vector<double> &u,
+                                const unsigned int q)
+  {
+    const dealii::FiniteElement<3> &fe = fe_values.get_fe();
+    Tensor2 H;
+    for (unsigned int i = 0; i < fe_values.dofs_per_cell; ++i)
+      H[fe.system_to_component_index(i).first] += u[i] * fe_values.shape_grad(i, q);
+    return H;
+  }
+
+  dealii::SymmetricTensor<2, 3> green_lagrange_quadratic_part(const dealii::FEValues<3> &fe_values,
+                                                              const dealii::Vector<double> &u,
+                                                              const unsigned int q)
+  {
+    const Tensor2 H = displacement_gradient(fe_values, u, q);
+    return 0.5 * dealii::symmetrize(dealii::transpose(H) * H);
+  }
+
+  CellMeanState cell_mean_state(const CellElasticity &c, const std::vector<Tensor2> &F,
+                                const std::vector<double> &w)
+  {
+    CellMeanState m;
+    double volume = 0, J_sum = 0, closure = 0;
+    std::vector<double> J(F.size());
+    for (unsigned int i = 0; i < F.size(); ++i)
+      {
+        J[i] = dealii::determinant(F[i]);
+        if (!(J[i] > 0))
+          throw InvertedCell("a cell turned inside out (J = " + std::to_string(J[i]) + ")");
+        volume += w[i];
+        J_sum += w[i] * J[i];
+        if (c.joint.present())
+          closure += w[i] * (dealii::scalar_product(Tensor2(c.joint.opening), F[i]) -
+                             dealii::trace(c.joint.opening));
+      }
+    m.J_mean = J_sum / volume;
+    m.closure = closure / volume;
+    if (c.b_bar)
+      for (const FibreFamily &f : c.fibres)
+        if (f.stiffness > 0)
+          {
+            const FibreEnergy psi{f};
+            for (unsigned int i = 0; i < F.size(); ++i)
+              {
+                const double I4 = dealii::scalar_product(F[i] * Tensor2(f.projector), F[i]);
+                const double I4t = std::pow(m.J_mean / J[i], 2.0 / 3.0) * I4;
+                m.fibre_pressure += 2.0 / (3.0 * volume * m.J_mean) * w[i] * psi.first(I4t) * I4t;
+              }
+          }
+    return m;
+  }
+
+  dealii::SymmetricTensor<2, 3> cauchy_stress(const CellElasticity &c, const Tensor2 &F,
+                                              const CellMeanState &mean)
+  {
+    const double J = dealii::determinant(F);
+    if (!(J > 0))
+      throw InvertedCell("a cell turned inside out (J = " + std::to_string(J) + ")");
+    const Tensor2 I = dealii::unit_symmetric_tensor<3>();
+    const Tensor2 b = F * dealii::transpose(F);
+    const double I1 = dealii::trace(b);
+    const VolumetricEnergy U{c.kappa};
+    Tensor2 sigma = c.mu * std::pow(J, -5.0 / 3.0) * (b - I1 / 3.0 * I);
+    sigma += (c.b_bar ? U.first(mean.J_mean) : U.first(J)) * I;
+    for (const FibreFamily &f : c.fibres)
+      if (f.stiffness > 0)
+        {
+          const Tensor2 FAFt = F * Tensor2(f.projector) * dealii::transpose(F);
+          const double I4 = dealii::trace(FAFt);
+          const FibreEnergy psi{f};
+          if (!c.b_bar)
+            sigma += 2.0 / J * psi.first(I4) * FAFt;
+          else
+            {
+              const double s2 = std::pow(mean.J_mean / J, 2.0 / 3.0);
+              sigma += 2.0 / J * psi.first(s2 * I4) * s2 * (FAFt - I4 / 3.0 * I);
+            }
+        }
+    if (c.b_bar)
+      sigma += mean.fibre_pressure * I;
+    if (c.joint.present())
+      sigma += engaged_joint_stress(c, mean.closure) / J * Tensor2(c.joint.opening) *
+               dealii::transpose(F);
+    return dealii::symmetrize(sigma);
+  }
+
+  std::vector<dealii::SymmetricTensor<2, 3>>
+  hyperelastic_cauchy_stress(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
+                             const dealii::Vector<double> &u)
+  {
+    const unsigned int n_q = fe_values.n_quadrature_points;
+    std::vector<Tensor2> F(n_q);
+    std::vector<double> w(n_q);
+    for (unsigned int q = 0; q < n_q; ++q)
+      {
+        F[q] = dealii::unit_symmetric_tensor<3>() + displacement_gradient(fe_values, u, q);
+        w[q] = fe_values.JxW(q);
+      }
+    const CellMeanState mean = cell_mean_state(c, F, w);
+    std::vector<dealii::SymmetricTensor<2, 3>> sigma(n_q);
+    for (unsigned int q = 0; q < n_q; ++q)
+      sigma[q] = cauchy_stress(c, F[q], mean);
+    return sigma;
   }
 
   double hyperelastic_cell(const dealii::FEValues<3> &fe_values, const CellElasticity &c,

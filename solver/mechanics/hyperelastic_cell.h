@@ -42,6 +42,7 @@
 #include "mechanics/cell_stiffness.h"
 
 #include <stdexcept>
+#include <vector>
 
 namespace bonefusion::mechanics
 {
@@ -75,6 +76,55 @@ namespace bonefusion::mechanics
    */
   double hyperelastic_pressure(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
                                const dealii::Vector<double> &u);
+
+  /** The displacement gradient H = grad u [-] at quadrature point q of the cell of
+   *  `fe_values` (gradients) for local displacement u; F = I + H. */
+  dealii::Tensor<2, 3> displacement_gradient(const dealii::FEValues<3> &fe_values,
+                                             const dealii::Vector<double> &u, unsigned int q);
+
+  /** H^T H / 2 at quadrature point q: what turns the small strain sym(H) into the
+   *  Green-Lagrange strain E = sym(H) + H^T H / 2. */
+  dealii::SymmetricTensor<2, 3> green_lagrange_quadratic_part(const dealii::FEValues<3> &fe_values,
+                                                              const dealii::Vector<double> &u,
+                                                              unsigned int q);
+
+  /** What a cell's Cauchy stress needs of the whole cell (means over its quadrature points,
+   *  or over its vertices for output): the volume ratio Jbar of a B-bar cell, the joint's
+   *  closure gbar = A : (F - I), and the hydrostatic stress [MPa] its B-bar fibres exert
+   *  through Jbar, 2 / (3 V Jbar) sum_q w psi'(I4~) I4~ over the families. */
+  struct CellMeanState
+  {
+    double J_mean = 1;
+    double closure = 0;
+    double fibre_pressure = 0;
+  };
+
+  /** The mean state of a cell of constants `c` from the deformation gradients F[i] at
+   *  points of weights w[i] (JxW, or equal weights at the vertices). Throws InvertedCell
+   *  for J <= 0. */
+  CellMeanState cell_mean_state(const CellElasticity &c, const std::vector<dealii::Tensor<2, 3>> &F,
+                                const std::vector<double> &w);
+
+  /**
+   * The Cauchy stress [MPa] at a point of deformation gradient F, sigma = P F^T / J with P
+   * the first Piola-Kirchhoff stress the energy of hyperelastic_cell() gives there: the
+   * neo-Hookean ground mu J^(-5/3) (b - I1/3 I); the volumetric U'(J) I, or U'(Jbar) I in a
+   * B-bar cell (its condensed pressure); fibres 2/J psi'(I4) (F a)(F a), in a B-bar cell on
+   * I4~ = (Jbar / J)^(2/3) I4 and split into that deviatoric part and the cell's
+   * fibre_pressure; an engaged joint or band t A F^T / J with t = engaged_joint_stress of
+   * the cell's closure, symmetrized (the closure is not objective: its antisymmetric part is
+   * of the order of t times the rotation). At F = I and small strains: stress() of the
+   * linear path.
+   */
+  dealii::SymmetricTensor<2, 3> cauchy_stress(const CellElasticity &c,
+                                              const dealii::Tensor<2, 3> &F,
+                                              const CellMeanState &mean);
+
+  /** cauchy_stress() at every quadrature point of the cell of `fe_values` at local
+   *  displacement `u` [MPa]. Throws InvertedCell for J <= 0. */
+  std::vector<dealii::SymmetricTensor<2, 3>>
+  hyperelastic_cauchy_stress(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
+                             const dealii::Vector<double> &u);
 
   /**
    * The energy density psi(I4) [MPa] of one fibre family and its first two derivatives with

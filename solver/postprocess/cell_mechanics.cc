@@ -3,6 +3,8 @@
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/fe/fe_values.h>
 
+#include "mechanics/hyperelastic_cell.h"
+
 #include <cmath>
 
 namespace bonefusion::postprocess
@@ -31,12 +33,7 @@ namespace bonefusion::postprocess
             {
               dealii::SymmetricTensor<2, 3> eps = kinematics.strain(q, u);
               if (green_lagrange)
-                {
-                  dealii::Tensor<2, 3> H; // displacement gradient
-                  for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
-                    H[fe.system_to_component_index(i).first] += u[i] * fe_values.shape_grad(i, q);
-                  eps += 0.5 * dealii::symmetrize(dealii::transpose(H) * H);
-                }
+                eps += mechanics::green_lagrange_quadratic_part(fe_values, u, q);
               const dealii::SymmetricTensor<2, 3> sigma = mechanics::stress(c, eps, green_lagrange);
               const auto e = dealii::eigenvalues(eps);
               const double JxW = fe_values.JxW(q);

@@ -76,10 +76,17 @@ namespace bonefusion::postprocess
                 .add(mechanics::hyperelastic_pressure(fe_values, c, u), volume);
               continue;
             }
+          // Finite strain: Cauchy stress of the hyperelastic energy and Green-Lagrange strain
+          // (a rigid turn of the graft reads no strain).
+          std::vector<dealii::SymmetricTensor<2, 3>> cauchy;
+          if (finite_strain)
+            cauchy = mechanics::hyperelastic_cauchy_stress(fe_values, c, u);
           for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
             {
-              const auto eps = kinematics.strain(q, u);
-              const auto sigma = mechanics::stress(c, eps, finite_strain);
+              dealii::SymmetricTensor<2, 3> eps = kinematics.strain(q, u);
+              if (finite_strain)
+                eps += mechanics::green_lagrange_quadratic_part(fe_values, u, q);
+              const auto sigma = finite_strain ? cauchy[q] : mechanics::stress(c, eps);
               const double JxW = fe_values.JxW(q);
               if (t == Tissue::screw)
                 screw_vm.add(mechanics::von_mises(sigma), JxW);

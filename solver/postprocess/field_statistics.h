@@ -35,8 +35,10 @@ namespace bonefusion::postprocess
 
   /** Computes the field statistics of one solution (screws, rods, cages, interbody graft,
    *  nucleus, endplate cells next to a cage: by tissue); NaN where a tissue is absent.
-   *  `finite_strain`: the nucleus pressure is the hyperelastic one (hyperelastic_pressure);
-   *  the other measures stay the linear ones of the displacement. */
+   *  `finite_strain`: the nucleus pressure is the hyperelastic one (hyperelastic_pressure),
+   *  stresses are Cauchy stresses of the hyperelastic energy (hyperelastic_cauchy_stress)
+   *  and strains Green-Lagrange strains, their components in the reference axes (the
+   *  endplate's normal, the disc's normal of the graft's compression). */
   NamedValues field_statistics(const model::Model &model, const mechanics::ElasticSystem &system,
                                const mechanics::Vector &ghosted_solution,
                                bool finite_strain = false);
@@ -44,10 +46,12 @@ namespace bonefusion::postprocess
   /**
    * Volume-mean and peak von Mises stress [MPa] of every region (material id k + 1 =
    * region_names[k]): columns von_mises_mean_<name>_MPa and von_mises_peak_<name>_MPa.
+   * `finite_strain`: of the Cauchy stress (mechanics::hyperelastic_cauchy_stress).
    */
   NamedValues region_von_mises(const mechanics::ElasticSystem &system,
                                const mechanics::Vector &ghosted_solution,
-                               const std::vector<std::string> &region_names);
+                               const std::vector<std::string> &region_names,
+                               bool finite_strain = false);
 
   /** A name usable in a column header: blanks and separators become '_'. */
   std::string column_name(const std::string &name);

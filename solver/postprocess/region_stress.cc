@@ -3,13 +3,15 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/fe/fe_values.h>
 
+#include "mechanics/hyperelastic_cell.h"
 #include "postprocess/field_statistics.h"
 
 namespace bonefusion::postprocess
 {
   NamedValues region_von_mises(const mechanics::ElasticSystem &system,
                                const mechanics::Vector &ghosted_solution,
-                               const std::vector<std::string> &region_names)
+                               const std::vector<std::string> &region_names,
+                               const bool finite_strain)
   {
     const auto &fe = system.element();
     dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),
@@ -27,8 +29,13 @@ namespace bonefusion::postprocess
           const mechanics::CellElasticity c = system.material()(cell);
           kinematics.reinit(fe_values, c);
           cell->get_dof_values(ghosted_solution, u);
+          std::vector<dealii::SymmetricTensor<2, 3>> cauchy;
+          if (finite_strain)
+            cauchy = mechanics::hyperelastic_cauchy_stress(fe_values, c, u);
           for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
-            stats[id - 1].add(mechanics::von_mises(mechanics::stress(c, kinematics.strain(q, u))),
+            stats[id - 1].add(mechanics::von_mises(finite_strain ?
+                                                     cauchy[q] :
+                                                     mechanics::stress(c, kinematics.strain(q, u))),
                               fe_values.JxW(q));
         }
     std::vector<double> sums, maxima;

@@ -12,7 +12,8 @@ namespace bonefusion::postprocess
     std::vector<std::string> names;
     for (const model::Region &r : context.model.regions.all())
       names.push_back(r.name);
-    for (const auto &[name, value] : region_von_mises(context.system, load.solution, names))
+    for (const auto &[name, value] : region_von_mises(context.system, load.solution, names,
+                                                            context.finite_strain))
       table.add(name, value);
   }
 } // namespace bonefusion::postprocess

@@ -235,6 +235,9 @@ TEST(HyperelasticCell, RigidRotationStoresNoEnergy)
       const double energy = hyperelastic_cell(cell.fe_values, c, u, &forces, nullptr);
       EXPECT_NEAR(energy, 0, 1e-9 * c.kappa);
       EXPECT_LT(forces.linfty_norm(), 1e-9 * c.kappa);
+      // Nor does the Cauchy stress the outputs report.
+      for (const auto &sigma : hyperelastic_cauchy_stress(cell.fe_values, c, u))
+        EXPECT_LT(sigma.norm(), 1e-9 * c.kappa);
     }
 }
 
@@ -267,6 +270,67 @@ TEST(HyperelasticCell, HomogeneousStretchGivesTheAnalyticNominalStress)
         EXPECT_NEAR(face_force, 4 * P11, 1e-10 * std::abs(4 * P11))
           << "b_bar " << b_bar << " fibre " << with_fibre;
       }
+}
+
+// Requirement (issue 17, Cauchy stresses in the outputs): the Cauchy stress the outputs
+// report is the one the energy puts in the cell. Pulled back, J sigma F^-T at each Gauss
+// point, it gives the cell's internal nodal forces to round-off on a distorted cell under a
+// finite, non-homogeneous deformation (the B-bar cell's fibres included, whose pressure acts
+// through the cell's mean volume ratio); a joint pressed by a homogeneous stretch carries
+// k gbar along its A (and vanishes under a rigid rotation: RigidRotationStoresNoEnergy).
+TEST(HyperelasticCell, CauchyStressCarriesTheCellsInternalForces)
+{
+  OneCell cell(true);
+  const dealii::Vector<double> u = cell.deformation(1.5);
+  CellElasticity tension_only = annulus(true);
+  for (FibreFamily &f : tension_only.fibres)
+    {
+      f.tension_only = true;
+      f.stiffening = 5;
+    }
+  const unsigned int n_q = cell.fe_values.n_quadrature_points, n = u.size();
+  for (const CellElasticity &c :
+       {isotropic(100, 0.4), annulus(false), annulus(true), tension_only})
+    {
+      dealii::Vector<double> forces;
+      hyperelastic_cell(cell.fe_values, c, u, &forces, nullptr);
+      const auto sigma = hyperelastic_cauchy_stress(cell.fe_values, c, u);
+      dealii::Vector<double> from_sigma(n);
+      for (unsigned int q = 0; q < n_q; ++q)
+        {
+          Tensor<2, 3> F = dealii::unit_symmetric_tensor<3>();
+          for (unsigned int i = 0; i < n; ++i)
+            F[cell.fe.system_to_component_index(i).first] += u[i] * cell.fe_values.shape_grad(i, q);
+          const Tensor<2, 3> P =
+            dealii::determinant(F) * Tensor<2, 3>(sigma[q]) * dealii::transpose(dealii::invert(F));
+          for (unsigned int i = 0; i < n; ++i)
+            from_sigma[i] += cell.fe_values.JxW(q) *
+                             (P[cell.fe.system_to_component_index(i).first] *
+                              cell.fe_values.shape_grad(i, q));
+        }
+      from_sigma -= forces;
+      EXPECT_LT(from_sigma.linfty_norm(), 1e-10 * forces.linfty_norm())
+        << "b_bar " << c.b_bar << ", fibres " << c.fibres[0].stiffness << ", largest force "
+        << forces.linfty_norm();
+    }
+
+  OneCell cube(false);
+  // A joint along z pressed by F = diag(1, 1, 0.97): sigma_zz = k gbar / J (gbar = -0.03)
+  // with the ground's stress added (the ground alone subtracted here).
+  CellElasticity joint = isotropic(1.0, 0.3);
+  joint.joint.opening = dealii::symmetrize(
+    dealii::outer_product(Tensor<1, 3>({0.0, 0.0, 1.0}), Tensor<1, 3>({0.0, 0.0, 1.0})));
+  joint.joint.stiffness = 50;
+  const dealii::Vector<double> pressed = homogeneous(cube, 2, 2, -0.03);
+  CellElasticity ground = joint;
+  ground.joint = {};
+  const auto with_joint = hyperelastic_cauchy_stress(cube.fe_values, joint, pressed);
+  const auto without = hyperelastic_cauchy_stress(cube.fe_values, ground, pressed);
+  EXPECT_NEAR(with_joint[0][2][2] - without[0][2][2], 50 * -0.03 * 0.97 / 0.97, 1e-12);
+  // Pulled apart, the joint carries nothing.
+  const dealii::Vector<double> pulled = homogeneous(cube, 2, 2, 0.03);
+  EXPECT_NEAR(hyperelastic_cauchy_stress(cube.fe_values, joint, pulled)[0][2][2],
+              hyperelastic_cauchy_stress(cube.fe_values, ground, pulled)[0][2][2], 1e-14);
 }
 
 TEST(HyperelasticCell, JointsEngageWhenPressedAndBandsWhenStretched)

@@ -417,6 +417,7 @@ def run_ccx(ccx, folder, job, threads=1, timer=None):
 
 
 _HEADER = re.compile(r"^\s*(displacements|forces|total force) \(\S+\) for set (\S+) and time\s+(\S+)")
+_OTHER_BLOCK = re.compile(r"^\s*\S.* for set \S+ and time\s+\S+")
 
 
 def read_dat(path):
@@ -443,6 +444,10 @@ def read_dat(path):
                 if time not in times:
                     times.append(time)
                 current, rows = (m.group(1), m.group(2), times.index(time) + 1), []
+            elif _OTHER_BLOCK.match(line):
+                # A block this reader does not collect (stresses, strains): it ends the last.
+                close()
+                current, rows = None, []
             elif current is not None and line.strip():
                 rows.append(line.split())
     close()
