@@ -11,9 +11,11 @@
 #include <dlfcn.h>
 #include <omp.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace
@@ -38,6 +40,28 @@ namespace
     "  --help                       this text\n"
     "\n"
     "Parallel: mpirun -np N bonefusion CASE.prm\n";
+
+  /**
+   * True if every rank of `comm` reaches this call within `seconds`: every rank failed, each
+   * can report and return. An error on some ranks only (an inverted cell in one rank's part
+   * of the mesh, a file one rank cannot write) leaves the others waiting in a collective
+   * call of the run, which would hold the job until its wall-time limit. `comm` is used for
+   * nothing else, so the barrier cannot meet another collective call.
+   */
+  bool every_rank_failed(const MPI_Comm comm, const double seconds)
+  {
+    MPI_Request request;
+    MPI_Ibarrier(comm, &request);
+    const double start = MPI_Wtime();
+    int done = 0;
+    while (!done && MPI_Wtime() - start < seconds)
+      {
+        MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        if (!done)
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    return done != 0;
+  }
 } // namespace
 
 int main(int argc, char **argv)
@@ -56,6 +80,9 @@ int main(int argc, char **argv)
   dealii::Utilities::MPI::MPI_InitFinalize mpi_init(argc, argv, 1);
   const MPI_Comm comm = MPI_COMM_WORLD;
   const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
+  // For every_rank_failed(): a communicator of its own, made while all ranks are here.
+  MPI_Comm failure_comm;
+  MPI_Comm_dup(comm, &failure_comm);
 
   std::string case_file;
   std::vector<std::string> overrides;
@@ -121,7 +148,20 @@ int main(int argc, char **argv)
     {
       if (root)
         std::cerr << "\nbonefusion: error: " << e.what() << std::endl;
+      if (dealii::Utilities::MPI::n_mpi_processes(comm) > 1 &&
+          !every_rank_failed(failure_comm, 30.0))
+        {
+          if (!root)
+            std::cerr << "\nbonefusion: error on MPI rank "
+                      << dealii::Utilities::MPI::this_mpi_process(comm) << ": " << e.what()
+                      << std::endl;
+          std::cerr << "bonefusion: the other ranks did not stop within 30 s: aborting the job"
+                    << std::endl;
+          MPI_Abort(comm, 1);
+        }
+      MPI_Comm_free(&failure_comm);
       return 1;
     }
+  MPI_Comm_free(&failure_comm);
   return 0;
 }
