@@ -232,6 +232,8 @@ namespace bonefusion::core
         bone.set_cell_materials(*cell_materials, true, stands_for);
         layers->set_cage_interface_active(false);
         solver->material_changed();
+        if (newton)
+          newton->forget_rest_state(); // the swollen rest state follows the materials
         const auto &activities = prm.activities.all();
         std::vector<postprocess::ActivityResult> responses;
         try
@@ -279,6 +281,8 @@ namespace bonefusion::core
             bone.set_cell_materials(*cell_materials, false, {});
             grafts.set_cell_materials(*cell_materials);
             solver->material_changed();
+            if (newton)
+              newton->forget_rest_state();
             today = prm.activities.activities_on(t);
             responses = solve_activities(today, true);
             const bool visit = std::any_of(time.follow_ups.begin(), time.follow_ups.end(),

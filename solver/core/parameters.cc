@@ -149,6 +149,7 @@ namespace bonefusion::core
     materials::MaterialLibrary::declare_parameters(prm);
     materials::RegionMaterialParameters::declare_parameters(prm);
     materials::AnnulusFibres::declare(prm);
+    materials::NucleusSwelling::declare(prm);
   }
 
   void Parameters::parse(ParameterHandler &prm)
@@ -217,11 +218,17 @@ namespace bonefusion::core
     differentiation = adaptation::create_differentiation_law(graft_settings.law, prm);
     healing = std::make_shared<adaptation::GraftHealing>(graft_settings.parameters);
     annulus_fibres.parse(prm);
+    nucleus_swelling.parse(prm);
 
     if (annulus_fibres.tension_only && !mechanics.finite_strain)
       throw std::invalid_argument(
         "'Annulus fibres/Law = tension only' needs 'Mechanics/Formulation = finite strain' "
         "(the linear formulation has one stiffness for stretch and shortening)");
+    if (nucleus_swelling.present() && !mechanics.finite_strain)
+      throw std::invalid_argument(
+        "'Nucleus swelling/Volume strain' needs 'Mechanics/Formulation = finite strain' (the "
+        "linear formulation has no pre-stressed rest state); set it to 0 or change the "
+        "formulation");
     // The finite-strain path covers what it can model today; the rest is refused by name.
     if (mechanics.finite_strain)
       {

@@ -18,6 +18,7 @@
 #include "loads/load_case.h"
 #include "meshing/fitting_settings.h"
 #include "materials/annulus_fibres.h"
+#include "materials/nucleus_swelling.h"
 #include "materials/material_library.h"
 #include "materials/region_materials.h"
 #include "mechanics/active_set_solver.h"
@@ -88,6 +89,7 @@ namespace bonefusion::core
     materials::MaterialLibrary materials;
     materials::RegionMaterialParameters region_materials;
     materials::AnnulusFibres annulus_fibres;
+    materials::NucleusSwelling nucleus_swelling;
 
     /** Declares the whole tree. */
     static void declare(dealii::ParameterHandler &prm);

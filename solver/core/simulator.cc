@@ -159,6 +159,31 @@ namespace bonefusion::core
     return {{"tissue", tissue}};
   }
 
+  const mechanics::Vector &Simulator::finite_strain_rest_state()
+  {
+    const mechanics::Vector &rest = newton->rest_state(prm.mechanics.newton);
+    // Logged the first time (a run over time recomputes it daily, from the previous one).
+    if (newton->swells() && !rest_state_logged)
+      {
+        rest_state_logged = true;
+        const mechanics::NewtonReport &r = newton->rest_report();
+        log << "Nucleus swelling (volume strain " << prm.nucleus_swelling.volume_strain
+            << "): rest state in " << r.newton_iterations << " Newton iteration(s), "
+            << r.increments << " increment(s), " << r.seconds << " s; nucleus pressure at rest [MPa]:";
+        bool any = false;
+        for (const auto &[name, value] : postprocess::field_statistics(model, *system, rest, true))
+          if (name.find("nucleus_mean_pressure_MPa") != std::string::npos && std::isfinite(value))
+            {
+              log << " " << name << " " << std::setprecision(3) << value;
+              any = true;
+            }
+        // A nucleus replaced by a cage swells before surgery as the nucleus it stands for,
+        // but has no nucleus region to report.
+        log << (any ? "" : " (no nucleus region to report)") << std::setprecision(6) << std::endl;
+      }
+    return rest;
+  }
+
   mechanics::ContactSolve Simulator::solve_finite_strain(
     const mechanics::Vector &rhs, mechanics::Vector &u, const std::string &name,
     const mechanics::IncrementObserver &observer, const mechanics::Vector *start_from,
@@ -168,6 +193,7 @@ namespace bonefusion::core
     mechanics::NewtonReport r;
     try
       {
+        finite_strain_rest_state();
         r = newton->solve(rhs, u, settings, observer, start_from);
       }
     catch (const mechanics::SolveInterrupted &)
@@ -200,6 +226,8 @@ namespace bonefusion::core
     solve.load_increments = r.increments;
     solve.cutbacks = r.cutbacks;
     solve.warm_started = r.warm_started;
+    if (newton->swells())
+      solve.rest_state = &newton->rest_state();
     // The states the answer leaves the joints, bands and cage interface in (the cells
     // switched inside their energy): the same columns as the active set's.
     solver->count_layer_states(u, solve);
@@ -286,8 +314,12 @@ namespace bonefusion::core
           {
             if (newton)
               {
+                // The unloaded start of the curve: the rest state (swollen, or u = 0).
                 if (curve_motion)
-                  add_curve_point(0.0, u); // the unloaded start of the curve
+                  {
+                    solve.rest_state = newton->swells() ? &finite_strain_rest_state() : nullptr;
+                    add_curve_point(0.0, finite_strain_rest_state());
+                  }
                 solve = solve_finite_strain(rhs, u, load.name,
                                             curve_motion ? add_curve_point
                                                          : mechanics::IncrementObserver(),

@@ -84,6 +84,9 @@ namespace bonefusion::core
     /** One load on the finite-strain path (Newton, from rest or from `start_from`), reported
      *  as the linear path reports it; failures name the Newton settings. The residual
      *  history goes to the log if `log_residuals`. */
+    /** The finite-strain rest state (FiniteStrainSolver::rest_state), logged with the
+     *  nucleus pressure at rest when the nucleus swells. */
+    const mechanics::Vector &finite_strain_rest_state();
     mechanics::ContactSolve solve_finite_strain(const mechanics::Vector &rhs, mechanics::Vector &u,
                                                 const std::string &name,
                                                 const mechanics::IncrementObserver &observer,
@@ -119,6 +122,7 @@ namespace bonefusion::core
     /** Finite strain: Newton on the same DoFs and (live) materials, made after the first
      *  assembly; no active set (joints and bands engage inside the energy). */
     std::unique_ptr<mechanics::FiniteStrainSolver> newton;
+    bool rest_state_logged = false; ///< the swollen rest state's log line is written once
     io::StatisticsTable table;
     /** Finite strain: each segment's rotation at every converged load increment (the
      *  load-deformation curves; moment_rotation.csv). */

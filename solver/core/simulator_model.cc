@@ -260,7 +260,8 @@ namespace bonefusion::core
       *triangulation, degree, prm.solver.matrix_free ? &matrix_free : nullptr);
     system->setup(std::set<dealii::types::boundary_id>(supports.begin(), supports.end()));
     cell_materials = std::make_unique<materials::CellMaterials>(
-      model, region_materials, prm.annulus_fibres, prm.discretization.locking);
+      model, region_materials, prm.annulus_fibres, prm.discretization.locking,
+      prm.nucleus_swelling);
     layers = std::make_unique<mechanics::ContactLayers>(model, *triangulation, prm.contact);
     layers->set_finite_strain(prm.mechanics.finite_strain);
     solver = std::make_unique<mechanics::ActiveSetSolver>(*system, *layers, prm.solver.linear);

@@ -6,11 +6,13 @@
 namespace bonefusion::materials
 {
   CellMaterials::CellMaterials(const model::Model &m, const RegionMaterials &r,
-                               const AnnulusFibres &f, const LockingSettings &l)
+                               const AnnulusFibres &f, const LockingSettings &l,
+                               const NucleusSwelling &s)
     : model(m)
     , regions(r)
     , fibres(f)
     , locking(l)
+    , swelling(s)
   {
   }
 
@@ -19,6 +21,8 @@ namespace bonefusion::materials
   {
     mechanics::CellElasticity c = regions.elasticity(id);
     const model::Region &region = model.regions[id];
+    if (region.tissue == model::Tissue::nucleus)
+      c.swelling = swelling.volume_strain;
     if (fibres.present && region.tissue == model::Tissue::annulus &&
         region.segment != model::no_index)
       {

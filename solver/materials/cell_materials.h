@@ -7,6 +7,7 @@
  * (a screw for the bone it replaced, a cage for the nucleus) or for nothing (a rod).
  */
 #include "materials/annulus_fibres.h"
+#include "materials/nucleus_swelling.h"
 #include "materials/region_materials.h"
 #include "mechanics/elastic_system.h"
 #include "model/model.h"
@@ -19,12 +20,13 @@ namespace bonefusion::materials
   {
   public:
     CellMaterials(const model::Model &model, const RegionMaterials &regions,
-                  const AnnulusFibres &fibres, const LockingSettings &locking);
+                  const AnnulusFibres &fibres, const LockingSettings &locking,
+                  const NucleusSwelling &swelling = NucleusSwelling());
 
     /** Elastic constants of a cell (the mechanics' MaterialFunction). */
     mechanics::CellElasticity operator()(const mechanics::CellIterator &cell) const;
     /** Elastic constants of region `id` at this cell: its material, with the annulus fibres
-     *  where the region is annulus. */
+     *  where the region is annulus and the swelling where it is nucleus. */
     mechanics::CellElasticity of_region(const mechanics::CellIterator &cell,
                                         model::RegionId id) const;
     /** This object as a MaterialFunction (it must outlive the function). */
@@ -50,6 +52,7 @@ namespace bonefusion::materials
     const RegionMaterials &regions;
     AnnulusFibres fibres;
     LockingSettings locking;
+    NucleusSwelling swelling;
     std::vector<double> youngs_modulus, poissons_ratio; // NaN = the region's
     std::vector<int> stands_for;
   };

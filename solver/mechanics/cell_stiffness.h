@@ -98,6 +98,10 @@ namespace bonefusion::mechanics
     double mu = 0;      ///< shear modulus [MPa]
     double kappa = 0;   ///< bulk modulus [MPa]
     bool b_bar = false; ///< use the cell-mean dilatation
+    /** Free volumetric swelling strain J_s - 1 [-] (finite strain only): the volume ratio at
+     *  which the volumetric energy is at rest, e.g. the osmotic swelling of the nucleus
+     *  (hyperelastic_cell.h). 0 = none; the linear path has no swelling. */
+    double swelling = 0;
     /** Up to two fibre families (the annulus' crossed plies); unused ones have k = 0. */
     std::array<FibreFamily, 2> fibres = {};
     /** Optional sliding plane (a frictionless contact layer). */

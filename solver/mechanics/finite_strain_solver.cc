@@ -33,11 +33,28 @@ namespace bonefusion::mechanics
           const CellElasticity c = system.material()(cell);
           unsupported = unsupported || c.sliding.active();
         }
+    has_swelling = any_cell_swells();
     if (dealii::Utilities::MPI::logical_or(unsupported, system.communicator()))
       throw std::logic_error(
         "FiniteStrainSolver: a cell with a sliding plane (the linear path's form of the sliding "
         "cage interface; ContactLayers gives the finite-strain path its normal-contact form)");
     tangent_matrix.reinit(system.matrix());
+  }
+
+  bool FiniteStrainSolver::any_cell_swells() const
+  {
+    bool swelling = false;
+    for (const auto &cell : system.dofs().active_cell_iterators())
+      if (cell->is_locally_owned() && !swelling)
+        swelling = system.material()(cell).swelling > 0;
+    return dealii::Utilities::MPI::logical_or(swelling, system.communicator());
+  }
+
+  CellElasticity FiniteStrainSolver::constants(const CellIterator &cell) const
+  {
+    CellElasticity c = system.material()(cell);
+    c.swelling *= swelling_fraction;
+    return c;
   }
 
   bool FiniteStrainSolver::residual(const Vector &ghosted_u, const Vector &f_ext,
@@ -59,7 +76,7 @@ namespace bonefusion::mechanics
           cell->get_dof_values(ghosted_u, u);
           try
             {
-              energy += hyperelastic_cell(fe_values, system.material()(cell), u, &forces, nullptr);
+              energy += hyperelastic_cell(fe_values, constants(cell), u, &forces, nullptr);
             }
           catch (const InvertedCell &)
             {
@@ -95,7 +112,7 @@ namespace bonefusion::mechanics
           fe_values.reinit(cell);
           cell->get_dof_values(ghosted_u, u);
           // residual() accepted this u, so no cell is inverted here.
-          hyperelastic_cell(fe_values, system.material()(cell), u, nullptr, &cell_tangent);
+          hyperelastic_cell(fe_values, constants(cell), u, nullptr, &cell_tangent);
           cell->get_dof_indices(dof_indices);
           system.constraints().distribute_local_to_global(cell_tangent, dof_indices,
                                                           tangent_matrix);
@@ -108,13 +125,69 @@ namespace bonefusion::mechanics
                                          const IncrementObserver &on_converged,
                                          const Vector *start_from)
   {
-    dealii::Timer timer;
-    NewtonReport report;
     const double load_norm = f_ext.l2_norm();
     if (!std::isfinite(load_norm))
       throw std::runtime_error("the load vector contains NaN or infinity");
+    Vector converged = system.make_owned_vector();
+    converged = rest_state(settings);
+    const NewtonReport report =
+      step(f_ext, load_norm, false, converged, settings, on_converged, start_from);
+    ghosted_solution = system.make_ghosted_vector();
+    ghosted_solution = converged;
+    return report;
+  }
 
-    Vector converged = system.make_owned_vector(); // u at the last converged load fraction
+  const Vector &FiniteStrainSolver::rest_state(const NewtonSettings &settings)
+  {
+    if (rest_is_current)
+      return rest;
+    const bool first = rest.size() == 0;
+    if (first)
+      rest = system.make_ghosted_vector();
+    rest_is_current = true;
+    // The materials may have changed since (after surgery no cell of a removed nucleus
+    // swells any more): then the rest state is u = 0 again.
+    if (!has_swelling || !any_cell_swells())
+      {
+        rest = 0;
+        last_rest_report = NewtonReport();
+        return rest;
+      }
+    // The swelling's internal forces at u = 0 measure its "load" for the tolerance.
+    Vector none = system.make_owned_vector(), R = system.make_owned_vector();
+    double swelling_norm = 0, potential = 0;
+    swelling_fraction = 1;
+    Vector zero = system.make_ghosted_vector();
+    if (!residual(zero, none, 0, R, potential))
+      throw std::logic_error("FiniteStrainSolver: a cell is inverted at rest");
+    swelling_norm = R.l2_norm();
+    Vector converged = system.make_owned_vector(), previous = system.make_owned_vector();
+    previous = rest;
+    try
+      {
+        last_rest_report = step(none, swelling_norm, true, converged, settings,
+                                IncrementObserver(), first ? nullptr : &previous);
+      }
+    catch (...)
+      {
+        swelling_fraction = 1;
+        rest_is_current = false;
+        throw;
+      }
+    swelling_fraction = 1;
+    rest = converged;
+    return rest;
+  }
+
+  NewtonReport FiniteStrainSolver::step(const Vector &f_ext, const double load_norm,
+                                        const bool ramp_swelling, Vector &converged,
+                                        const NewtonSettings &settings,
+                                        const IncrementObserver &on_converged,
+                                        const Vector *start_from)
+  {
+    dealii::Timer timer;
+    NewtonReport report;
+    const std::string fraction_name = ramp_swelling ? "swelling fraction" : "load fraction";
     Vector trial = system.make_owned_vector(), step = system.make_owned_vector();
     Vector R = system.make_owned_vector(), R_try = system.make_owned_vector();
     Vector ghosted = system.make_ghosted_vector();
@@ -134,6 +207,8 @@ namespace bonefusion::mechanics
     bool amg_built = false;
     const auto newton = [&](const double lambda, Vector &trial) {
       const double target = settings.tolerance * lambda * load_norm;
+      if (ramp_swelling)
+        swelling_fraction = lambda;
       ++attempt;
       amg_built = false;
       double r = 0, potential = 0;
@@ -271,25 +346,26 @@ namespace bonefusion::mechanics
             if (++report.cutbacks > settings.max_cutbacks)
               {
                 std::ostringstream what;
-                what << "the finite-strain solve did not converge: an increment to load "
-                        "fraction "
-                     << lambda << " failed after " << settings.max_cutbacks
-                     << " halvings (last converged fraction " << done;
+                what << "the finite-strain solve did not converge: an increment to "
+                     << fraction_name << " " << lambda << " failed after "
+                     << settings.max_cutbacks << " halvings (last converged fraction " << done;
                 if (!report.iterations.empty())
                   what << "; last residual " << report.iterations.back().residual
                        << " N against the tolerance " << settings.tolerance * lambda * load_norm
                        << " N";
-                what << "); the load may be beyond what the tissue can carry, or a cell "
-                        "inverts";
+                what << (ramp_swelling ?
+                           "); the nucleus swelling ('Nucleus swelling/Volume strain') may "
+                           "be more than the disc can hold, or a cell inverts" :
+                           "); the load may be beyond what the tissue can carry, or a cell "
+                           "inverts");
                 throw std::runtime_error(what.str());
               }
             increment /= 2;
           }
       }
-    ghosted_solution = system.make_ghosted_vector();
-    ghosted_solution = converged;
+    ghosted = converged;
     double potential = 0;
-    residual(ghosted_solution, f_ext, 1.0, R, potential);
+    residual(ghosted, f_ext, 1.0, R, potential);
     report.energy = potential + (f_ext * converged);
     report.final_residual = R.l2_norm();
     report.seconds = timer.wall_time();

@@ -90,10 +90,29 @@ namespace bonefusion::mechanics
                        const IncrementObserver &on_converged = IncrementObserver(),
                        const Vector *start_from = nullptr);
 
+    /** True if some cell swelled when the solver was made (CellElasticity::swelling > 0, on
+     *  any rank). */
+    bool swells() const { return has_swelling; }
+
+    /**
+     * The rest state (ghosted) from which solve() steps its loads: equilibrium without
+     * external load, R(u) = f_int(u) = 0. Zero when no cell swells; otherwise the swollen
+     * state, found by stepping the swelling from 0 to its full value with the same
+     * increments, cut-backs and tolerance (relative to the swelling's internal forces at
+     * u = 0) as a load. Computed on first use and kept; after the materials changed,
+     * forget_rest_state() makes the next call recompute it, starting from the kept one.
+     * Throws std::runtime_error if the swelling cannot be stepped to its full value.
+     */
+    const Vector &rest_state(const NewtonSettings &settings = NewtonSettings());
+    void forget_rest_state() { rest_is_current = false; }
+    /** What the last computation of the rest state did (empty without swelling). */
+    const NewtonReport &rest_report() const { return last_rest_report; }
+
     /**
      * Assembles R(u) = f_int(u) - scale x f_ext into `residual` (owned; constrained rows
-     * zero) and returns the total stored energy minus the work of scale x f_ext [N mm].
-     * Returns false (on every rank) if a cell inverted.
+     * zero) and returns the total stored energy minus the work of scale x f_ext [N mm], the
+     * cells swelling as far as the current swelling fraction says (1 outside the rest-state
+     * ramp). Returns false (on every rank) if a cell inverted.
      */
     bool residual(const Vector &ghosted_u, const Vector &f_ext, double scale, Vector &residual,
                   double &potential) const;
@@ -104,7 +123,23 @@ namespace bonefusion::mechanics
     const dealii::TrilinosWrappers::SparseMatrix &tangent() const { return tangent_matrix; }
 
   private:
+    /** Steps the load fraction lambda from 0 (the state `converged`) to 1: f_ext scaled by
+     *  lambda or, with `ramp_swelling`, the swelling. Converged when ||R|| <= tolerance x
+     *  lambda x reference_norm. Leaves the solution in `converged` (owned). */
+    NewtonReport step(const Vector &f_ext, double reference_norm, bool ramp_swelling,
+                      Vector &converged, const NewtonSettings &settings,
+                      const IncrementObserver &on_converged, const Vector *start_from);
+    /** True if a cell of the current materials swells (collective). */
+    bool any_cell_swells() const;
+    /** The cell's constants with its swelling scaled by the current swelling fraction. */
+    CellElasticity constants(const CellIterator &cell) const;
+
     const ElasticSystem &system;
+    bool has_swelling = false;
+    double swelling_fraction = 1; ///< of every cell's swelling, < 1 only while ramping it
+    Vector rest;                  ///< ghosted; empty until first computed
+    bool rest_is_current = false;
+    NewtonReport last_rest_report;
     dealii::TrilinosWrappers::SparseMatrix tangent_matrix;
     ElasticityAMG amg;
   };

@@ -15,15 +15,18 @@ namespace bonefusion::mechanics
 
   double VolumetricEnergy::value(const double J) const
   {
-    return kappa / 4 * (J * J - 1 - 2 * std::log(J));
+    const double j = J / swelling_ratio;
+    return swelling_ratio * kappa / 4 * (j * j - 1 - 2 * std::log(j));
   }
   double VolumetricEnergy::first(const double J) const
   {
-    return kappa / 2 * (J - 1 / J);
+    const double j = J / swelling_ratio;
+    return kappa / 2 * (j - 1 / j);
   }
   double VolumetricEnergy::second(const double J) const
   {
-    return kappa / 2 * (1 + 1 / (J * J));
+    const double j = J / swelling_ratio;
+    return kappa / 2 * (1 + 1 / (j * j)) / swelling_ratio;
   }
 
   double FibreEnergy::value(const double I4) const
@@ -80,7 +83,7 @@ namespace bonefusion::mechanics
   double hyperelastic_pressure(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
                                const dealii::Vector<double> &u)
   {
-    const VolumetricEnergy U{c.kappa};
+    const VolumetricEnergy U{c.kappa, 1 + c.swelling};
     double volume = 0, J_mean = 0, pressure = 0;
     for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
       {
@@ -156,7 +159,7 @@ namespace bonefusion::mechanics
     const Tensor2 I = dealii::unit_symmetric_tensor<3>();
     const Tensor2 b = F * dealii::transpose(F);
     const double I1 = dealii::trace(b);
-    const VolumetricEnergy U{c.kappa};
+    const VolumetricEnergy U{c.kappa, 1 + c.swelling};
     Tensor2 sigma = c.mu * std::pow(J, -5.0 / 3.0) * (b - I1 / 3.0 * I);
     sigma += (c.b_bar ? U.first(mean.J_mean) : U.first(J)) * I;
     for (const FibreFamily &f : c.fibres)
@@ -211,7 +214,7 @@ namespace bonefusion::mechanics
     const unsigned int n_q = fe_values.n_quadrature_points;
     const unsigned int n = fe_values.dofs_per_cell;
     const dealii::FiniteElement<3> &fe = fe_values.get_fe();
-    const VolumetricEnergy U{c.kappa};
+    const VolumetricEnergy U{c.kappa, 1 + c.swelling};
 
     std::vector<ShapeGradient> G(n_q * n);
     std::vector<PointKinematics> point(n_q);

@@ -145,10 +145,16 @@ namespace bonefusion::mechanics
   };
 
   /** The volumetric energy density U(J) = kappa/4 (J^2 - 1 - 2 ln J) [MPa] and its first
-   *  two derivatives (kappa/2 (J - 1/J), kappa/2 (1 + 1/J^2)). */
+   *  two derivatives (kappa/2 (J - 1/J), kappa/2 (1 + 1/J^2)). A swelling cell (swelling
+   *  ratio J_s = 1 + CellElasticity::swelling > 1) stores J_s U(J / J_s): its volume is at
+   *  rest at J = J_s, and held at J = 1 it is under the pressure -U'(1 / J_s), about kappa
+   *  (J_s - 1). The decoupled neo-Hookean ground and the fibres do not see the swelling (it
+   *  is isotropic), so confining it pressurizes the cell and pre-stretches what confines it:
+   *  the nucleus' osmotic pre-pressure, which pre-tensions the annulus fibres. */
   struct VolumetricEnergy
   {
     double kappa;
+    double swelling_ratio = 1; ///< J_s [-]
     double value(double J) const;
     double first(double J) const;
     double second(double J) const;

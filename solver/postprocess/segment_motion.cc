@@ -13,21 +13,30 @@ namespace bonefusion::postprocess
 
   std::pair<dealii::Tensor<1, 3>, dealii::Tensor<1, 3>>
   relative_motion(const model::Model &model, const mechanics::ElasticSystem &system,
-                  const mechanics::Vector &solution, const int s, const dealii::Point<3> &reference)
+                  const mechanics::Vector &solution, const int s, const dealii::Point<3> &reference,
+                  const mechanics::Vector *rest)
   {
     const model::MotionSegment &segment = model.segments.at(s);
-    const auto body_motion = [&](const int body) {
+    const auto body_motion = [&](const mechanics::Vector &u, const int body) {
       return fit_rigid_motion(
-        system, solution,
+        system, u,
         [&](const mechanics::CellIterator &c) {
           return model.in_vertebral_body(c->material_id(), body);
         },
         reference);
     };
-    const RigidMotion upper = body_motion(segment.upper);
-    const RigidMotion lower = body_motion(segment.lower);
-    return {degrees_per_radian * (upper.rotation - lower.rotation),
-            upper.translation - lower.translation};
+    dealii::Tensor<1, 3> rotation, translation;
+    // The fit is linear in the displacement: the motion from rest is the difference of the
+    // motions from the reference configuration.
+    for (const auto &[u, sign] : {std::make_pair(&solution, 1.0), std::make_pair(rest, -1.0)})
+      if (u)
+        {
+          const RigidMotion upper = body_motion(*u, segment.upper);
+          const RigidMotion lower = body_motion(*u, segment.lower);
+          rotation += sign * (upper.rotation - lower.rotation);
+          translation += sign * (upper.translation - lower.translation);
+        }
+    return {degrees_per_radian * rotation, translation};
   }
 
   SegmentMotion::SegmentMotion(const Context &c)
@@ -43,7 +52,8 @@ namespace bonefusion::postprocess
       {
         const model::Frame &frame = model.segments[s].disc_frame;
         const auto [rotation, shift] =
-          relative_motion(model, context.system, result.solution, s, context.segment_reference(s));
+          relative_motion(model, context.system, result.solution, s, context.segment_reference(s),
+                          result.solve.rest_state);
         const dealii::Tensor<1, 3> local = frame.vector_to_local(rotation);
         const auto column = [&](const std::string &name) { return model.segment_column(s, name); };
         table.add(column("rotation_x_deg"), local[0]);
@@ -79,7 +89,8 @@ namespace bonefusion::postprocess
         for (unsigned int s = 0; s < model.segments.size(); ++s)
           {
             const auto [rotation, shift] =
-              relative_motion(model, context.system, *solution, s, context.segment_reference(s));
+              relative_motion(model, context.system, *solution, s, context.segment_reference(s),
+                          solve.rest_state);
             rom[s] += std::abs(model.segments[s].disc_frame.vector_to_local(rotation)[0]);
           }
       }

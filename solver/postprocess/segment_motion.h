@@ -18,10 +18,13 @@
 namespace bonefusion::postprocess
 {
   /** Rotation of segment s's upper body relative to its lower one (global components) [deg]
-   *  and their relative translation at `reference` [mm]. Collective. */
+   *  and their relative translation at `reference` [mm], measured from `rest` (the swollen
+   *  rest state of a finite-strain solve; null: from the reference configuration).
+   *  Collective. */
   std::pair<dealii::Tensor<1, 3>, dealii::Tensor<1, 3>>
   relative_motion(const model::Model &model, const mechanics::ElasticSystem &system,
-                  const mechanics::Vector &solution, int s, const dealii::Point<3> &reference);
+                  const mechanics::Vector &solution, int s, const dealii::Point<3> &reference,
+                  const mechanics::Vector *rest = nullptr);
 
   class SegmentMotion : public Postprocessor
   {

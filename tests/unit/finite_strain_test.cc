@@ -180,6 +180,48 @@ TEST(HyperelasticCell, ForcesAndTangentMatchFiniteDifferences)
   CellElasticity nucleus = isotropic(1, 0.499);
   nucleus.b_bar = true;
   check_derivatives(nucleus, 1.0);
+  nucleus.swelling = 0.05; // a swelling nucleus, with and without B-bar
+  check_derivatives(nucleus, 1.0);
+  nucleus.b_bar = false;
+  check_derivatives(nucleus, 1.0);
+}
+
+// Requirement (issue 17, nucleus pre-pressure): a swelling cell stores no energy and carries
+// no force at its free swollen volume, and held at its original volume it is under the
+// pressure -U'(1 / J_s) = kappa/2 (J_s - 1/J_s), the nominal stress on its faces.
+TEST(HyperelasticCell, SwellingCellIsAtRestWhenSwollenAndPressurizedWhenHeld)
+{
+  OneCell cell(false); // the cube [0, 2]^3
+  const double swelling = 0.03, J_s = 1 + swelling;
+  const double stretch = std::cbrt(J_s) - 1;
+  dealii::Vector<double> swollen = homogeneous(cell, 0, 0, stretch);
+  swollen += homogeneous(cell, 1, 1, stretch);
+  swollen += homogeneous(cell, 2, 2, stretch);
+  const dealii::Vector<double> held(swollen.size());
+  for (const bool b_bar : {false, true})
+    {
+      CellElasticity nucleus = isotropic(1, 0.499);
+      nucleus.b_bar = b_bar;
+      nucleus.swelling = swelling;
+      dealii::Vector<double> forces;
+      EXPECT_NEAR(hyperelastic_cell(cell.fe_values, nucleus, swollen, &forces, nullptr), 0,
+                  1e-12 * nucleus.kappa);
+      EXPECT_LT(forces.linfty_norm(), 1e-12 * nucleus.kappa);
+      const double pressure = nucleus.kappa / 2 * (J_s - 1 / J_s);
+      EXPECT_NEAR(hyperelastic_pressure(cell.fe_values, nucleus, held), pressure, 1e-12 * pressure);
+      // P = -p I pulls the face x = 2 inwards.
+      EXPECT_NEAR(face_force_x(cell, nucleus, held), -4 * pressure, 1e-10 * pressure);
+      // The deviatoric ground does not see the swelling: a shear of the swollen cell costs
+      // what the same isochoric shear costs the plain cell, J_s^(-2/3) times that of the
+      // same displacement gradient.
+      CellElasticity plain = nucleus;
+      plain.swelling = 0;
+      const dealii::Vector<double> shear = homogeneous(cell, 0, 2, 0.01);
+      dealii::Vector<double> sheared = swollen;
+      sheared += shear;
+      const double expected = cell.energy(plain, shear) * std::pow(J_s, -2.0 / 3.0);
+      EXPECT_NEAR(cell.energy(nucleus, sheared), expected, 1e-9 * expected);
+    }
 }
 
 TEST(HyperelasticCell, AtRestTheTangentIsTheLinearStiffness)
@@ -933,4 +975,86 @@ TEST(FiniteStrain, NearlyIncompressibleCantileverBendsWithoutLocking)
   EXPECT_NEAR(fine, reference, 0.05 * reference);
   EXPECT_LT(locked, 0.5 * coarse);
   // Measured: coarse 1.833, fine 1.885, nu = 0.49 1.889, fully integrated 0.219 mm.
+}
+
+// Requirement (issue 17, nucleus pre-pressure): with swelling cells the solver first finds
+// the loaded-free rest state (equilibrium under the swelling alone, pressurizing the nucleus
+// that the annulus and the bone confine), returns it for a zero load, and steps every load
+// from it.
+TEST(FiniteStrain, SwellingFindsItsRestStateAndLoadsStartFromIt)
+{
+  const auto swelling_block = [](const CellIterator &cell) {
+    CellElasticity c = layered_block(cell);
+    if (c.kappa > 100 && c.mu < 1) // the nucleus half of the disc layer
+      c.swelling = 0.02;
+    return c;
+  };
+  dealii::parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD);
+  ElasticSystem system(make_block(tria), 1);
+  system.setup({bottom});
+  system.assemble(swelling_block);
+  FiniteStrainSolver solver(system);
+  ASSERT_TRUE(solver.swells());
+  const NewtonSettings settings = tight_settings();
+  const Vector &rest = solver.rest_state(settings);
+  EXPECT_GE(solver.rest_report().increments, 1u);
+
+  // Equilibrium without load: the residual is at the tolerance of the swelling's forces.
+  Vector none = system.make_owned_vector(), R = system.make_owned_vector();
+  Vector zero = system.make_ghosted_vector();
+  double potential = 0;
+  ASSERT_TRUE(solver.residual(zero, none, 0, R, potential));
+  const double swelling_force = R.l2_norm();
+  ASSERT_TRUE(solver.residual(rest, none, 0, R, potential));
+  EXPECT_LT(R.l2_norm(), 1e-8 * swelling_force);
+  EXPECT_GT(swelling_force, 0.1);
+  // The nucleus is under pressure (measured 0.014 MPa), far below the kappa x 0.02 = 3.3 MPa
+  // of a rigid confinement: the soft annulus half of the layer gives way.
+  dealii::FEValues<3> fe_values(system.map(), system.element(), system.cell_quadrature(),
+                                dealii::update_gradients | dealii::update_JxW_values);
+  double pressure = 0, volume = 0;
+  dealii::Vector<double> u(system.element().n_dofs_per_cell());
+  for (const auto &cell : system.dofs().active_cell_iterators())
+    if (cell->is_locally_owned() && swelling_block(cell).swelling > 0)
+      {
+        fe_values.reinit(cell);
+        cell->get_dof_values(rest, u);
+        const double v = cell->measure();
+        pressure += v * hyperelastic_pressure(fe_values, swelling_block(cell), u);
+        volume += v;
+      }
+  pressure = dealii::Utilities::MPI::sum(pressure, MPI_COMM_WORLD) /
+             dealii::Utilities::MPI::sum(volume, MPI_COMM_WORLD);
+  EXPECT_GT(pressure, 0.007);
+  EXPECT_LT(pressure, 0.9 * isotropic(1, 0.499).kappa * 0.02);
+
+  // A zero load returns the rest state; a load is stepped from it and moves the block about
+  // as the unswollen block moves (the pre-stress changes the stiffness a little).
+  Vector at_rest;
+  const NewtonReport idle = solver.solve(none, at_rest, settings);
+  EXPECT_EQ(idle.increments, 0u);
+  EXPECT_LT(relative_difference(system, at_rest, rest), 1e-14);
+  const Vector f = system.traction_rhs(top, [](const Point<3> &) {
+    return Tensor<1, 3>({0.0, 0.0, -0.02});
+  });
+  Vector loaded;
+  solver.solve(f, loaded, settings);
+  Vector from_rest = system.make_owned_vector(), rest_owned = system.make_owned_vector();
+  from_rest = loaded;
+  rest_owned = rest;
+  from_rest -= rest_owned;
+
+  dealii::parallel::distributed::Triangulation<3> plain_tria(MPI_COMM_WORLD);
+  ElasticSystem plain_system(make_block(plain_tria), 1);
+  plain_system.setup({bottom});
+  plain_system.assemble(layered_block);
+  FiniteStrainSolver plain(plain_system);
+  EXPECT_FALSE(plain.swells());
+  Vector plain_solution;
+  plain.solve(f, plain_solution, settings);
+  Vector plain_owned = plain_system.make_owned_vector();
+  plain_owned = plain_solution;
+  const double change = std::abs(from_rest.l2_norm() / plain_owned.l2_norm() - 1);
+  EXPECT_LT(change, 0.05); // measured 0.5 %
+  EXPECT_GT(change, 1e-3);
 }
