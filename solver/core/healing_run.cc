@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <limits>
 #include <iomanip>
 #include <sstream>
 
@@ -54,16 +55,35 @@ namespace bonefusion::core
         newton = std::make_unique<mechanics::FiniteStrainSolver>(*system);
       }
     // Newton starts from this load's previous solution or, for its first solve, from the
-    // last solved load's (the day's previous activity): a better start than rest, nothing
-    // more, as the hyperelastic answer does not depend on the path.
-    const mechanics::Vector *start = warm ? &u : nullptr;
-    if (!start && load.name != last_solved_load && previous_solutions.count(last_solved_load))
-      start = &previous_solutions.at(last_solved_load);
+    // solution of the nearest load solved so far (the smallest change of the load vector),
+    // continuing the load from that one: a better start than rest, nothing more, as the
+    // hyperelastic answer does not depend on the path.
+    const mechanics::Vector *start = warm ? &u : nullptr, *start_load = nullptr;
+    // The same activity's load changes at a recovery phase's end: continue it from the old.
+    if (warm && previous_loads.count(load.name))
+      start_load = &previous_loads.at(load.name);
+    if (!start)
+      {
+        double nearest = std::numeric_limits<double>::infinity();
+        for (const auto &[name, f] : previous_loads)
+          if (name != load.name && previous_solutions.count(name))
+            {
+              mechanics::Vector change = rhs;
+              change -= f;
+              const double distance = change.l2_norm();
+              if (distance < nearest)
+                {
+                  nearest = distance;
+                  start = &previous_solutions.at(name);
+                  start_load = &f;
+                }
+            }
+      }
     mechanics::ContactSolve solve;
     try
       {
         solve = solve_finite_strain(rhs, u, load.name, mechanics::IncrementObserver(), start,
-                                    false);
+                                    false, start_load);
       }
     catch (const mechanics::SolveInterrupted &)
       {
@@ -73,7 +93,7 @@ namespace bonefusion::core
       {
         throw std::runtime_error("load '" + load.name + "': " + e.what());
       }
-    last_solved_load = load.name;
+    previous_loads[load.name] = rhs;
     solve_seconds += solve.report.seconds;
     return solve;
   }
@@ -123,6 +143,21 @@ namespace bonefusion::core
             a.name, section, top.vector_to_global(a.force), top.vector_to_global(a.moment));
           // The previous step's answer and active set of the same activity are the start.
           const mechanics::ContactSolve solve = solve_warm(load);
+          // The reference day has no step line of its own and can take a while (each
+          // activity's first solve starts from rest): one line per activity.
+          if (!collect_statistics)
+            {
+              log << "  pre-operative " << a.name << ": " << solve.report.seconds << " s, "
+                  << solve.report.iterations << " CG iterations";
+              if (solve.finite_strain)
+                log << ", " << solve.newton_iterations << " Newton iteration(s) in "
+                    << solve.load_increments << " increment(s)"
+                    << (solve.continued ? " (continued from the nearest activity solved)" : "")
+                    << (solve.cutbacks > 0 ? ", " + std::to_string(solve.cutbacks) + " halved" : "");
+              else if (solve.iterations > 0)
+                log << ", " << solve.iterations << " contact iteration(s)";
+              log << std::endl;
+            }
           postprocess::ActivityResult r;
           r.load = load;
           r.solution = &previous_solutions[a.name];
@@ -260,6 +295,7 @@ namespace bonefusion::core
         cell_materials->clear_preoperative();
         layers->set_cage_interface_active(true);
         previous_solutions.clear();
+        previous_loads.clear();
         open_cells_of.clear();
         log << "Pre-operative reference stimulus from " << responses.size() << " activities"
             << std::endl;

@@ -187,14 +187,14 @@ namespace bonefusion::core
   mechanics::ContactSolve Simulator::solve_finite_strain(
     const mechanics::Vector &rhs, mechanics::Vector &u, const std::string &name,
     const mechanics::IncrementObserver &observer, const mechanics::Vector *start_from,
-    const bool log_residuals)
+    const bool log_residuals, const mechanics::Vector *start_load)
   {
     const mechanics::NewtonSettings &settings = prm.mechanics.newton;
     mechanics::NewtonReport r;
     try
       {
         finite_strain_rest_state();
-        r = newton->solve(rhs, u, settings, observer, start_from);
+        r = newton->solve(rhs, u, settings, observer, start_from, start_load);
       }
     catch (const mechanics::SolveInterrupted &)
       {
@@ -226,6 +226,7 @@ namespace bonefusion::core
     solve.load_increments = r.increments;
     solve.cutbacks = r.cutbacks;
     solve.warm_started = r.warm_started;
+    solve.continued = r.continued;
     if (newton->swells())
       solve.rest_state = &newton->rest_state();
     // The states the answer leaves the joints, bands and cage interface in (the cells

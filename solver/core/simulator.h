@@ -91,7 +91,8 @@ namespace bonefusion::core
                                                 const std::string &name,
                                                 const mechanics::IncrementObserver &observer,
                                                 const mechanics::Vector *start_from,
-                                                bool log_residuals);
+                                                bool log_residuals,
+                                                const mechanics::Vector *start_load = nullptr);
 
     // --- Healing over time (core/healing_run.cc) ---
     void run_over_time();
@@ -132,8 +133,10 @@ namespace bonefusion::core
 
     // A run over time: the previous step's solution and active set per load (warm starts).
     std::map<std::string, mechanics::Vector> previous_solutions;
+    /** Finite strain over time: the load vector each previous solution balances (the start
+     *  of a load that has none yet is the nearest of them). */
+    std::map<std::string, mechanics::Vector> previous_loads;
     std::map<std::string, std::vector<unsigned char>> open_cells_of;
-    std::string last_solved_load; ///< finite strain: the start of a load's first solve
     bool interrupted = false;
     bool resuming = false; ///< output directory holds a checkpoint to continue from
     double setup_seconds = 0, solve_seconds = 0;

@@ -27,6 +27,7 @@ namespace bonefusion::mechanics
     bool finite_strain = false;
     unsigned int newton_iterations = 0, load_increments = 0, cutbacks = 0;
     bool warm_started = false; ///< finite strain: converged from the previous solution in one increment
+    bool continued = false;    ///< finite strain: the load continued from another load's solution
     /** Finite strain with a swelling nucleus: the swollen rest state (ghosted) the load was
      *  stepped from, from which motions are measured; null when the rest state is u = 0. */
     const Vector *rest_state = nullptr;

@@ -123,15 +123,50 @@ namespace bonefusion::mechanics
   NewtonReport FiniteStrainSolver::solve(const Vector &f_ext, Vector &ghosted_solution,
                                          const NewtonSettings &settings,
                                          const IncrementObserver &on_converged,
-                                         const Vector *start_from)
+                                         const Vector *start_from, const Vector *start_load)
   {
     const double load_norm = f_ext.l2_norm();
     if (!std::isfinite(load_norm))
       throw std::runtime_error("the load vector contains NaN or infinity");
+    // `start_from` may be `ghosted_solution` itself: it is read before the solution is written.
     Vector converged = system.make_owned_vector();
+    // A solution of another load: continue the load from that one to this one (homotopy),
+    // with few halvings; if that fails, step from rest as without it.
+    if (start_from && start_load && !on_converged && start_from->size() == converged.size() &&
+        start_load->size() == f_ext.size())
+      {
+        Vector change = f_ext;
+        change -= *start_load;
+        const double change_norm = change.l2_norm();
+        if (change_norm > 1e-12 * load_norm)
+          {
+            NewtonSettings continuation = settings;
+            continuation.max_cutbacks = std::min(3u, settings.max_cutbacks);
+            continuation.first_increments = 1;
+            converged = *start_from;
+            try
+              {
+                NewtonReport report = step(change, change_norm, false, converged, continuation,
+                                           IncrementObserver(), nullptr, start_load);
+                report.continued = true;
+                report.warm_started = report.increments == 1 && report.cutbacks == 0;
+                ghosted_solution = system.make_ghosted_vector();
+                ghosted_solution = converged;
+                return report;
+              }
+            catch (const SolveInterrupted &)
+              {
+                throw;
+              }
+            catch (const std::runtime_error &)
+              {
+                start_from = nullptr; // from rest below
+              }
+          }
+      }
     converged = rest_state(settings);
     const NewtonReport report =
-      step(f_ext, load_norm, false, converged, settings, on_converged, start_from);
+      step(f_ext, load_norm, false, converged, settings, on_converged, start_from, nullptr);
     ghosted_solution = system.make_ghosted_vector();
     ghosted_solution = converged;
     return report;
@@ -166,7 +201,7 @@ namespace bonefusion::mechanics
     try
       {
         last_rest_report = step(none, swelling_norm, true, converged, settings,
-                                IncrementObserver(), first ? nullptr : &previous);
+                                IncrementObserver(), first ? nullptr : &previous, nullptr);
       }
     catch (...)
       {
@@ -183,7 +218,7 @@ namespace bonefusion::mechanics
                                         const bool ramp_swelling, Vector &converged,
                                         const NewtonSettings &settings,
                                         const IncrementObserver &on_converged,
-                                        const Vector *start_from)
+                                        const Vector *start_from, const Vector *base_load)
   {
     dealii::Timer timer;
     NewtonReport report;
@@ -197,8 +232,23 @@ namespace bonefusion::mechanics
       ghosted = u;
       if (!residual(ghosted, f_ext, lambda, r, potential))
         return false;
+      if (base_load)
+        {
+          r.add(-1.0, *base_load);
+          potential -= *base_load * u;
+        }
       norm = r.l2_norm();
       return std::isfinite(norm) && std::isfinite(potential);
+    };
+
+    // The size of the load at fraction lambda, for the tolerance [N].
+    Vector total = system.make_owned_vector();
+    const auto load_at = [&](const double lambda) {
+      if (!base_load)
+        return lambda * load_norm;
+      total = *base_load;
+      total.add(lambda, f_ext);
+      return total.l2_norm();
     };
 
     // Newton iterations at load fraction `lambda` from `trial` (updated in place); true if
@@ -206,7 +256,7 @@ namespace bonefusion::mechanics
     unsigned int attempt = 0, iterations = 0;
     bool amg_built = false;
     const auto newton = [&](const double lambda, Vector &trial) {
-      const double target = settings.tolerance * lambda * load_norm;
+      const double target = settings.tolerance * load_at(lambda);
       if (ramp_swelling)
         swelling_fraction = lambda;
       ++attempt;
@@ -351,7 +401,7 @@ namespace bonefusion::mechanics
                      << settings.max_cutbacks << " halvings (last converged fraction " << done;
                 if (!report.iterations.empty())
                   what << "; last residual " << report.iterations.back().residual
-                       << " N against the tolerance " << settings.tolerance * lambda * load_norm
+                       << " N against the tolerance " << settings.tolerance * load_at(lambda)
                        << " N";
                 what << (ramp_swelling ?
                            "); the nucleus swelling ('Nucleus swelling/Volume strain') may "
@@ -367,6 +417,8 @@ namespace bonefusion::mechanics
     double potential = 0;
     residual(ghosted, f_ext, 1.0, R, potential);
     report.energy = potential + (f_ext * converged);
+    if (base_load)
+      R.add(-1.0, *base_load);
     report.final_residual = R.l2_norm();
     report.seconds = timer.wall_time();
     return report;

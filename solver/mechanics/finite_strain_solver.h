@@ -59,6 +59,7 @@ namespace bonefusion::mechanics
     unsigned int cutbacks = 0;   ///< failed increments that were halved
     unsigned int cg_iterations = 0;
     bool warm_started = false;   ///< converged from `start_from` in one increment
+    bool continued = false;      ///< stepped from `start_from` and its `start_load`
     double energy = 0;           ///< stored energy at the solution [N mm]
     double final_residual = 0;   ///< ||R|| at the solution [N]
     double seconds = 0;
@@ -84,11 +85,17 @@ namespace bonefusion::mechanics
      * same load on yesterday's materials) from which Newton first tries the full load in one
      * increment; the load is stepped from rest only if that fails. It may be
      * `ghosted_solution` itself (read before the solution is written).
+     * `start_load` (if set with `start_from`, and no `on_converged`): the load that
+     * `start_from` balances, a different one (another activity of the day). The load is then
+     * continued from it to f_ext, f(lambda) = start_load + lambda (f_ext - start_load), from
+     * `start_from` in one increment or, halving it at most 3 times, several; only if that
+     * fails is it stepped from rest. Measured on the pre-operative day of the healing case:
+     * docs/benchmarks.md.
      */
     NewtonReport solve(const Vector &f_ext, Vector &ghosted_solution,
                        const NewtonSettings &settings = NewtonSettings(),
                        const IncrementObserver &on_converged = IncrementObserver(),
-                       const Vector *start_from = nullptr);
+                       const Vector *start_from = nullptr, const Vector *start_load = nullptr);
 
     /** True if some cell swelled when the solver was made (CellElasticity::swelling > 0, on
      *  any rank). */
@@ -124,11 +131,13 @@ namespace bonefusion::mechanics
 
   private:
     /** Steps the load fraction lambda from 0 (the state `converged`) to 1: f_ext scaled by
-     *  lambda or, with `ramp_swelling`, the swelling. Converged when ||R|| <= tolerance x
-     *  lambda x reference_norm. Leaves the solution in `converged` (owned). */
+     *  lambda (plus `base_load` if set) or, with `ramp_swelling`, the swelling. Converged
+     *  when ||R|| <= tolerance x lambda x reference_norm (x the norm of the load at lambda
+     *  with a base load). Leaves the solution in `converged` (owned). */
     NewtonReport step(const Vector &f_ext, double reference_norm, bool ramp_swelling,
                       Vector &converged, const NewtonSettings &settings,
-                      const IncrementObserver &on_converged, const Vector *start_from);
+                      const IncrementObserver &on_converged, const Vector *start_from,
+                      const Vector *base_load);
     /** True if a cell of the current materials swells (collective). */
     bool any_cell_swells() const;
     /** The cell's constants with its swelling scaled by the current swelling fraction. */

@@ -774,6 +774,53 @@ TEST(FiniteStrain, AStartNearTheSolutionConvergesAtOnceAndABadOneFallsBackToStep
   EXPECT_LT(relative_difference(block.system, from_bad, from_rest), 1e-7);
 }
 
+TEST(FiniteStrain, ALoadIsContinuedFromAnotherLoadsSolution)
+{
+  // What the first day of a run over time does for each activity: start from the solution
+  // of the nearest load already solved (another direction and size here) and continue the
+  // load from that one to this one; a start Newton cannot use falls back to steps from rest.
+  Block block;
+  FiniteStrainSolver solver(block.system);
+  const NewtonSettings settings = tight_settings();
+  const Vector target = block.load(0.05);
+  const Vector other = block.system.traction_rhs(top, [](const Point<3> &) {
+    return Tensor<1, 3>({-0.01, 0.02, -0.03});
+  });
+  Vector from_rest, other_solution, continued, from_bad;
+  const NewtonReport cold = solver.solve(target, from_rest, settings);
+  solver.solve(other, other_solution, settings);
+  const NewtonReport report = solver.solve(target, continued, settings, IncrementObserver(),
+                                           &other_solution, &other);
+  EXPECT_TRUE(report.continued);
+  EXPECT_GE(report.increments, 1u);
+  EXPECT_LT(relative_difference(block.system, continued, from_rest), 1e-7);
+  EXPECT_LE(report.newton_iterations, cold.newton_iterations + 2);
+  // The residual is of the target load, not of the start's.
+  Vector R = block.system.make_owned_vector();
+  double potential = 0;
+  ASSERT_TRUE(solver.residual(continued, target, 1.0, R, potential));
+  EXPECT_LT(R.l2_norm(), 1e-8 * target.l2_norm());
+  // The start may be the output vector itself (a run over time keeps one per load): it is
+  // read before it is overwritten, so the solution is accepted after at most one Newton
+  // step (the first solve may have ended on the size of its correction), where a start
+  // from zero needs the cold solve's iterations.
+  Vector in_place = continued;
+  const NewtonReport again =
+    solver.solve(target, in_place, settings, IncrementObserver(), &in_place, &target);
+  EXPECT_TRUE(again.warm_started);
+  EXPECT_LE(again.newton_iterations, 1u);
+  EXPECT_GT(cold.newton_iterations, 2u);
+  EXPECT_LT(relative_difference(block.system, in_place, from_rest), 1e-7);
+
+  Vector bad = block.system.make_owned_vector();
+  bad = from_rest;
+  bad *= 20.0;
+  const NewtonReport fallback =
+    solver.solve(target, from_bad, settings, IncrementObserver(), &bad, &other);
+  EXPECT_FALSE(fallback.continued);
+  EXPECT_LT(relative_difference(block.system, from_bad, from_rest), 1e-7);
+}
+
 TEST(FiniteStrain, CellMechanicsOfARigidRotationVanishInGreenLagrangeMeasures)
 {
   // The adaptation laws read per-cell strain energy and strains; on the finite-strain path a
