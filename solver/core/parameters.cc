@@ -115,7 +115,8 @@ namespace bonefusion::core
                       "finite strain: let an increment that converged in at most 4 iterations "
                       "make the next one half as large again; false keeps equal increments "
                       "(evenly spaced points of the moment-rotation curves in "
-                      "moment_rotation.csv). [-]");
+                      "moment_rotation.csv; after a cut-back the halved steps reach the next "
+                      "point, then the equal increment returns). [-]");
     prm.declare_entry("Maximum cut-backs", "10", Patterns::Integer(0, 60),
                       "finite strain: halvings of failed increments (no convergence, an "
                       "inverted cell) before the run fails. [-]");

@@ -385,6 +385,18 @@ namespace bonefusion::mechanics
             ++report.increments;
             if (settings.grow_increments && iterations <= 4)
               increment = std::min(1.0, increment * 1.5);
+            else if (!settings.grow_increments)
+              {
+                // Equal increments (evenly spaced curve points): after a cut-back, the halved
+                // steps finish the interval to the next point of the grid, then the nominal
+                // increment returns (it used to stay halved to the end: 189 increments for a
+                // curve of 6 after 5 early cut-backs).
+                const double nominal = 1.0 / std::max(1u, settings.first_increments);
+                const double next_point = std::ceil(done / nominal - 1e-9) * nominal;
+                increment = next_point - done > 1e-9 ?
+                              std::min(increment, next_point - done) :
+                              nominal;
+              }
             if (on_converged)
               {
                 ghosted = converged;

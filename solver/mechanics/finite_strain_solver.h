@@ -30,7 +30,9 @@ namespace bonefusion::mechanics
     double tolerance = 1e-8;             ///< ||R|| <= tolerance x ||lambda f_ext|| [-]
     unsigned int max_iterations = 40;    ///< Newton iterations per increment [-]
     unsigned int first_increments = 1;   ///< the first increment is 1 / this of the load [-]
-    bool grow_increments = true; ///< grow an increment by half after an easy one
+    /** Grow an increment by half after an easy one; false: equal increments (curve
+     *  points), to which the solver returns at the next point after a cut-back. */
+    bool grow_increments = true;
     unsigned int max_cutbacks = 10;      ///< halvings of failed increments before failing [-]
     double linear_tolerance = 1e-4;      ///< CG residual reduction per Newton iteration [-]
     unsigned int max_linear_iterations = 3000; ///< CG iterations per Newton iteration [-]

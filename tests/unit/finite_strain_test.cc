@@ -21,6 +21,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace
@@ -744,6 +745,37 @@ TEST(FiniteStrain, ReportsEveryConvergedIncrementOnceInOrder)
   EXPECT_EQ(fractions.back(), 1.0);
   EXPECT_EQ(report.increments, 6u);
   EXPECT_LT(relative_difference(block.system, last, u), 1e-14);
+}
+
+TEST(FiniteStrain, EqualIncrementsReturnAfterACutBack)
+{
+  // Two equal increments of ten times the load: the first is halved until it converges
+  // (as in NewtonConvergesQuadraticallyAndCutsBackTooLargeSteps); the halved steps then
+  // reach the curve point 1/2, and the next attempt is the whole second half again instead
+  // of another halved step.
+  Block block;
+  FiniteStrainSolver solver(block.system);
+  NewtonSettings settings;
+  settings.max_iterations = 8;
+  settings.first_increments = 2;
+  settings.grow_increments = false;
+  std::vector<double> fractions;
+  Vector u;
+  const NewtonReport report = solver.solve(
+    block.load(0.5), u, settings,
+    [&](const double fraction, const Vector &) { fractions.push_back(fraction); });
+  ASSERT_GT(report.cutbacks, 0u);
+  // The cut-back happened on the way to the point 1/2 (the first curve point is below it).
+  ASSERT_FALSE(fractions.empty());
+  EXPECT_LT(fractions.front(), 0.5 - 1e-12);
+  EXPECT_EQ(fractions.back(), 1.0);
+  EXPECT_TRUE(std::any_of(fractions.begin(), fractions.end(),
+                          [](const double f) { return std::abs(f - 0.5) < 1e-12; }));
+  const auto beyond_half =
+    std::find_if(report.iterations.begin(), report.iterations.end(),
+                 [](const NewtonIteration &it) { return it.load_fraction > 0.5 + 1e-12; });
+  ASSERT_NE(beyond_half, report.iterations.end());
+  EXPECT_DOUBLE_EQ(beyond_half->load_fraction, 1.0);
 }
 
 TEST(FiniteStrain, AStartNearTheSolutionConvergesAtOnceAndABadOneFallsBackToSteps)
