@@ -578,10 +578,10 @@ namespace
     dealii::parallel::distributed::Triangulation<3> tria{MPI_COMM_WORLD};
     ElasticSystem system{make_block(tria), 1};
 
-    Block()
+    explicit Block(const MaterialFunction &material = layered_block)
     {
       system.setup({bottom});
-      system.assemble(layered_block);
+      system.assemble(material);
     }
 
     /** Shear and compression on the cap [N]: `scale` MPa. */
@@ -1068,10 +1068,8 @@ TEST(FiniteStrain, SwellingFindsItsRestStateAndLoadsStartFromIt)
       c.swelling = 0.02;
     return c;
   };
-  dealii::parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD);
-  ElasticSystem system(make_block(tria), 1);
-  system.setup({bottom});
-  system.assemble(swelling_block);
+  Block swelling(swelling_block);
+  const ElasticSystem &system = swelling.system;
   FiniteStrainSolver solver(system);
   ASSERT_TRUE(solver.swells());
   const NewtonSettings settings = tight_settings();
@@ -1123,10 +1121,8 @@ TEST(FiniteStrain, SwellingFindsItsRestStateAndLoadsStartFromIt)
   rest_owned = rest;
   from_rest -= rest_owned;
 
-  dealii::parallel::distributed::Triangulation<3> plain_tria(MPI_COMM_WORLD);
-  ElasticSystem plain_system(make_block(plain_tria), 1);
-  plain_system.setup({bottom});
-  plain_system.assemble(layered_block);
+  Block plain_block;
+  const ElasticSystem &plain_system = plain_block.system;
   FiniteStrainSolver plain(plain_system);
   EXPECT_FALSE(plain.swells());
   Vector plain_solution;
