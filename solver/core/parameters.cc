@@ -120,6 +120,19 @@ namespace bonefusion::core
     prm.declare_entry("Maximum cut-backs", "10", Patterns::Integer(0, 60),
                       "finite strain: halvings of failed increments (no convergence, an "
                       "inverted cell) before the run fails. [-]");
+    prm.declare_entry("Joint states", "semi-smooth", Patterns::Selection("semi-smooth|active set"),
+                      "finite strain: how the facet joints, tension-only ligament bands and a "
+                      "sliding cage interface find whether they are engaged. 'semi-smooth': "
+                      "each cell switches by the sign of its closure at every Newton "
+                      "iteration. 'active set': the states are held fixed through a Newton "
+                      "solve (to 1e-4), updated from its solution, and the solve repeated "
+                      "until none changes or a set repeats ('Joint state updates'); a last "
+                      "semi-smooth solve then reaches 'Newton tolerance', so both give the "
+                      "same equilibrium. For columns of several levels, where hundreds of "
+                      "cells switch at once and the semi-smooth iteration stalls. [-]");
+    prm.declare_entry("Joint state updates", "30", Patterns::Integer(1, 1000),
+                      "finite strain with 'Joint states = active set': outer iterations per "
+                      "load increment before the last semi-smooth solve. [-]");
     prm.declare_entry("Newton linear tolerance", "1e-4", Patterns::Double(1e-14, 0.5),
                       "finite strain: CG's residual reduction in each Newton iteration "
                       "(inexact Newton; the outer iteration still reaches 'Newton "
@@ -188,6 +201,8 @@ namespace bonefusion::core
     mechanics.newton.max_cutbacks = prm.get_integer("Maximum cut-backs");
     mechanics.newton.grow_increments = prm.get_bool("Grow load increments");
     mechanics.newton.linear_tolerance = prm.get_double("Newton linear tolerance");
+    mechanics.newton.hold_joint_states = prm.get("Joint states") == "active set";
+    mechanics.newton.max_joint_state_updates = prm.get_integer("Joint state updates");
     mechanics.newton.max_linear_iterations = solver.linear.max_iterations;
     mechanics.newton.amg = solver.linear.amg;
     prm.leave_subsection();

@@ -223,6 +223,7 @@ namespace bonefusion::core
     solve.report.final_residual = r.final_residual;
     solve.report.seconds = r.seconds;
     solve.newton_iterations = r.newton_iterations;
+    solve.iterations = r.joint_state_updates;
     solve.load_increments = r.increments;
     solve.cutbacks = r.cutbacks;
     solve.warm_started = r.warm_started;
@@ -349,7 +350,7 @@ namespace bonefusion::core
               << (solve.cutbacks > 0 ? ", " + std::to_string(solve.cutbacks) + " halved" : "");
         if (solve.iterations > 0 || solve.finite_strain)
           {
-            if (!solve.finite_strain)
+            if (!solve.finite_strain || solve.iterations > 0)
               log << ", " << solve.iterations << " contact iteration(s)";
             if (facets.facets.compression_only)
               log << ", " << solve.open_facet_cells << " open facet cells";

@@ -86,6 +86,10 @@ namespace bonefusion::mechanics
      *  (materials/material_library.h). The linear path keeps k throughout. */
     double transition_strain = std::numeric_limits<double>::infinity(); ///< [-]
     double linear_region_ratio = 1;                                      ///< E2 / E1 [-]
+    /** Finite strain only: -1 engages the stiffness by the sign of the closure (the energy's
+     *  own switch); 0 holds it disengaged and 1 engaged whatever the closure, while an
+     *  outer active-set iteration keeps the joint states fixed (finite_strain_solver.h). */
+    signed char held = -1;
 
     bool present() const { return opening.norm() > 0; }
     /** Ahat = A / |A| (0 for no joint). */

@@ -8,6 +8,7 @@
 
 #include "mechanics/hyperelastic_cell.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -54,7 +55,40 @@ namespace bonefusion::mechanics
   {
     CellElasticity c = system.material()(cell);
     c.swelling *= swelling_fraction;
+    if (holding)
+      c.joint.held = held_states[cell->active_cell_index()];
     return c;
+  }
+
+  unsigned long FiniteStrainSolver::update_held_states(const Vector &ghosted_u,
+                                                       std::uint64_t &signature)
+  {
+    held_states.resize(system.dofs().get_triangulation().n_active_cells(), -1);
+    dealii::FEValues<3> fe_values(system.map(), system.element(), system.cell_quadrature(),
+                                  dealii::update_gradients | dealii::update_JxW_values);
+    dealii::Vector<double> u(system.element().n_dofs_per_cell());
+    unsigned long changes = 0;
+    std::uint64_t hash = 0;
+    for (const auto &cell : system.dofs().active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const JointPlane &joint = system.material()(cell).joint;
+          if (!joint.present() || !(joint.stiffness > 0))
+            continue;
+          fe_values.reinit(cell);
+          cell->get_dof_values(ghosted_u, u);
+          const double g = cell_mean_closure(fe_values, joint, u);
+          // Engaged at g = 0 as in the energy (hyperelastic_cell.cc).
+          const signed char state = (joint.engaged_in_tension ? g >= 0 : g <= 0) ? 1 : 0;
+          signed char &held = held_states[cell->active_cell_index()];
+          changes += held != state;
+          held = state;
+          // Order-independent across ranks: a sum of per-cell hashes of the engaged cells.
+          if (state)
+            hash += std::hash<std::string>()(cell->id().to_string());
+        }
+    signature = dealii::Utilities::MPI::sum(hash, system.communicator());
+    return dealii::Utilities::MPI::sum(changes, system.communicator());
   }
 
   bool FiniteStrainSolver::residual(const Vector &ghosted_u, const Vector &f_ext,
@@ -251,15 +285,14 @@ namespace bonefusion::mechanics
       return total.l2_norm();
     };
 
-    // Newton iterations at load fraction `lambda` from `trial` (updated in place); true if
-    // they converged.
+    // Newton iterations at load fraction `lambda` from `trial` (updated in place) to the
+    // relative tolerance `tolerance`; true if they converged.
     unsigned int attempt = 0, iterations = 0;
     bool amg_built = false;
-    const auto newton = [&](const double lambda, Vector &trial) {
-      const double target = settings.tolerance * load_at(lambda);
+    const auto newton_solve = [&](const double lambda, Vector &trial, const double tolerance) {
+      const double target = tolerance * load_at(lambda);
       if (ramp_swelling)
         swelling_fraction = lambda;
-      ++attempt;
       amg_built = false;
       double r = 0, potential = 0;
       bool ok = evaluate(trial, lambda, R, r, potential);
@@ -338,7 +371,7 @@ namespace bonefusion::mechanics
           // At round-off the potential and ||R|| no longer change measurably: a correction
           // below the tolerance relative to the displacement is convergence.
           const double correction = (accepted ? record.step_length : 1) * step.l2_norm();
-          if (correction <= settings.tolerance * trial.l2_norm())
+          if (correction <= tolerance * trial.l2_norm())
             return true;
           if (!accepted)
             return false;
@@ -347,6 +380,48 @@ namespace bonefusion::mechanics
           potential = potential_try;
         }
       return false;
+    };
+
+    // One increment's Newton solve at `lambda`, with the joints' states found inside it or by
+    // the outer active-set iteration (NewtonSettings::hold_joint_states).
+    const auto newton = [&](const double lambda, Vector &trial) {
+      ++attempt;
+      if (!settings.hold_joint_states)
+        return newton_solve(lambda, trial, settings.tolerance);
+      // The held solves need not be exact while the states still change: their solution
+      // only decides the next states (as the linear active set's loose solves).
+      constexpr double held_tolerance = 1e-4;
+      std::vector<std::uint64_t> seen;
+      std::uint64_t signature = 0;
+      ghosted = trial;
+      update_held_states(ghosted, signature);
+      seen.push_back(signature);
+      holding = true;
+      bool ok = true;
+      for (unsigned int k = 0; k < settings.max_joint_state_updates; ++k)
+        {
+          try
+            {
+              ok = newton_solve(lambda, trial, std::max(held_tolerance, settings.tolerance));
+            }
+          catch (...)
+            {
+              holding = false;
+              throw;
+            }
+          if (!ok)
+            break;
+          ++report.joint_state_updates;
+          ghosted = trial;
+          const unsigned long changes = update_held_states(ghosted, signature);
+          if (changes == 0 || std::find(seen.begin(), seen.end(), signature) != seen.end())
+            break; // settled, or a set repeats: the free solve below decides
+          seen.push_back(signature);
+        }
+      holding = false;
+      // The last solve lets every cell switch by itself: the same equilibrium as without
+      // the outer iteration, from a start whose states are (nearly) right.
+      return ok && newton_solve(lambda, trial, settings.tolerance);
     };
 
     double done = 0, increment = 1.0 / std::max(1u, settings.first_increments);

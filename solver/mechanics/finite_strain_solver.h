@@ -19,6 +19,7 @@
 #include "mechanics/elastic_system.h"
 #include "mechanics/rigid_body_modes.h"
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -34,6 +35,15 @@ namespace bonefusion::mechanics
      *  points), to which the solver returns at the next point after a cut-back. */
     bool grow_increments = true;
     unsigned int max_cutbacks = 10;      ///< halvings of failed increments before failing [-]
+    /** How the joints and tension-only bands find their states. false: inside Newton, each
+     *  cell by the sign of its closure at every iteration (semi-smooth). true: an outer
+     *  active-set iteration holds every state fixed through a Newton solve, updates them from
+     *  its solution and repeats until none changes (or a set repeats), then a last Newton
+     *  solve lets them switch freely, so the answer is the same equilibrium. For models in
+     *  which hundreds of cells change state at once (a column), where the semi-smooth
+     *  iteration jumps between states. */
+    bool hold_joint_states = false;
+    unsigned int max_joint_state_updates = 30; ///< outer iterations per increment [-]
     double linear_tolerance = 1e-4;      ///< CG residual reduction per Newton iteration [-]
     unsigned int max_linear_iterations = 3000; ///< CG iterations per Newton iteration [-]
     AmgSettings amg;
@@ -60,6 +70,7 @@ namespace bonefusion::mechanics
     unsigned int increments = 0; ///< converged increments
     unsigned int cutbacks = 0;   ///< failed increments that were halved
     unsigned int cg_iterations = 0;
+    unsigned int joint_state_updates = 0; ///< outer active-set iterations (hold_joint_states)
     bool warm_started = false;   ///< converged from `start_from` in one increment
     bool continued = false;      ///< stepped from `start_from` and its `start_load`
     double energy = 0;           ///< stored energy at the solution [N mm]
@@ -140,6 +151,10 @@ namespace bonefusion::mechanics
                       Vector &converged, const NewtonSettings &settings,
                       const IncrementObserver &on_converged, const Vector *start_from,
                       const Vector *base_load);
+    /** Sets the held state of every joint and band cell from the sign of its closure at
+     *  `ghosted_u` (as the energy would switch it); returns how many changed (collective)
+     *  and, in `signature`, a hash of the whole set for finding a repeated one. */
+    unsigned long update_held_states(const Vector &ghosted_u, std::uint64_t &signature);
     /** True if a cell of the current materials swells (collective). */
     bool any_cell_swells() const;
     /** The cell's constants with its swelling scaled by the current swelling fraction. */
@@ -148,6 +163,9 @@ namespace bonefusion::mechanics
     const ElasticSystem &system;
     bool has_swelling = false;
     double swelling_fraction = 1; ///< of every cell's swelling, < 1 only while ramping it
+    /** Per active cell: JointPlane::held while an outer active-set iteration runs. */
+    std::vector<signed char> held_states;
+    bool holding = false;
     Vector rest;                  ///< ghosted; empty until first computed
     bool rest_is_current = false;
     NewtonReport last_rest_report;

@@ -203,6 +203,25 @@ namespace bonefusion::mechanics
     return sigma;
   }
 
+  double cell_mean_closure(const dealii::FEValues<3> &fe_values, const JointPlane &joint,
+                           const dealii::Vector<double> &u)
+  {
+    if (!joint.present())
+      return 0;
+    const dealii::FiniteElement<3> &fe = fe_values.get_fe();
+    const Tensor2 A(joint.opening);
+    double g = 0, volume = 0;
+    for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
+      {
+        Tensor2 grad_u;
+        for (unsigned int i = 0; i < fe_values.dofs_per_cell; ++i)
+          grad_u[fe.system_to_component_index(i).first] += u[i] * fe_values.shape_grad(i, q);
+        g += fe_values.JxW(q) * dealii::scalar_product(A, grad_u);
+        volume += fe_values.JxW(q);
+      }
+    return g / volume;
+  }
+
   double hyperelastic_cell(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
                            const dealii::Vector<double> &u, dealii::Vector<double> *forces,
                            dealii::FullMatrix<double> *tangent)
@@ -417,7 +436,10 @@ namespace bonefusion::mechanics
         // closed and every band taut, as the linear active set starts. Starting from all
         // open, the step presses the joints through their soft capsule (1/1250 of the
         // cartilage) so far that no line search recovers it.
-        if (c.joint.engaged_in_tension ? g >= 0 : g <= 0)
+        // An outer active-set iteration may hold the state instead (JointPlane::held).
+        const bool engaged =
+          c.joint.held < 0 ? (c.joint.engaged_in_tension ? g >= 0 : g <= 0) : c.joint.held > 0;
+        if (engaged)
           {
             const double k = c.joint.stiffness * volume;
             // A band past its toe region: k up to the transition, ratio x k beyond (C1).

@@ -18,7 +18,8 @@
  * A joint or tension-only band (JointPlane, the facet joints and ligament bands of the
  * contact layers) adds V k gbar^2 / 2 while engaged, with the cell-mean closure
  * gbar = A : (F - I): the linear path's closed-joint energy, switched on and off by the sign
- * of gbar inside one smooth (C1) energy instead of by an active set. A band with a
+ * of gbar inside one smooth (C1) energy instead of by an active set (or held by an outer
+ * one, JointPlane::held). A band with a
  * transition strain stiffens beyond it (JointPlane::linear_region_ratio): the ligament's
  * bilinear toe and linear regions, still C1. The closure stays the
  * small-strain measure (not objective: fine for joint rotations of a few degrees), and
@@ -66,6 +67,12 @@ namespace bonefusion::mechanics
   double hyperelastic_cell(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
                            const dealii::Vector<double> &u, dealii::Vector<double> *forces,
                            dealii::FullMatrix<double> *tangent);
+
+  /** The cell-mean closure gbar = A : (F - I) of the cell's joint or band (`joint`) at local
+   *  displacement `u`, the quantity whose sign engages it in hyperelastic_cell() [-]; 0 for a
+   *  cell without one. */
+  double cell_mean_closure(const dealii::FEValues<3> &fe_values, const JointPlane &joint,
+                           const dealii::Vector<double> &u);
 
   /**
    * The cell's mean hydrostatic pressure -tr(sigma)/3 [MPa] of the hyperelastic ground at

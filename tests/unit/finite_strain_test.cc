@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace
@@ -851,6 +852,69 @@ TEST(FiniteStrain, ALoadIsContinuedFromAnotherLoadsSolution)
     solver.solve(target, from_bad, settings, IncrementObserver(), &bad, &other);
   EXPECT_FALSE(fallback.continued);
   EXPECT_LT(relative_difference(block.system, from_bad, from_rest), 1e-7);
+}
+
+namespace
+{
+  /** The layered block with its disc layer made of alternating joint cells (engaged when
+   *  pressed along z, over a soft capsule) and tension-only band cells (engaged when
+   *  stretched along z, over a slack ground): under bending, joints open on the pulled side
+   *  and bands slacken on the pressed one. */
+  CellElasticity joints_and_bands(const CellIterator &cell)
+  {
+    const Point<3> c = cell->center();
+    if (c[2] < 1 || c[2] >= 2)
+      return layered_block(cell);
+    const auto e = dealii::symmetrize(dealii::outer_product(Tensor<1, 3>({0., 0., 1.}),
+                                                            Tensor<1, 3>({0., 0., 1.})));
+    const bool band = static_cast<int>(std::floor(2 * c[0]) + std::floor(2 * c[1])) % 2 == 1;
+    CellElasticity cell_constants = isotropic(band ? 0.05 : 0.5, 0.3);
+    cell_constants.joint.opening = e;
+    cell_constants.joint.engaged_in_tension = band;
+    cell_constants.joint.stiffness = band ? 20 : 200;
+    return cell_constants;
+  }
+} // namespace
+
+TEST(FiniteStrain, HeldJointStatesReachTheSameEquilibrium)
+{
+  Block block(joints_and_bands);
+  // Bending about y (pressed at x = 0, pulled at x = 3) with a little shear (more would
+  // stretch the sheared bands taut everywhere), on the cap [N].
+  const Vector f = block.system.traction_rhs(top, [](const Point<3> &p) {
+    return Tensor<1, 3>({0.005, 0., 0.4 * (p[0] - 1.4)});
+  });
+  NewtonSettings semi_smooth = tight_settings(), held = tight_settings();
+  held.hold_joint_states = true;
+  FiniteStrainSolver solver(block.system);
+  Vector free_states, held_states;
+  const NewtonReport a = solver.solve(f, free_states, semi_smooth);
+  const NewtonReport b = solver.solve(f, held_states, held);
+  EXPECT_EQ(a.joint_state_updates, 0u);
+  // Every cell starts engaged: the first update opens the pulled joints and slackens the
+  // pressed bands, a later one finds nothing left to change.
+  EXPECT_GE(b.joint_state_updates, 2u);
+  EXPECT_LT(relative_difference(block.system, held_states, free_states), 1e-8);
+
+  // The answer does have open joints and slack bands, and engaged ones of each.
+  dealii::FEValues<3> fe_values(block.system.map(), block.system.element(),
+                                block.system.cell_quadrature(),
+                                dealii::update_gradients | dealii::update_JxW_values);
+  dealii::Vector<double> u(block.system.element().n_dofs_per_cell());
+  std::array<unsigned int, 4> count = {}; // joint open, joint pressed, band slack, band taut
+  for (const auto &cell : block.system.dofs().active_cell_iterators())
+    if (cell->is_locally_owned() && joints_and_bands(cell).joint.present())
+      {
+        fe_values.reinit(cell);
+        cell->get_dof_values(held_states, u);
+        const CellElasticity c = joints_and_bands(cell);
+        const double g = cell_mean_closure(fe_values, c.joint, u);
+        ++count[2 * c.joint.engaged_in_tension + (c.joint.engaged_in_tension ? g >= 0 : g <= 0)];
+      }
+  for (unsigned int &n : count)
+    n = dealii::Utilities::MPI::sum(n, MPI_COMM_WORLD);
+  for (const unsigned int n : count)
+    EXPECT_GT(n, 0u) << count[0] << " " << count[1] << " " << count[2] << " " << count[3];
 }
 
 TEST(FiniteStrain, CellMechanicsOfARigidRotationVanishInGreenLagrangeMeasures)
