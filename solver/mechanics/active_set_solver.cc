@@ -2,9 +2,7 @@
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/timer.h>
-#include <deal.II/fe/fe_values.h>
 
-#include "mechanics/hyperelastic_cell.h"
 #include "mechanics/unilateral_contact.h"
 
 #include <algorithm>
@@ -169,22 +167,12 @@ namespace bonefusion::mechanics
 
   void ActiveSetSolver::count_layer_states(const Vector &solution, ContactSolve &result) const
   {
-    // Every layer cell of the finite-strain path is a joint or band that switches by the sign
-    // of its own closure (a band's is its Green-Lagrange strain): count them by that.
     std::vector<unsigned char> open(system.dofs().get_triangulation().n_active_cells(), 0);
-    dealii::FEValues<3> fe_values(system.map(), system.element(), system.cell_quadrature(),
-                                  dealii::update_gradients | dealii::update_JxW_values);
-    dealii::Vector<double> u(system.element().n_dofs_per_cell());
-    for (const auto &cell : system.dofs().active_cell_iterators())
-      if (cell->is_locally_owned() && layers.in_layer(cell->active_cell_index()))
-        {
-          const JointPlane joint = system.material()(cell).joint;
-          fe_values.reinit(cell);
-          cell->get_dof_values(solution, u);
-          const double g = cell_mean_closure(fe_values, joint, u);
-          // Engaged at g = 0, as in the energy (hyperelastic_cell.cc).
-          open[cell->active_cell_index()] = joint.engaged_in_tension ? g < 0 : g > 0;
-        }
+    update_open_cells(
+      system, solution,
+      [this](const CellIterator &cell) { return layers.in_layer(cell->active_cell_index()); },
+      system.material(), [this](const CellIterator &cell) { return layers.normal(cell); }, open,
+      true);
     count_open_cells(open, result);
   }
 } // namespace bonefusion::mechanics

@@ -64,9 +64,9 @@ namespace bonefusion::mechanics
 
     /**
      * The states a solution leaves the layer cells in (open joints and cage interface
-     * cells, slack bands: the sign of each cell's finite-strain closure, cell_mean_closure),
-     * counted into `result`. For the finite-strain path, whose cells switch inside their
-     * energy: the system's material must be the closed one.
+     * cells, slack bands: the sign of each cell's closure), counted into `result`. For the
+     * finite-strain path, whose cells switch inside their energy: the system's material
+     * must be the closed one.
      */
     void count_layer_states(const Vector &solution, ContactSolve &result) const;
 
