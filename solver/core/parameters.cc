@@ -251,6 +251,10 @@ namespace bonefusion::core
         const std::string what = "'Mechanics/Formulation = finite strain' ";
         if (solver.matrix_free)
           throw std::invalid_argument(what + "needs 'Solver/Stiffness operator = assembled'");
+        if (contact.ligaments.finite_strain_stretch && !mechanics.newton.hold_joint_states)
+          throw std::invalid_argument(
+            "'Ligaments/Finite-strain band strain = stretch' needs 'Mechanics/Joint states = "
+            "active set' (with semi-smooth states the intact segment does not converge)");
         if (contact.facets.compression_only && !contact.facets.sliding_joint)
           throw std::invalid_argument(
             what + "does not model compression-only facet pads: set 'Facet joints/Contact = "

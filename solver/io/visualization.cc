@@ -68,7 +68,8 @@ namespace bonefusion::io
 
       /** Stress [MPa] of the cell's engaged joint (pressure, >= 0, on the pad's footprint
        *  along the joint normal) or band (tension, >= 0) at the cell-mean closure g = A : eps
-       *  (mechanics/contact_layers.cc); in finite strain a band past its transition strain
+       *  (mechanics/contact_layers.cc), in finite strain the energy's objective closure
+       *  (mechanics::JointClosure); in finite strain a band past its transition strain
        *  takes the linear region's modulus (hyperelastic_cell.cc), the linear path keeps the
        *  toe modulus (its open cells have no joint stiffness). */
       double joint_stress(const mechanics::CellElasticity &c, const double g) const
@@ -104,7 +105,7 @@ namespace bonefusion::io
             mean_closure += (joint * eps[p]) / n;
             closure += (c.joint.opening * eps[p]) / n;
           }
-        const double joint_or_band = joint_stress(c, closure);
+        double joint_or_band = joint_stress(c, closure);
         // Finite strain: the Cauchy stress of the hyperelastic energy, with the cell's means
         // (volume ratio, closure) taken over its vertices, which for trilinear fields on
         // parallelepipeds are the cell means. The energy needs J > 0 at the Gauss points
@@ -129,10 +130,13 @@ namespace bonefusion::io
             try
               {
                 mean = mechanics::cell_mean_state(c, F, std::vector<double>(n, 1.0));
+                // The finite-strain energy's own closure (objective, JointClosure).
+                joint_or_band = joint_stress(c, mean.closure);
               }
             catch (const mechanics::InvertedCell &)
               {
                 stress_defined = false; // even the mean gradient is inverted: no stress
+                joint_or_band = std::numeric_limits<double>::quiet_NaN();
               }
           }
         for (unsigned int p = 0; p < n; ++p)

@@ -21,6 +21,21 @@ namespace bonefusion::mechanics
     return norm > 0 ? opening / norm : SymmetricTensor<2, 3>();
   }
 
+  void JointPlane::across_layer(const dealii::Tensor<1, 3> &e, const dealii::Tensor<1, 3> &n)
+  {
+    const double across = n * e;
+    const dealii::Tensor<1, 3> in_plane = n - across * e;
+    opening = 2.0 * dealii::symmetrize(dealii::outer_product(in_plane, e)) +
+              across * dealii::symmetrize(dealii::outer_product(e, e));
+    layer_normal = e;
+  }
+
+  void JointPlane::along(const dealii::Tensor<1, 3> &e)
+  {
+    opening = dealii::symmetrize(dealii::outer_product(e, e));
+    layer_normal = e;
+  }
+
   void CellKinematics::reinit(const dealii::FEValues<3> &fe_values, const CellElasticity &c)
   {
     reinit(fe_values, c.b_bar);

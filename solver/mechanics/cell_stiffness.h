@@ -76,7 +76,13 @@ namespace bonefusion::mechanics
    */
   struct JointPlane
   {
-    dealii::SymmetricTensor<2, 3> opening; ///< A = n (x) e + e (x) n [-]; 0 = no joint
+    dealii::SymmetricTensor<2, 3> opening; ///< A [-] (set by across_layer() or along()); 0 = no joint
+    /** The unit vector e of across_layer() or along(): a joint's layer normal, a band's
+     *  axis. [-] */
+    dealii::Tensor<1, 3> layer_normal;
+    /** Finite strain only, a band: its closure is its stretch |F e| - 1 (objective) instead
+     *  of A : (F - I) (hyperelastic_cell.h: JointClosure). */
+    bool measures_stretch = false;
     double stiffness = 0;                  ///< k [MPa] while closed, 0 while open
     /** false: engaged while A : eps < 0 (a joint pressed together); true: while A : eps > 0
      *  (a tension-only band, e.g. a ligament with A = e (x) e along its fibres). */
@@ -92,6 +98,14 @@ namespace bonefusion::mechanics
     signed char held = -1;
 
     bool present() const { return opening.norm() > 0; }
+    /** A joint drawn in a layer of unit normal e whose faces approach along the unit joint
+     *  normal n: closure g = n . (du/de) for faces that do not deform, which a small strain
+     *  measures as A : eps with A = 2 sym(p (x) e) + (n . e) e (x) e, p = n - (n . e) e (the
+     *  sliding of the faces along p and their approach along e). n = e: a layer pressed
+     *  straight across. */
+    void across_layer(const dealii::Tensor<1, 3> &e, const dealii::Tensor<1, 3> &n);
+    /** A band along the unit axis e (engaged_in_tension): A = e (x) e, the axial strain. */
+    void along(const dealii::Tensor<1, 3> &e);
     /** Ahat = A / |A| (0 for no joint). */
     dealii::SymmetricTensor<2, 3> direction() const;
   };

@@ -137,10 +137,7 @@ namespace bonefusion::mechanics
     const double constrained_modulus = c.kappa + 4.0 / 3.0 * c.mu;
     // g = n . du/de with the symmetric strain: 2 eps_ne for the part of n in the pad's plane
     // (the relative sliding of the pad's faces), eps_ee for the part along e (their approach).
-    const double across = n * e;
-    const dealii::Tensor<1, 3> in_plane = n - across * e;
-    c.joint.opening = 2.0 * dealii::symmetrize(dealii::outer_product(in_plane, e)) +
-                      across * dealii::symmetrize(dealii::outer_product(e, e));
+    c.joint.across_layer(e, n);
     c.joint.stiffness = open ? 0.0 : scale * constrained_modulus;
     c.mu *= scale * prm.facets.capsule_fraction;
     c.kappa *= scale * prm.facets.capsule_fraction;
@@ -157,7 +154,7 @@ namespace bonefusion::mechanics
     // The linear sliding plane keeps the cage's full stiffness in the endplate's plane too;
     // for a layer one cell thick under a stiff cage the difference is small (docs/model.md).
     const double constrained_modulus = c.kappa + 4.0 / 3.0 * c.mu;
-    c.joint.opening = dealii::symmetrize(dealii::outer_product(endplate_normal, endplate_normal));
+    c.joint.across_layer(endplate_normal, endplate_normal);
     c.joint.engaged_in_tension = false;
     c.joint.stiffness = constrained_modulus;
     c.mu *= prm.cage_interface.shear_fraction;
@@ -175,8 +172,9 @@ namespace bonefusion::mechanics
     // the real ligament's at the disc mid-surface, materials/region_materials.h), engaged
     // while stretched.
     const double young = 9 * c.kappa * c.mu / (3 * c.kappa + c.mu);
-    c.joint.opening = dealii::symmetrize(dealii::outer_product(axis, axis));
+    c.joint.along(axis);
     c.joint.engaged_in_tension = true;
+    c.joint.measures_stretch = prm.ligaments.finite_strain_stretch;
     c.joint.stiffness = slack ? 0.0 : young;
     c.mu *= prm.ligaments.slack_fraction;
     c.kappa *= prm.ligaments.slack_fraction;

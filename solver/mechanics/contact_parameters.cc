@@ -63,6 +63,14 @@ namespace bonefusion::mechanics
     prm.declare_entry("Slack stiffness fraction", "1e-3", Patterns::Double(1e-8, 1),
                       "tension only: stiffness of a band apart from its fibres (all that is "
                       "left when it is slack), as a fraction of its isotropic stiffness. [-]");
+    prm.declare_entry(
+      "Finite-strain band strain", "axial strain", Patterns::Selection("axial strain|stretch"),
+      "tension only, finite strain (Mechanics/Formulation): what engages and loads a band. "
+      "axial strain: e . (F - I) e along the band's axis e as drawn, the small-strain "
+      "measure, which reads a band that turns with the vertebrae as shortened (by 1 - cos of "
+      "the turn). stretch: |F e| - 1, objective; the band pulls along its turned fibres. "
+      "stretch needs 'Mechanics/Joint states = active set' (measured: with semi-smooth "
+      "states the intact segment's first increment does not converge; docs/model.md). [-]");
     prm.leave_subsection();
 
     prm.enter_subsection("Cage interface");
@@ -104,6 +112,7 @@ namespace bonefusion::mechanics
     prm.enter_subsection("Ligaments");
     ligaments.tension_only = prm.get("Behaviour") == "tension only";
     ligaments.slack_fraction = prm.get_double("Slack stiffness fraction");
+    ligaments.finite_strain_stretch = prm.get("Finite-strain band strain") == "stretch";
     prm.leave_subsection();
 
     prm.enter_subsection("Cage interface");

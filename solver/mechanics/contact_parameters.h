@@ -51,6 +51,9 @@ namespace bonefusion::mechanics
   {
     bool tension_only = false;
     double slack_fraction = 1e-3; ///< isotropic stiffness besides the fibres / the band's [-]
+    /** Finite strain: a band's closure is its stretch |F e| - 1 (JointPlane::measures_stretch)
+     *  instead of the axial strain e . (F - I) e. */
+    bool finite_strain_stretch = false;
   };
 
   /** The three together, as the model's contact layers need them. */

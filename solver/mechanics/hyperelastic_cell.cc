@@ -80,6 +80,41 @@ namespace bonefusion::mechanics
     };
   } // namespace
 
+  JointClosure::JointClosure(const JointPlane &joint, const Tensor2 &H_mean)
+    : stretch_band(joint.engaged_in_tension && joint.measures_stretch)
+    , e(joint.layer_normal)
+  {
+    const double det = dealii::determinant(dealii::unit_symmetric_tensor<3>() + H_mean);
+    if (!(det > 0))
+      throw InvertedCell("a joint or band cell turned inside out (mean J = " +
+                         std::to_string(det) + ")");
+    // Both closures are exactly 0 at H = 0: a cell at rest is engaged (hyperelastic_cell()),
+    // which a closure computed from F = I + H would leave to round-off.
+    if (stretch_band)
+      {
+        if (!(e.norm() > 0))
+          throw std::logic_error("JointClosure: the band has no axis (JointPlane::along)");
+        const Tensor<1, 3> He = H_mean * e;
+        stretch = (e + He).norm();
+        m = (e + He) / stretch;
+        g = (2 * (e * He) + He * He) / (stretch + 1); // |e + He| - 1 for a unit e
+        dg = dealii::outer_product(m, e);
+        return;
+      }
+    // A joint, or a band by its axial strain: the small strain's closure, linear in F
+    // (JointClosure in the header says why).
+    g = dealii::scalar_product(Tensor2(joint.opening), H_mean);
+    dg = Tensor2(joint.opening);
+  }
+
+  double JointClosure::second(const Tensor2 &X, const Tensor2 &Y) const
+  {
+    if (!stretch_band)
+      return 0;
+    const Tensor<1, 3> Xe = X * e, Ye = Y * e;
+    return (Xe * Ye - (m * Xe) * (m * Ye)) / stretch;
+  }
+
   double hyperelastic_pressure(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
                                const dealii::Vector<double> &u)
   {
@@ -120,7 +155,8 @@ namespace bonefusion::mechanics
                                 const std::vector<double> &w)
   {
     CellMeanState m;
-    double volume = 0, J_sum = 0, closure = 0;
+    double volume = 0, J_sum = 0;
+    Tensor2 H_mean;
     std::vector<double> J(F.size());
     for (unsigned int i = 0; i < F.size(); ++i)
       {
@@ -129,12 +165,15 @@ namespace bonefusion::mechanics
           throw InvertedCell("a cell turned inside out (J = " + std::to_string(J[i]) + ")");
         volume += w[i];
         J_sum += w[i] * J[i];
-        if (c.joint.present())
-          closure += w[i] * (dealii::scalar_product(Tensor2(c.joint.opening), F[i]) -
-                             dealii::trace(c.joint.opening));
+        H_mean += w[i] * (F[i] - dealii::unit_symmetric_tensor<3>());
       }
     m.J_mean = J_sum / volume;
-    m.closure = closure / volume;
+    if (c.joint.present())
+      {
+        const JointClosure closure(c.joint, H_mean / volume);
+        m.closure = closure.value();
+        m.closure_derivative = closure.first();
+      }
     if (c.b_bar)
       for (const FibreFamily &f : c.fibres)
         if (f.stiffness > 0)
@@ -179,7 +218,7 @@ namespace bonefusion::mechanics
     if (c.b_bar)
       sigma += mean.fibre_pressure * I;
     if (c.joint.present())
-      sigma += engaged_joint_stress(c, mean.closure) / J * Tensor2(c.joint.opening) *
+      sigma += engaged_joint_stress(c, mean.closure) / J * mean.closure_derivative *
                dealii::transpose(F);
     return dealii::symmetrize(sigma);
   }
@@ -208,18 +247,14 @@ namespace bonefusion::mechanics
   {
     if (!joint.present())
       return 0;
-    const dealii::FiniteElement<3> &fe = fe_values.get_fe();
-    const Tensor2 A(joint.opening);
-    double g = 0, volume = 0;
+    Tensor2 H_mean;
+    double volume = 0;
     for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
       {
-        Tensor2 grad_u;
-        for (unsigned int i = 0; i < fe_values.dofs_per_cell; ++i)
-          grad_u[fe.system_to_component_index(i).first] += u[i] * fe_values.shape_grad(i, q);
-        g += fe_values.JxW(q) * dealii::scalar_product(A, grad_u);
+        H_mean += fe_values.JxW(q) * displacement_gradient(fe_values, u, q);
         volume += fe_values.JxW(q);
       }
-    return g / volume;
+    return JointClosure(joint, H_mean / volume).value();
   }
 
   double hyperelastic_cell(const dealii::FEValues<3> &fe_values, const CellElasticity &c,
@@ -413,25 +448,28 @@ namespace bonefusion::mechanics
               }
       }
 
-    // Joint or band: the cell-mean closure gbar = A : (F - I) (linear in u) engages the
-    // stiffness k while pressed (a joint) or stretched (a band): energy V k gbar^2 / 2, a
-    // piecewise quadratic with a continuous first derivative, so Newton meets the contact
-    // state of a cell in the same smooth energy and needs no active set.
+    // Joint or band: the closure g of the cell's mean deformation gradient Fbar engages the
+    // stiffness k while pressed (a joint) or stretched (a band): energy V k g^2 / 2, a
+    // piecewise quadratic in g with a continuous first derivative, so Newton meets the
+    // contact state of a cell in the same smooth energy and needs no active set.
     if (c.joint.present() && c.joint.stiffness > 0)
       {
-        const Tensor2 A(c.joint.opening);
-        std::vector<double> dg(n, 0.0);
-        double g = 0;
-        for (unsigned int q = 0; q < n_q; ++q)
+        // Hbar = sum_a u_a Gbar_a with Gbar_a the cell mean of the shape gradient.
+        std::vector<ShapeGradient> G_mean(n);
+        Tensor2 H_mean;
+        for (unsigned int a = 0; a < n; ++a)
           {
-            g += point[q].weight *
-                 (dealii::scalar_product(A, point[q].F) - dealii::trace(c.joint.opening));
-            for (unsigned int a = 0; a < n; ++a)
-              dg[a] += point[q].weight * (G[q * n + a] * A);
+            G_mean[a].component = G[a].component;
+            for (unsigned int q = 0; q < n_q; ++q)
+              G_mean[a].grad += point[q].weight / volume * G[q * n + a].grad;
           }
-        g /= volume;
-        for (double &d : dg)
-          d /= volume;
+        for (unsigned int a = 0; a < n; ++a)
+          H_mean[G_mean[a].component] += u[a] * G_mean[a].grad;
+        const JointClosure closure(c.joint, H_mean);
+        const double g = closure.value();
+        std::vector<double> dg(n);
+        for (unsigned int a = 0; a < n; ++a)
+          dg[a] = G_mean[a] * closure.first();
         // Engaged at g = 0 as well: the first Newton step from rest then sees every joint
         // closed and every band taut, as the linear active set starts. Starting from all
         // open, the step presses the joints through their soft capsule (1/1250 of the
@@ -450,13 +488,17 @@ namespace bonefusion::mechanics
             energy += k * (toe * toe / 2 + toe * beyond + ratio * beyond * beyond / 2);
             const double force = k * (toe + ratio * beyond);
             const double stiffness = beyond > 0 ? ratio * k : k;
+            std::vector<Tensor2> G_tensor(n);
+            for (unsigned int a = 0; a < n; ++a)
+              G_tensor[a] = G_mean[a].tensor();
             for (unsigned int a = 0; a < n; ++a)
               {
                 if (forces)
                   (*forces)[a] += force * dg[a];
                 if (tangent)
                   for (unsigned int b = 0; b < n; ++b)
-                    (*tangent)(a, b) += stiffness * dg[a] * dg[b];
+                    (*tangent)(a, b) += stiffness * dg[a] * dg[b] +
+                                        force * closure.second(G_tensor[a], G_tensor[b]);
               }
           }
       }

@@ -16,15 +16,14 @@
  *     F~ = (Jbar / J)^(1/3) F, the finite-strain form of the B-bar strain the linear fibres use;
  *   - other cells: Pi_vol = sum_q w_q U(J_q).
  * A joint or tension-only band (JointPlane, the facet joints and ligament bands of the
- * contact layers) adds V k gbar^2 / 2 while engaged, with the cell-mean closure
- * gbar = A : (F - I): the linear path's closed-joint energy, switched on and off by the sign
- * of gbar inside one smooth (C1) energy instead of by an active set (or held by an outer
- * one, JointPlane::held). A band with a
- * transition strain stiffens beyond it (JointPlane::linear_region_ratio): the ligament's
- * bilinear toe and linear regions, still C1. The closure stays the
- * small-strain measure (not objective: fine for joint rotations of a few degrees), and
- * unlike the linear path the ground substance of such a cell (the capsule, the slack band:
- * 1e-3 of the tissue's stiffness) does not see the cell-mean closure.
+ * contact layers) adds V k g^2 / 2 while engaged, with the closure g of the cell's mean
+ * deformation gradient (JointClosure: the small strain's A : (Fbar - I), or a band's
+ * stretch where it measures that): the linear path's closed-joint energy, switched on and off by the
+ * sign of g inside one smooth (C1) energy instead of by an active set (or held by an outer
+ * one, JointPlane::held). A band with a transition strain stiffens beyond it
+ * (JointPlane::linear_region_ratio): the ligament's bilinear toe and linear regions, still
+ * C1. Unlike the linear path the ground substance of such a cell (the capsule, the slack
+ * band: 1e-3 of the tissue's stiffness) does not see the cell-mean closure.
  * At u = 0 the tangent is exactly CellKinematics::stiffness of the same constants for cells
  * without a joint, so the finite-strain path gives the linear answer at small loads. Sliding
  * planes have no finite-strain energy (such cells throw): on this path the sliding cage
@@ -68,9 +67,53 @@ namespace bonefusion::mechanics
                            const dealii::Vector<double> &u, dealii::Vector<double> *forces,
                            dealii::FullMatrix<double> *tangent);
 
-  /** The cell-mean closure gbar = A : (F - I) of the cell's joint or band (`joint`) at local
-   *  displacement `u`, the quantity whose sign engages it in hyperelastic_cell() [-]; 0 for a
-   *  cell without one. */
+  /**
+   * The finite-strain closure g of a joint or band [-] as a function of its cell's mean
+   * deformation gradient Fbar, A : eps (JointPlane) at small strain, so the linear answer at
+   * small loads stays:
+   *   - a band along e that measures its stretch (JointPlane::measures_stretch, 'Ligaments/
+   *     Finite-strain band strain = stretch'): g = |Fbar e| - 1. Objective: a band that
+   *     turns with the vertebrae keeps its tension (the small-strain closure A : (Fbar - I)
+   *     reads a band stretched 2 % and turned 10 degrees as stretched 0.45 %). Its tension
+   *     pulls along the turned fibre, Fbar e / |Fbar e|. It also reads its own shear across
+   *     the axis as stretch (|Fbar e| grows with the square of the shear), which switches
+   *     so many band cells at once that the semi-smooth Newton iteration stalls: it needs
+   *     the held joint states of finite_strain_solver.h.
+   *   - any other band: its axial strain A : (Fbar - I) = e . (Fbar - I) e;
+   *   - a joint: the small strain's closure g = A : (Fbar - I), linear in Fbar and not
+   *     objective (a turn by theta reads as a closure of order cos theta - 1). Why: the
+   *     objective closures of a layer drawn thicker than the cartilage make a pressed pad
+   *     unstable in shear as soon as its pressure exceeds the soft capsule's shear modulus
+   *     (a thick layer under pressure buckles, where two surfaces in contact do not). Tried
+   *     and measured on the bent block of tests/unit/finite_strain_test.cc: the face
+   *     distance g = a (1 / |Fbar^-T e| - 1) + p . Cbar e stalls at 19 % of the load; the
+   *     co-rotated A : (Rbar^T Fbar - I) with the faces' turn Rbar held in the tangent
+   *     converges linearly, 130 Newton iterations against 33 (docs/model.md).
+   * first() = dg/dFbar, second(X, Y) = d^2 g / dFbar^2 [X, Y] (checked against finite
+   * differences in tests/unit/finite_strain_test.cc).
+   */
+  class JointClosure
+  {
+  public:
+    /** From the cell's mean displacement gradient Hbar = Fbar - I. Throws InvertedCell if
+     *  det Fbar <= 0. */
+    JointClosure(const JointPlane &joint, const dealii::Tensor<2, 3> &H_mean);
+    double value() const { return g; }
+    const dealii::Tensor<2, 3> &first() const { return dg; }
+    double second(const dealii::Tensor<2, 3> &X, const dealii::Tensor<2, 3> &Y) const;
+
+  private:
+    bool stretch_band;       // a band that measures its stretch
+    dealii::Tensor<1, 3> e;  // the band's axis
+    dealii::Tensor<1, 3> m;  // the turned axis Fbar e / |Fbar e|
+    double stretch = 1;      // |Fbar e|
+    double g = 0;
+    dealii::Tensor<2, 3> dg;
+  };
+
+  /** The closure (JointClosure) of the cell's joint or band (`joint`) at local displacement
+   *  `u`, the quantity whose sign engages it in hyperelastic_cell() [-]; 0 for a cell without
+   *  one. Throws InvertedCell if the cell's mean deformation gradient is. */
   double cell_mean_closure(const dealii::FEValues<3> &fe_values, const JointPlane &joint,
                            const dealii::Vector<double> &u);
 
@@ -97,12 +140,14 @@ namespace bonefusion::mechanics
 
   /** What a cell's Cauchy stress needs of the whole cell (means over its quadrature points,
    *  or over its vertices for output): the volume ratio Jbar of a B-bar cell, the joint's
-   *  closure gbar = A : (F - I), and the hydrostatic stress [MPa] its B-bar fibres exert
-   *  through Jbar, 2 / (3 V Jbar) sum_q w psi'(I4~) I4~ over the families. */
+   *  closure g (JointClosure) and its derivative dg/dFbar, and the hydrostatic stress [MPa]
+   *  its B-bar fibres exert through Jbar, 2 / (3 V Jbar) sum_q w psi'(I4~) I4~ over the
+   *  families. */
   struct CellMeanState
   {
     double J_mean = 1;
     double closure = 0;
+    dealii::Tensor<2, 3> closure_derivative;
     double fibre_pressure = 0;
   };
 
@@ -118,10 +163,10 @@ namespace bonefusion::mechanics
    * neo-Hookean ground mu J^(-5/3) (b - I1/3 I); the volumetric U'(J) I, or U'(Jbar) I in a
    * B-bar cell (its condensed pressure); fibres 2/J psi'(I4) (F a)(F a), in a B-bar cell on
    * I4~ = (Jbar / J)^(2/3) I4 and split into that deviatoric part and the cell's
-   * fibre_pressure; an engaged joint or band t A F^T / J with t = engaged_joint_stress of
-   * the cell's closure, symmetrized (the closure is not objective: its antisymmetric part is
-   * of the order of t times the rotation). At F = I and small strains: stress() of the
-   * linear path.
+   * fibre_pressure; an engaged joint or band t (dg/dFbar) F^T / J with t =
+   * engaged_joint_stress of the cell's closure g, symmetrized (for a band symmetric at
+   * F = Fbar, as its stretch is objective; for a joint the antisymmetric part is of the order
+   * of t times the turn). At F = I and small strains: stress() of the linear path.
    */
   dealii::SymmetricTensor<2, 3> cauchy_stress(const CellElasticity &c,
                                               const dealii::Tensor<2, 3> &F,

@@ -245,6 +245,23 @@ TEST(HyperelasticCell, AtRestTheTangentIsTheLinearStiffness)
     }
 }
 
+namespace
+{
+  /** The rotation by `angle` [rad] about the unit `axis` (Rodrigues). */
+  Tensor<2, 3> rotation(const Tensor<1, 3> &axis, const double angle)
+  {
+    Tensor<2, 3> K;
+    K[0][1] = -axis[2];
+    K[0][2] = axis[1];
+    K[1][0] = axis[2];
+    K[1][2] = -axis[0];
+    K[2][0] = -axis[1];
+    K[2][1] = axis[0];
+    return Tensor<2, 3>(dealii::unit_symmetric_tensor<3>()) + std::sin(angle) * K +
+           (1 - std::cos(angle)) * K * K;
+  }
+} // namespace
+
 TEST(HyperelasticCell, RigidRotationStoresNoEnergy)
 {
   // 40 degrees about an oblique axis: the linear strain of this motion is large (1 - cos 40°
@@ -253,17 +270,7 @@ TEST(HyperelasticCell, RigidRotationStoresNoEnergy)
   const double angle = 40 * dealii::numbers::PI / 180;
   Tensor<1, 3> axis({1.0, 2.0, 0.5});
   axis /= axis.norm();
-  Tensor<2, 3> R;
-  for (unsigned int i = 0; i < 3; ++i)
-    for (unsigned int j = 0; j < 3; ++j)
-      R[i][j] = (i == j ? std::cos(angle) : 0.0) + (1 - std::cos(angle)) * axis[i] * axis[j];
-  // Rodrigues: + sin(angle) times the cross-product matrix of the axis.
-  R[0][1] -= std::sin(angle) * axis[2];
-  R[0][2] += std::sin(angle) * axis[1];
-  R[1][0] += std::sin(angle) * axis[2];
-  R[1][2] -= std::sin(angle) * axis[0];
-  R[2][0] -= std::sin(angle) * axis[1];
-  R[2][1] += std::sin(angle) * axis[0];
+  const Tensor<2, 3> R = rotation(axis, angle);
   ASSERT_NEAR(dealii::determinant(R), 1, 1e-12);
 
   dealii::Vector<double> u(cell.fe.n_dofs_per_cell());
@@ -273,15 +280,24 @@ TEST(HyperelasticCell, RigidRotationStoresNoEnergy)
       const Point<3> &x = cell.tria.begin_active()->vertex(vertex);
       u[i] = (R * Tensor<1, 3>(x))[component] - x[component];
     }
-  for (const CellElasticity &c : {isotropic(12000, 0.3), annulus(true)})
+  // Nor does an engaged band that measures its stretch (JointClosure): the small strain's
+  // closure A : (F - I) would read this turn as a shortening by up to 1 - cos 40°.
+  CellElasticity band = isotropic(0.01, 0.3);
+  band.joint.along(Tensor<1, 3>({0.0, 0.0, 1.0}));
+  band.joint.engaged_in_tension = true;
+  band.joint.measures_stretch = true;
+  band.joint.stiffness = 12000;
+  band.joint.held = 1; // engaged whatever the closure
+  for (const CellElasticity &c : {isotropic(12000, 0.3), annulus(true), band})
     {
+      const double scale = std::max(c.kappa, c.joint.stiffness); // [MPa]
       dealii::Vector<double> forces;
       const double energy = hyperelastic_cell(cell.fe_values, c, u, &forces, nullptr);
-      EXPECT_NEAR(energy, 0, 1e-9 * c.kappa);
-      EXPECT_LT(forces.linfty_norm(), 1e-9 * c.kappa);
+      EXPECT_NEAR(energy, 0, 1e-9 * scale);
+      EXPECT_LT(forces.linfty_norm(), 1e-9 * scale);
       // Nor does the Cauchy stress the outputs report.
       for (const auto &sigma : hyperelastic_cauchy_stress(cell.fe_values, c, u))
-        EXPECT_LT(sigma.norm(), 1e-9 * c.kappa);
+        EXPECT_LT(sigma.norm(), 1e-9 * scale);
     }
 }
 
@@ -362,8 +378,7 @@ TEST(HyperelasticCell, CauchyStressCarriesTheCellsInternalForces)
   // A joint along z pressed by F = diag(1, 1, 0.97): sigma_zz = k gbar / J (gbar = -0.03)
   // with the ground's stress added (the ground alone subtracted here).
   CellElasticity joint = isotropic(1.0, 0.3);
-  joint.joint.opening = dealii::symmetrize(
-    dealii::outer_product(Tensor<1, 3>({0.0, 0.0, 1.0}), Tensor<1, 3>({0.0, 0.0, 1.0})));
+  joint.joint.across_layer(Tensor<1, 3>({0.0, 0.0, 1.0}), Tensor<1, 3>({0.0, 0.0, 1.0}));
   joint.joint.stiffness = 50;
   const dealii::Vector<double> pressed = homogeneous(cube, 2, 2, -0.03);
   CellElasticity ground = joint;
@@ -383,12 +398,14 @@ TEST(HyperelasticCell, JointsEngageWhenPressedAndBandsWhenStretched)
   // (A = e (x) e, tension only), each in a soft ground (the capsule, the slack band).
   CellElasticity joint = isotropic(1, 0.3);
   const Tensor<1, 3> n({1.0, 0.0, 0.0}), e({0.0, 0.0, 1.0});
-  joint.joint.opening = 2.0 * dealii::symmetrize(dealii::outer_product(n, e));
+  joint.joint.across_layer(e, n);
   joint.joint.stiffness = 500;
   CellElasticity band = isotropic(0.01, 0.3);
-  band.joint.opening = dealii::symmetrize(dealii::outer_product(e, e));
+  band.joint.along(e);
   band.joint.engaged_in_tension = true;
   band.joint.stiffness = 10;
+  CellElasticity stretch_band = band; // the same band reading its stretch |F e| - 1
+  stretch_band.joint.measures_stretch = true;
 
   OneCell cell(false); // the cube [0, 2]^3
   // u_x = s z: the top slides along +x over the bottom, A : (F - I) = s.
@@ -401,13 +418,14 @@ TEST(HyperelasticCell, JointsEngageWhenPressedAndBandsWhenStretched)
   EXPECT_NEAR(cell.energy(joint, shear(-0.01)) - cell.energy(ground, shear(-0.01)),
               8 * 500 * 1e-4 / 2, 1e-10);
   EXPECT_NEAR(cell.energy(joint, shear(0.01)), cell.energy(ground, shear(0.01)), 1e-14);
-  EXPECT_NEAR(cell.energy(band, stretch(0.02)) - cell.energy(slack, stretch(0.02)),
-              8 * 10 * 4e-4 / 2, 1e-10);
+  for (const CellElasticity &c : {band, stretch_band})
+    EXPECT_NEAR(cell.energy(c, stretch(0.02)) - cell.energy(slack, stretch(0.02)),
+                8 * 10 * 4e-4 / 2, 1e-10);
   EXPECT_NEAR(cell.energy(band, stretch(-0.02)), cell.energy(slack, stretch(-0.02)), 1e-14);
   // Derivatives where engaged, on the distorted cell.
   OneCell distorted(true);
   const dealii::Vector<double> u = distorted.deformation(0.3);
-  for (const CellElasticity &c : {joint, band})
+  for (const CellElasticity &c : {joint, band, stretch_band})
     for (const double sign : {1.0, -1.0})
       {
         dealii::Vector<double> v = u;
@@ -428,6 +446,91 @@ TEST(HyperelasticCell, JointsEngageWhenPressedAndBandsWhenStretched)
           }
         EXPECT_LT(worst / largest_entry(K), 1e-6);
       }
+}
+
+// Requirement (issue 17, ligaments that turn with the vertebrae): a band that measures its
+// stretch reads it whatever its turn; a joint (and a band by its axial strain) reads the small
+// strain's A : (F - I); all A : eps at small strain, with derivatives that match finite
+// differences.
+TEST(HyperelasticCell, BandStretchIsObjectiveAndOtherClosuresTheSmallStrains)
+{
+  const double facet = 40 * dealii::numbers::PI / 180;
+  const Tensor<1, 3> e({0.0, 0.0, 1.0});
+  const Tensor<1, 3> n({std::sin(facet), 0.0, std::cos(facet)}); // oblique to the layer
+  JointPlane joint, band;
+  joint.across_layer(e, n);
+  band.along(e);
+  band.engaged_in_tension = true;
+  band.measures_stretch = true;
+  // Without measures_stretch a band reads its axial strain, like a joint its A : (F - I).
+  JointPlane axial_band = band;
+  axial_band.measures_stretch = false;
+  const Tensor<2, 3> I = dealii::unit_symmetric_tensor<3>();
+  // The closure at the mean deformation gradient F.
+  const auto closure_at = [&I](const JointPlane &j, const Tensor<2, 3> &F) {
+    return JointClosure(j, F - I);
+  };
+  const Tensor<2, 3> R = rotation(Tensor<1, 3>({0.6, 0.0, 0.8}), 0.7); // 40 degrees
+
+  // A band reads its stretch, turned or not, sheared across or not; shortened, its closure
+  // is negative.
+  const Tensor<2, 3> shear_across =
+    0.2 * dealii::outer_product(Tensor<1, 3>({1.0, 0, 0}), Tensor<1, 3>({0, 1.0, 0}));
+  for (const double stretch : {0.9, 1.1})
+    for (const Tensor<2, 3> &turn : {I, R})
+      EXPECT_NEAR(closure_at(band, turn * (I + (stretch - 1) * dealii::outer_product(e, e) +
+                                             shear_across))
+                    .value(),
+                  stretch - 1, 1e-14);
+  // A general deformation, and the same turned: the band's closure is the same, its
+  // derivative turns with it and dg/dF F^T is symmetric (no couple on the cell).
+  Tensor<2, 3> F = I;
+  F[0][1] = 0.12, F[0][2] = -0.2, F[1][2] = 0.15, F[2][0] = 0.07, F[2][2] = 0.93, F[1][1] = 1.05;
+  const JointClosure at = closure_at(band, F), turned = closure_at(band, R * F);
+  EXPECT_NEAR(turned.value(), at.value(), 1e-14);
+  EXPECT_LT((turned.first() - R * at.first()).norm(), 1e-13);
+  const Tensor<2, 3> couple = at.first() * dealii::transpose(F);
+  EXPECT_LT((couple - dealii::transpose(couple)).norm(), 1e-13 * couple.norm());
+  // The joint's closure: A : (F - I) (its turn reads as a closure: JointClosure says why).
+  for (const JointPlane &j : {joint, axial_band})
+    EXPECT_NEAR(closure_at(j, F).value(), dealii::scalar_product(Tensor<2, 3>(j.opening), F - I),
+                1e-14);
+
+  for (const JointPlane &j : {joint, band, axial_band})
+    {
+      // Small strain: A : H.
+      Tensor<2, 3> H;
+      H[0][2] = 1e-7, H[2][2] = -2e-7, H[1][0] = 3e-7, H[2][1] = 1e-7;
+      EXPECT_NEAR(closure_at(j, I + H).value(),
+                  dealii::scalar_product(Tensor<2, 3>(j.opening), H), 1e-12);
+      EXPECT_LT((closure_at(j, I).first() - Tensor<2, 3>(j.opening)).norm(), 1e-14);
+      // first() and second() against central differences.
+      const JointClosure here = closure_at(j, F);
+      const double h = 1e-6;
+      for (unsigned int a = 0; a < 9; ++a)
+        {
+          Tensor<2, 3> X;
+          X[a / 3][a % 3] = 1;
+          const double fd =
+            (closure_at(j, F + h * X).value() - closure_at(j, F - h * X).value()) / (2 * h);
+          EXPECT_NEAR(dealii::scalar_product(here.first(), X), fd, 1e-8);
+          for (unsigned int b = 0; b < 9; ++b)
+            {
+              Tensor<2, 3> Y;
+              Y[b / 3][b % 3] = 1;
+              const double fd2 = dealii::scalar_product(closure_at(j, F + h * Y).first() -
+                                                          closure_at(j, F - h * Y).first(),
+                                                        X) /
+                                 (2 * h);
+              EXPECT_NEAR(here.second(X, Y), fd2, 1e-8) << a << " " << b;
+            }
+        }
+    }
+  // An inverted mean gradient is refused.
+  EXPECT_THROW(closure_at(band, -1.0 * I), InvertedCell);
+  // At rest both closures are exactly 0 (engaged), not round-off of either sign.
+  EXPECT_EQ(JointClosure(band, Tensor<2, 3>()).value(), 0.0);
+  EXPECT_EQ(JointClosure(joint, Tensor<2, 3>()).value(), 0.0);
 }
 
 TEST(HyperelasticCell, TensionOnlyFibresStiffenExponentiallyAndCarryNoCompression)
@@ -502,7 +605,7 @@ TEST(HyperelasticCell, BandsStiffenBeyondTheirTransitionStrain)
   // The ligament's bilinear curve: k up to the transition strain, ratio x k beyond.
   CellElasticity band = isotropic(0.01, 0.3), slack = band;
   const Tensor<1, 3> e({0.0, 0.0, 1.0});
-  band.joint.opening = dealii::symmetrize(dealii::outer_product(e, e));
+  band.joint.along(e);
   band.joint.engaged_in_tension = true;
   band.joint.stiffness = 10;
   band.joint.transition_strain = 0.05;
@@ -865,11 +968,13 @@ namespace
     const Point<3> c = cell->center();
     if (c[2] < 1 || c[2] >= 2)
       return layered_block(cell);
-    const auto e = dealii::symmetrize(dealii::outer_product(Tensor<1, 3>({0., 0., 1.}),
-                                                            Tensor<1, 3>({0., 0., 1.})));
+    const Tensor<1, 3> e({0., 0., 1.});
     const bool band = static_cast<int>(std::floor(2 * c[0]) + std::floor(2 * c[1])) % 2 == 1;
     CellElasticity cell_constants = isotropic(band ? 0.05 : 0.5, 0.3);
-    cell_constants.joint.opening = e;
+    if (band)
+      cell_constants.joint.along(e);
+    else
+      cell_constants.joint.across_layer(e, e);
     cell_constants.joint.engaged_in_tension = band;
     cell_constants.joint.stiffness = band ? 20 : 200;
     return cell_constants;

@@ -66,8 +66,7 @@ namespace
     // the pad's upper face varies along n), 2 % of the closed slip with nu = 0.499.
     CellElasticity e = isotropic(1.2, 0.499);
     e.b_bar = true;
-    e.joint.opening = 2.0 * dealii::symmetrize(
-                              dealii::outer_product(joint_normal(), Tensor<1, 3>({0.0, 0.0, 1.0})));
+    e.joint.across_layer(Tensor<1, 3>({0.0, 0.0, 1.0}), joint_normal());
     e.joint.stiffness = open ? 0.0 : joint_stiffness;
     return e;
   }
@@ -192,7 +191,7 @@ namespace
       return isotropic(1e6, 0.3);
     CellElasticity e = isotropic(0.01, 0.3);
     const Tensor<1, 3> z({0.0, 0.0, 1.0});
-    e.joint.opening = dealii::symmetrize(dealii::outer_product(z, z));
+    e.joint.along(z);
     e.joint.engaged_in_tension = true;
     e.joint.stiffness = slack ? 0.0 : 10.0;
     return e;

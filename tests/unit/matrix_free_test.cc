@@ -69,7 +69,7 @@ namespace
             const double angle = 50 * dealii::numbers::PI / 180;
             const dealii::Tensor<1, 3> n({-std::cos(angle), -std::sin(angle), 0.0});
             const dealii::Tensor<1, 3> z({0.0, 0.0, 1.0});
-            e.joint.opening = 2.0 * dealii::symmetrize(dealii::outer_product(n, z));
+            e.joint.across_layer(z, n);
             e.joint.stiffness = c[1] < 1 ? 154.0 : 0.0;
           }
       }

@@ -541,8 +541,7 @@ namespace
     CellElasticity e = elasticity(1.2, 0.4, b_bar);
     const double angle = 50 * dealii::numbers::PI / 180;
     n = Tensor<1, 3>({-std::cos(angle), -std::sin(angle), 0.0});
-    e.joint.opening =
-      2.0 * dealii::symmetrize(dealii::outer_product(n, Tensor<1, 3>({0.0, 0.0, 1.0})));
+    e.joint.across_layer(Tensor<1, 3>({0.0, 0.0, 1.0}), n);
     e.joint.stiffness = k;
     return e;
   }
@@ -636,7 +635,7 @@ TEST(JointPlane, TensionOnlyBandIsAFibreOnTheCellMean)
         const OneCell cell(distorted, degree);
         CellElasticity e = elasticity(0.04, 0.3, false);
         const Tensor<1, 3> z({0.0, 0.0, 1.0});
-        e.joint.opening = dealii::symmetrize(dealii::outer_product(z, z));
+        e.joint.along(z);
         e.joint.engaged_in_tension = true;
         e.joint.stiffness = k;
         const dealii::FullMatrix<double> K = stiffness(cell, e);
