@@ -172,7 +172,7 @@ namespace bonefusion::mechanics
       system, solution,
       [this](const CellIterator &cell) { return layers.in_layer(cell->active_cell_index()); },
       system.material(), [this](const CellIterator &cell) { return layers.normal(cell); }, open,
-      true);
+      true, true);
     count_open_cells(open, result);
   }
 } // namespace bonefusion::mechanics

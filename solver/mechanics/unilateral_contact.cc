@@ -3,6 +3,8 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/fe/fe_values.h>
 
+#include "mechanics/hyperelastic_cell.h"
+
 namespace bonefusion::mechanics
 {
   unsigned long
@@ -10,7 +12,8 @@ namespace bonefusion::mechanics
                     const std::function<bool(const CellIterator &)> &in_layer,
                     const MaterialFunction &closed_material,
                     const std::function<dealii::Tensor<1, 3>(const CellIterator &)> &normal,
-                    std::vector<unsigned char> &open, const bool allow_closing)
+                    std::vector<unsigned char> &open, const bool allow_closing,
+                    const bool finite_strain)
   {
     const auto &fe = system.element();
     dealii::FEValues<3> fe_values(system.map(), fe, system.cell_quadrature(),
@@ -43,6 +46,8 @@ namespace bonefusion::mechanics
             }
           mean_strain /= volume;
           mean_stress /= volume;
+          if (finite_strain && c.joint.present())
+            mean_strain = cell_mean_closure(fe_values, c.joint, u);
           unsigned char &state = open[cell->active_cell_index()];
           // A joint opens when pulled apart, a tension-only band goes slack when compressed.
           const double away = c.joint.engaged_in_tension ? -mean_strain : mean_strain;

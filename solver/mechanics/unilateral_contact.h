@@ -29,12 +29,15 @@ namespace bonefusion::mechanics
    * normal `normal(cell)`. Returns the number of cells
    * that changed state on all ranks. With `allow_closing` false, cells may only open: the
    * active set then grows monotonically and the iteration must end (used to break the rare
-   * cycle of a cell that opens and closes in turn).
+   * cycle of a cell that opens and closes in turn). `finite_strain`: a joint's or band's
+   * closure is the finite-strain energy's (JointClosure, hyperelastic_cell.h), whose sign
+   * decides its state on that path, instead of the small strain's A : eps.
    */
   unsigned long
   update_open_cells(const ElasticSystem &system, const Vector &ghosted_solution,
                     const std::function<bool(const CellIterator &)> &in_layer,
                     const MaterialFunction &closed_material,
                     const std::function<dealii::Tensor<1, 3>(const CellIterator &)> &normal,
-                    std::vector<unsigned char> &open, bool allow_closing);
+                    std::vector<unsigned char> &open, bool allow_closing,
+                    bool finite_strain = false);
 } // namespace bonefusion::mechanics
