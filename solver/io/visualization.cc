@@ -68,7 +68,7 @@ namespace bonefusion::io
 
       /** Stress [MPa] of the cell's engaged joint (pressure, >= 0, on the pad's footprint
        *  along the joint normal) or band (tension, >= 0) at the cell-mean closure g = A : eps
-       *  (mechanics/contact_layers.cc), in finite strain the energy's objective closure
+       *  (mechanics/contact_layers.cc), in finite strain the energy's own closure
        *  (mechanics::JointClosure); in finite strain a band past its transition strain
        *  takes the linear region's modulus (hyperelastic_cell.cc), the linear path keeps the
        *  toe modulus (its open cells have no joint stiffness). */
@@ -130,7 +130,7 @@ namespace bonefusion::io
             try
               {
                 mean = mechanics::cell_mean_state(c, F, std::vector<double>(n, 1.0));
-                // The finite-strain energy's own closure (objective, JointClosure).
+                // The finite-strain energy's own closure (JointClosure).
                 joint_or_band = joint_stress(c, mean.closure);
               }
             catch (const mechanics::InvertedCell &)
