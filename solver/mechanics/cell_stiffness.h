@@ -98,6 +98,9 @@ namespace bonefusion::mechanics
     signed char held = -1;
 
     bool present() const { return opening.norm() > 0; }
+    /** Finite strain: whether closure g engages it by its sign (a joint pressed, g <= 0; a
+     *  band stretched, g >= 0; both at g = 0, so a cell at rest is engaged). */
+    bool engaged_at(const double g) const { return engaged_in_tension ? g >= 0 : g <= 0; }
     /** A joint drawn in a layer of unit normal e whose faces approach along the unit joint
      *  normal n: closure g = n . (du/de) for faces that do not deform, which a small strain
      *  measures as A : eps with A = 2 sym(p (x) e) + (n . e) e (x) e, p = n - (n . e) e (the

@@ -78,8 +78,7 @@ namespace bonefusion::mechanics
           fe_values.reinit(cell);
           cell->get_dof_values(ghosted_u, u);
           const double g = cell_mean_closure(fe_values, joint, u);
-          // Engaged at g = 0 as in the energy (hyperelastic_cell.cc).
-          const signed char state = (joint.engaged_in_tension ? g >= 0 : g <= 0) ? 1 : 0;
+          const signed char state = joint.engaged_at(g) ? 1 : 0;
           signed char &held = held_states[cell->active_cell_index()];
           changes += held != state;
           held = state;

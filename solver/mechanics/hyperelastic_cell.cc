@@ -476,7 +476,7 @@ namespace bonefusion::mechanics
         // cartilage) so far that no line search recovers it.
         // An outer active-set iteration may hold the state instead (JointPlane::held).
         const bool engaged =
-          c.joint.held < 0 ? (c.joint.engaged_in_tension ? g >= 0 : g <= 0) : c.joint.held > 0;
+          c.joint.held < 0 ? c.joint.engaged_at(g) : c.joint.held > 0;
         if (engaged)
           {
             const double k = c.joint.stiffness * volume;
@@ -488,18 +488,19 @@ namespace bonefusion::mechanics
             energy += k * (toe * toe / 2 + toe * beyond + ratio * beyond * beyond / 2);
             const double force = k * (toe + ratio * beyond);
             const double stiffness = beyond > 0 ? ratio * k : k;
-            std::vector<Tensor2> G_tensor(n);
-            for (unsigned int a = 0; a < n; ++a)
-              G_tensor[a] = G_mean[a].tensor();
             for (unsigned int a = 0; a < n; ++a)
               {
                 if (forces)
                   (*forces)[a] += force * dg[a];
                 if (tangent)
                   for (unsigned int b = 0; b < n; ++b)
-                    (*tangent)(a, b) += stiffness * dg[a] * dg[b] +
-                                        force * closure.second(G_tensor[a], G_tensor[b]);
+                    (*tangent)(a, b) += stiffness * dg[a] * dg[b];
               }
+            // The closure's curvature (a stretch band's; the others are linear in Fbar).
+            if (tangent && closure.curved())
+              for (unsigned int a = 0; a < n; ++a)
+                for (unsigned int b = 0; b < n; ++b)
+                  (*tangent)(a, b) += force * closure.second(G_mean[a].tensor(), G_mean[b].tensor());
           }
       }
     return energy;

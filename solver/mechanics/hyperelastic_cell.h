@@ -101,6 +101,8 @@ namespace bonefusion::mechanics
     double value() const { return g; }
     const dealii::Tensor<2, 3> &first() const { return dg; }
     double second(const dealii::Tensor<2, 3> &X, const dealii::Tensor<2, 3> &Y) const;
+    /** False where g is linear in Fbar (second() is 0). */
+    bool curved() const { return stretch_band; }
 
   private:
     bool stretch_band;       // a band that measures its stretch

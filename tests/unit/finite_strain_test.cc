@@ -1014,7 +1014,7 @@ TEST(FiniteStrain, HeldJointStatesReachTheSameEquilibrium)
         cell->get_dof_values(held_states, u);
         const CellElasticity c = joints_and_bands(cell);
         const double g = cell_mean_closure(fe_values, c.joint, u);
-        ++count[2 * c.joint.engaged_in_tension + (c.joint.engaged_in_tension ? g >= 0 : g <= 0)];
+        ++count[2 * c.joint.engaged_in_tension + c.joint.engaged_at(g)];
       }
   for (unsigned int &n : count)
     n = dealii::Utilities::MPI::sum(n, MPI_COMM_WORLD);
