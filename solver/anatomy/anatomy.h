@@ -71,6 +71,8 @@ namespace bonefusion::anatomy
      * cartilage pads at least one or two cells thick); 0 = the physical thicknesses.
      */
     virtual void set_resolution(double h) = 0;
+    /** The resolution set [mm] (0: physical thicknesses). */
+    virtual double resolution() const = 0;
 
     /** Region at p, or std::nullopt outside the anatomy (air, canal, removed tissue). Pure and
      *  thread-safe once built. */

@@ -515,7 +515,7 @@ namespace bonefusion::anatomy
     if (!(h >= 0))
       throw std::invalid_argument("LumbarColumn::set_resolution: h must be >= 0, got " +
                                   io::number_text(h));
-    resolution = h;
+    h_resolution = h;
     t_cortical = std::max(prm.cortical_thickness, h);
     t_endplate = std::max(prm.endplate_thickness, h);
     t_facet = std::max(prm.facet_cartilage_thickness, 2 * h);
@@ -747,7 +747,7 @@ namespace bonefusion::anatomy
     // A curved joint's articular process crosses the disc's mid-surface, so the clip cannot
     // keep it off the other vertebra: it gives way wherever a voxel of the other vertebra's
     // bone is among its 26 neighbours (they would share a node and bond the two bones).
-    if (joint && !(separate && resolution > 0 && next_to_other_vertebra(p, process_of)))
+    if (joint && !(separate && h_resolution > 0 && next_to_other_vertebra(p, process_of)))
       return joint;
     if (prm.ligaments)
       return classify_ligament(p);
@@ -805,7 +805,7 @@ namespace bonefusion::anatomy
         }
       return -1;
     };
-    const double h = resolution;
+    const double h = h_resolution;
     for (int i = -1; i <= 1; ++i)
       for (int j = -1; j <= 1; ++j)
         for (int k = -1; k <= 1; ++k)
@@ -922,10 +922,10 @@ namespace bonefusion::anatomy
     // on the shapes as drawn (an earlier closed-form closure assumed block-shaped processes
     // and was 36 % off at L5-S1 between the anatomical hatchet-shaped ones), on intact twins
     // so that no surgery step changes them.
-    if (band_factors_resolution == resolution && band_factors.size() == discs.size())
+    if (band_factors_resolution == h_resolution && band_factors.size() == discs.size())
       return band_factors;
     band_factors.assign(discs.size(), std::array<double, 2>{{1.0, 1.0}});
-    band_factors_resolution = resolution;
+    band_factors_resolution = h_resolution;
     const bool wedged =
       std::any_of(discs.begin(), discs.end(), [](const Segment &s) { return s.tan_half != 0; });
     if (!wedged)
@@ -936,8 +936,8 @@ namespace bonefusion::anatomy
     model::Model scratch_lordotic, scratch_straight;
     lordotic.add_to(scratch_lordotic);
     straight.add_to(scratch_straight);
-    lordotic.set_resolution(resolution);
-    straight.set_resolution(resolution);
+    lordotic.set_resolution(h_resolution);
+    straight.set_resolution(h_resolution);
     for (unsigned int k = 0; k < discs.size(); ++k)
       {
         const Segment &a = lordotic.discs[k], &b = straight.discs[k];
@@ -1056,7 +1056,7 @@ namespace bonefusion::anatomy
                                                  a.side == side;
                                         }),
                          v->articular.end());
-    set_resolution(resolution);
+    set_resolution(h_resolution);
   }
 
   void LumbarColumn::resect_ligament(const std::string &segment, const Tissue ligament)

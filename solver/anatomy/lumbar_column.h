@@ -36,6 +36,7 @@ namespace bonefusion::anatomy
 
     void add_to(model::Model &model) override;
     void set_resolution(double h) override;
+    double resolution() const override { return h_resolution; }
     std::optional<model::RegionId> classify(const dealii::Point<3> &p) const override;
     Box bounding_box() const override;
     double modulus_scale(const model::Region &region) const override;
@@ -67,7 +68,7 @@ namespace bonefusion::anatomy
     LumbarParameters prm;
     std::vector<Vertebra> column; // top to bottom
     std::vector<Segment> discs;   // discs[k] between column[k] and column[k + 1]
-    double resolution = 0;
+    double h_resolution = 0;
     double t_cortical = 0, t_endplate = 0, t_facet = 0, t_ligament = 0; // thicknesses used
     double nucleus_axis_fraction = 0;
 

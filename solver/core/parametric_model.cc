@@ -80,8 +80,19 @@ namespace bonefusion::core
           return claim.region;
       }
     const std::optional<model::RegionId> tissue = the_anatomy->classify(p);
-    if (tissue && !model::is_ligament(the_model.regions[*tissue].tissue))
-      return tissue;
+    if (tissue)
+      {
+        const model::Tissue t = the_model.regions[*tissue].tissue;
+        if (model::is_vertebral_body(t) || t == model::Tissue::posterior)
+          for (const hardware::Implant *implant : replacing)
+            {
+              const hardware::Claim claim = implant->classify_bone_lining(p);
+              if (claim.claimed)
+                return claim.region;
+            }
+        if (!model::is_ligament(t))
+          return tissue;
+      }
     for (const hardware::Implant *implant : filling)
       {
         const hardware::Claim claim = implant->classify(p);
@@ -89,6 +100,14 @@ namespace bonefusion::core
           return claim.region;
       }
     return tissue;
+  }
+
+  double ParametricModel::modulus_scale(const model::Region &region) const
+  {
+    double factor = the_anatomy->modulus_scale(region);
+    for (const auto &implant : the_construct.implants)
+      factor *= implant->modulus_scale(region);
+    return factor;
   }
 
   anatomy::Box ParametricModel::bounding_box() const
@@ -101,10 +120,10 @@ namespace bonefusion::core
     anatomy::Box box{turned(b.lo, 1.0), turned(b.lo, 1.0)};
     for (unsigned int corner = 0; corner < 8; ++corner)
       {
-        const dealii::Point<3> c = turned(dealii::Point<3>(corner & 1 ? b.hi[0] : b.lo[0],
-                                                           corner & 2 ? b.hi[1] : b.lo[1],
-                                                           corner & 4 ? b.hi[2] : b.lo[2]),
-                                          1.0);
+        const dealii::Point<3> c =
+          turned(dealii::Point<3>(corner & 1 ? b.hi[0] : b.lo[0], corner & 2 ? b.hi[1] : b.lo[1],
+                                  corner & 4 ? b.hi[2] : b.lo[2]),
+                 1.0);
         box.extend(anatomy::Box{c, c});
       }
     return box;
@@ -137,7 +156,8 @@ namespace bonefusion::core
       if (std::abs(std::abs(f[0]) + std::abs(f[1]) + std::abs(f[2]) - 1) > 1e-12)
         {
           s.depth = 2 * (resolution > 0 ? resolution : 1.5);
-          s.plane_point = m.bodies.at(body).frame.to_global(dealii::Point<3>(0, 0, endplate_height));
+          s.plane_point =
+            m.bodies.at(body).frame.to_global(dealii::Point<3>(0, 0, endplate_height));
         }
       return s;
     };
@@ -145,7 +165,6 @@ namespace bonefusion::core
                                      &highest = the_anatomy->vertebra(top.name);
     return {surface(model::Boundary::support, m.supported_body, -bottom.frame.superior,
                     lowest.body_bottom),
-            surface(model::Boundary::loaded, m.loaded_body, top.frame.superior,
-                    highest.body_top)};
+            surface(model::Boundary::loaded, m.loaded_body, top.frame.superior, highest.body_top)};
   }
 } // namespace bonefusion::core

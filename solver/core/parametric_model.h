@@ -32,9 +32,13 @@ namespace bonefusion::core
                     const hardware::InstrumentationParameters &instrumentation,
                     double resolution = 0, const std::vector<std::string> &vertebrae = {});
 
-    /** Region at p: implants first (by precedence), then the anatomy; graft strips only
-     *  where the anatomy leaves space or soft tissue. */
+    /** Region at p: implants first (by precedence), then the anatomy, where its bone may be
+     *  lined by an implant's layer (a loosened screw's halo); graft strips only where the
+     *  anatomy leaves space or soft tissue. */
     std::optional<model::RegionId> classify(const dealii::Point<3> &p) const;
+    /** Factor on a region's modulus from the way the anatomy or an implant draws it at the
+     *  resolution of the model (1 for most regions). */
+    double modulus_scale(const model::Region &region) const;
     /** Box enclosing every point classify() assigns a region. */
     anatomy::Box bounding_box() const;
     /** What the voxel mesher needs: classifier, box, and the support and loaded surfaces

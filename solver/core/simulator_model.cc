@@ -7,6 +7,7 @@
 
 #include "core/parametric_model.h"
 #include "core/simulator.h"
+#include "hardware/pedicle_screws.h"
 #include "meshing/external_mesh.h"
 #include "meshing/voxel_mesh.h"
 
@@ -91,9 +92,8 @@ namespace bonefusion::core
             area[r.id] += cell->measure() / e;
         }
     dealii::Utilities::MPI::sum(area, mpi, area);
-    const anatomy::Anatomy &anatomy = parametric.anatomy();
     const auto scale = [&](const model::Region &r) {
-      double factor = anatomy.modulus_scale(r);
+      double factor = parametric.modulus_scale(r);
       // Same axial stiffness E A as the real ligament, whatever the meshed band's size.
       if (model::is_ligament(r.tissue) && prm.materials.has_cross_section_area(r.material) &&
           area[r.id] > 0)
@@ -133,6 +133,16 @@ namespace bonefusion::core
         log << "  implant: " << implant->description() << std::endl;
         model_description += (model_description.empty() ? "" : "; ") + implant->description();
       }
+    if (const auto *screws = parametric.construct().find<hardware::PedicleScrews>())
+      if (screws->parameters().interface == "loosened" &&
+          screws->drawn_halo_thickness() > 2 * screws->parameters().halo_thickness)
+        log << "  Warning: Instrumentation/Pedicle screws/Halo thickness: the "
+            << screws->parameters().halo_thickness << " mm halo is drawn "
+            << screws->drawn_halo_thickness() << " mm thick at " << h
+            << " mm voxels (its modulus scaled to match), so it also replaces the pedicle's "
+               "bone that far from each screw; voxels of "
+            << 2 * screws->parameters().halo_thickness / std::sqrt(3.)
+            << " mm or less draw it at most twice its thickness" << std::endl;
   }
 
   void Simulator::make_mesh_model()
@@ -259,9 +269,9 @@ namespace bonefusion::core
     system = std::make_unique<mechanics::ElasticSystem>(
       *triangulation, degree, prm.solver.matrix_free ? &matrix_free : nullptr);
     system->setup(std::set<dealii::types::boundary_id>(supports.begin(), supports.end()));
-    cell_materials = std::make_unique<materials::CellMaterials>(
-      model, region_materials, prm.annulus_fibres, prm.discretization.locking,
-      prm.nucleus_swelling);
+    cell_materials =
+      std::make_unique<materials::CellMaterials>(model, region_materials, prm.annulus_fibres,
+                                                 prm.discretization.locking, prm.nucleus_swelling);
     layers = std::make_unique<mechanics::ContactLayers>(model, *triangulation, prm.contact);
     layers->set_finite_strain(prm.mechanics.finite_strain);
     solver = std::make_unique<mechanics::ActiveSetSolver>(*system, *layers, prm.solver.linear);

@@ -54,5 +54,17 @@ namespace bonefusion::hardware
     virtual Claim classify(const dealii::Point<3> &p) const = 0;
     /** Box enclosing every point the implant claims. */
     virtual anatomy::Box bounding_box() const = 0;
+    /**
+     * Whether the implant puts a layer of its own into the bone at p (the fibrous halo of a
+     * loosened screw), and its region there. Asked only where the anatomy has bone and no
+     * implant has claimed the point; none by default.
+     */
+    virtual Claim classify_bone_lining(const dealii::Point<3> &) const { return Claim::none(); }
+    /**
+     * Factor on the modulus of one of the implant's regions from the way it is drawn at the
+     * resolution set (a layer drawn thicker than it is keeps its stiffness through its
+     * thickness); 1 by default.
+     */
+    virtual double modulus_scale(const model::Region &) const { return 1; }
   };
 } // namespace bonefusion::hardware

@@ -49,6 +49,19 @@ namespace bonefusion::hardware
                         "Bilateral screws, or only on one side (unilateral fixation). [-]");
       prm.declare_entry("Material", s.material, Patterns::Anything(),
                         "Name of the screw material in the material library. [-]");
+      prm.declare_entry(
+        "Interface", s.interface, Patterns::Selection("bonded|loosened"),
+        "How the screws hold in the bone. bonded: tied to the bone along the whole shank (the "
+        "screw as placed at surgery, with no slip or toggle). loosened: a layer of fibrous "
+        "tissue ('Halo thickness', region material 'Region materials/screw halo') replaces "
+        "the bone around each shank, the radiolucent halo of a loosened screw; it also stands "
+        "for the compliance of a weak screw-bone interface. [-]");
+      prm.declare_entry("Halo thickness", io::number_text(s.halo_thickness), length,
+                        "Loosened screws: thickness of the fibrous layer around each shank "
+                        "(radiolucent zones of 1 mm or more are read as loosening). It is drawn "
+                        "at least one voxel thick, with its modulus scaled by drawn / real "
+                        "thickness so that its stiffness across the layer is the real one's. "
+                        "[mm]");
       prm.leave_subsection();
     }
     {
@@ -147,6 +160,12 @@ namespace bonefusion::hardware
     screws.material = prm.get("Material");
     screws.levels = prm.get("Levels");
     screws.sides = prm.get("Sides");
+    screws.interface = prm.get("Interface");
+    screws.halo_thickness = prm.get_double("Halo thickness");
+    if (screws.interface == "loosened" && !(screws.halo_thickness > 0))
+      fail("Instrumentation/Pedicle screws/Halo thickness",
+           "a loosened screw needs a halo thicker than 0 mm, got " +
+             io::number_text(screws.halo_thickness) + " [mm]");
     prm.leave_subsection();
     prm.enter_subsection("Rods");
     rods.present = prm.get_bool("Present");

@@ -24,8 +24,10 @@ namespace bonefusion::hardware
       double cranial_angle = 0; ///< deg, tilt in the sagittal plane (+ = tip cranial)
       double head_height = 12;  ///< mm, from entry point back to the rod axis
       std::string material = "Ti-6Al-4V";
-      std::string levels;          ///< vertebrae instrumented, "L4, L5, S1"; empty = all
-      std::string sides = "both";  ///< both | left | right
+      std::string levels;               ///< vertebrae instrumented, "L4, L5, S1"; empty = all
+      std::string sides = "both";       ///< both | left | right
+      std::string interface = "bonded"; ///< bonded | loosened
+      double halo_thickness = 1;        ///< mm, fibrous layer around a loosened screw
     } screws;
 
     struct Rods

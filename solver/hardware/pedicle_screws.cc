@@ -29,6 +29,7 @@ namespace bonefusion::hardware
   PedicleScrews::PedicleScrews(const InstrumentationParameters::Screws &parameters,
                                const anatomy::Anatomy &anatomy, std::vector<std::string> vertebrae)
     : prm(parameters)
+    , resolution(anatomy.resolution())
   {
     if (vertebrae.empty())
       vertebrae = anatomy.vertebrae();
@@ -99,8 +100,12 @@ namespace bonefusion::hardware
 
   std::string PedicleScrews::description() const
   {
-    return std::to_string(placed.size()) + " pedicle screws (" + prm.material + ", " +
-           io::number_text(prm.diameter) + " x " + io::number_text(prm.length) + " mm)";
+    std::string text = std::to_string(placed.size()) + " pedicle screws (" + prm.material + ", " +
+                       io::number_text(prm.diameter) + " x " + io::number_text(prm.length) + " mm)";
+    if (prm.interface == "loosened")
+      text += ", loosened: fibrous halo " + io::number_text(prm.halo_thickness) + " mm, drawn " +
+              io::number_text(drawn_halo_thickness()) + " mm";
+    return text;
   }
 
   double PedicleScrews::head_radius() const
@@ -123,7 +128,58 @@ namespace bonefusion::hardware
         // Before surgery the screw's place was the vertebra's cancellous bone.
         r.preoperative = m.region(model::Tissue::cancellous, m.body(s.vertebra));
         s.region = m.regions.add(r);
+        if (prm.interface == "loosened")
+          {
+            model::Region halo;
+            halo.name = s.vertebra + " " + model::side_name(s.side) + " screw halo";
+            halo.tissue = model::Tissue::screw_halo;
+            // Bone that turned to fibrous tissue: part of the vertebra, not of the screw.
+            halo.body = m.body(s.vertebra);
+            halo.material = ""; // the tissue's default ('Region materials/screw halo')
+            halo.preoperative = r.preoperative;
+            s.halo = m.regions.add(halo);
+          }
       }
+  }
+
+  double PedicleScrews::drawn_halo_thickness() const
+  {
+    // A voxel shares a node with a screw voxel when its centre is within sqrt(3) h of that
+    // voxel's centre: a thinner halo would leave screw and bone tied at edges and corners.
+    return std::max(prm.halo_thickness, std::sqrt(3.) * resolution);
+  }
+
+  Claim PedicleScrews::classify_bone_lining(const Point<3> &p) const
+  {
+    if (prm.interface != "loosened")
+      return Claim::none();
+    const double reach = drawn_halo_thickness();
+    for (const Screw &s : placed)
+      {
+        const Point<3> q = s.frame.to_local(p);
+        // Distance to the shank (its axis segment less the radius: a cylinder around the
+        // shank, a half ball around the tip) and to the head's cylinder, which sits on the
+        // bone at the entry point.
+        const double along = std::clamp((q - s.shank.start) * s.shank.axis, 0., s.shank.length);
+        const double to_shank =
+          (q - (s.shank.start + along * s.shank.axis)).norm() - s.shank.radius;
+        const double radial = std::hypot(q[0] - s.head.x, q[2] - s.head.z) - s.head.ax,
+                     axial = std::max(s.head.y0 - q[1], q[1] - s.head.y1);
+        const double to_head = std::hypot(std::max(radial, 0.), std::max(axial, 0.));
+        if (std::min(to_shank, to_head) <= reach)
+          return Claim::of(s.halo);
+      }
+    return Claim::none();
+  }
+
+  double PedicleScrews::modulus_scale(const model::Region &region) const
+  {
+    // Across a thin layer the stiffness per area is E / t: a halo drawn thicker than it is
+    // gets a stiffer material, so that its stiffness across the layer does not depend on the
+    // voxel size (the bone it takes the place of does: docs/model.md).
+    if (region.tissue == model::Tissue::screw_halo)
+      return drawn_halo_thickness() / prm.halo_thickness;
+    return 1;
   }
 
   Claim PedicleScrews::classify(const Point<3> &p) const

@@ -5,6 +5,10 @@
  * angles, and a head (tulip) going straight back to the rod's axis. Placed in each vertebra's
  * own frame; checked against the anatomy (fits the pedicle, stays inside the body, the two
  * tips do not meet).
+ *
+ * Bonded by default. With `Interface = loosened` each shank is wrapped, where it is in bone,
+ * by a halo of fibrous tissue (its own region per screw, tissue `screw halo`): the
+ * radiolucent zone of a loosened screw, and the compliance of a weak screw-bone interface.
  */
 #include "anatomy/anatomy.h"
 #include "hardware/implant.h"
@@ -28,6 +32,7 @@ namespace bonefusion::hardware
       dealii::Point<3> head_end; ///< local centre of the head's posterior face, on the rod axis
       anatomy::Box bounds;       ///< local
       model::RegionId region = 0;
+      model::RegionId halo = 0; ///< fibrous halo's region (loosened screws), else 0
     };
 
     /**
@@ -43,6 +48,13 @@ namespace bonefusion::hardware
     void add_to(model::Model &model) override;
     Claim classify(const dealii::Point<3> &p) const override;
     anatomy::Box bounding_box() const override;
+    /** Loosened screws: the halo of the nearest screw within the drawn halo thickness of
+     *  its shank (or tip). */
+    Claim classify_bone_lining(const dealii::Point<3> &p) const override;
+    /** The halo's modulus factor, drawn / real thickness; 1 for the screws. */
+    double modulus_scale(const model::Region &region) const override;
+    /** Thickness of the halo as drawn [mm]: the real one, at least one voxel. */
+    double drawn_halo_thickness() const;
 
     const std::vector<Screw> &screws() const { return placed; }
     /** The point on the rod axis above screw `i`'s head, in global coordinates [mm]. */
@@ -56,6 +68,7 @@ namespace bonefusion::hardware
 
   private:
     InstrumentationParameters::Screws prm;
+    double resolution;         ///< voxel size [mm] the halo must survive (0: physical thickness)
     std::vector<Screw> placed; // per vertebra top to bottom: left, right
   };
 } // namespace bonefusion::hardware

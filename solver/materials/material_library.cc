@@ -38,6 +38,7 @@ namespace bonefusion::materials
         {"facet cartilage", 24, 0.4, "cartilage endplate/facet cartilage, BMC Surg 2024", false},
         {"bone graft", 100, 0.2, "morsellised graft as placed, BMC Surg 2024", false},
         {"granulation tissue", 0.2, 0.167, "Lacroix & Prendergast 2002", false},
+        {"fibrous tissue", 2, 0.167, "Lacroix & Prendergast 2002", false},
         {"Ti-6Al-4V", 110000, 0.3, ">= 6 lumbar FE papers", true},
         {"CoCr", 220000, 0.3, "CoCrMo, approx. 210-240 GPa", true},
         {"316L", 195000, 0.3, "stainless steel, approx. 190-200 GPa", true},

@@ -28,6 +28,7 @@ namespace bonefusion::materials
         {Tissue::posterior_ligament, "posterior longitudinal ligament"},
         {Tissue::ligamentum_flavum, "ligamentum flavum"},
         {Tissue::interspinous_ligament, "interspinous ligament"},
+        {Tissue::screw_halo, "fibrous tissue"},
       };
       return list;
     }

@@ -25,6 +25,7 @@ namespace bonefusion::model
       case Tissue::posterior_ligament: return "posterior longitudinal ligament";
       case Tissue::ligamentum_flavum: return "ligamentum flavum";
       case Tissue::interspinous_ligament: return "interspinous ligament";
+      case Tissue::screw_halo: return "screw halo";
       }
     return "unknown";
   }

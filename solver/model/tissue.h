@@ -32,10 +32,11 @@ namespace bonefusion::model
     posterior_ligament = 14,    ///< posterior longitudinal ligament
     ligamentum_flavum = 15,     ///< between the laminae
     interspinous_ligament = 16, ///< interspinous and supraspinous ligaments
+    screw_halo = 17,            ///< fibrous tissue around a loosened pedicle screw
   };
 
   /** The largest Tissue value. */
-  constexpr unsigned int max_tissue_id = 16;
+  constexpr unsigned int max_tissue_id = 17;
 
   /** Name used in input files, tables and logs, e.g. "cortical", "posterolateral graft". */
   std::string tissue_name(Tissue t);

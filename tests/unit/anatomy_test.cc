@@ -251,7 +251,7 @@ TEST(GeometryParameters, DefaultsRoundTripAndEveryEntryHasAUnit)
           doc.clear();
         }
     }
-  EXPECT_EQ(entries, 50u);
+  EXPECT_EQ(entries, 52u);
 }
 
 TEST(GeometryParameters, BadValuesNameTheParameterAndTheValue)
