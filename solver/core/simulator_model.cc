@@ -63,8 +63,9 @@ namespace bonefusion::core
         return id < group.size() ? group[id] : id;
       };
     }
+    meshing::LoosePieces loose;
     const meshing::FittingReport fitting = meshing::build_voxel_mesh(
-      parametric.voxel_domain(), h, parametric.voxel_surfaces(), *voxels, fitting_settings);
+      parametric.voxel_domain(), h, parametric.voxel_surfaces(), *voxels, fitting_settings, &loose);
     if (prm.discretization.refinements > 0)
       voxels->refine_global(prm.discretization.refinements);
     triangulation = std::move(voxels);
@@ -118,6 +119,15 @@ namespace bonefusion::core
     log << "Model: " << segments << " (" << vertebrae << "), disc height " << heights << " mm, "
         << "voxel " << h << " mm, " << triangulation->n_global_active_cells() << " cells"
         << std::endl;
+    if (loose.pieces > 0)
+      {
+        std::string names;
+        for (const auto id : loose.regions)
+          names += (names.empty() ? "" : ", ") + model.regions[id].name;
+        log << "  removed " << loose.pieces << " loose piece(s) of the voxel sampling ("
+            << loose.voxels << " voxels joined to the rest at most by an edge; " << names << ")"
+            << std::endl;
+      }
     if (prm.discretization.fitting.enabled)
       log << "  boundary fitting: " << fitting.moved_nodes << " of " << fitting.boundary_nodes
           << " surface nodes moved onto the surfaces (mean " << fitting.mean_move << " mm), "

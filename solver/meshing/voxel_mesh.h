@@ -49,19 +49,29 @@ namespace bonefusion::meshing
     dealii::Point<3> lower_corner, upper_corner; ///< [mm]
   };
 
+  /** Debris build_voxel_mesh removed, and the separate parts of real size it kept. */
+  struct LoosePieces
+  {
+    unsigned int pieces = 0; ///< removed pieces (face-connected, < 1e-3 of the largest)
+    std::size_t voxels = 0;  ///< their voxels
+    std::set<dealii::types::material_id> regions; ///< the regions they held
+    std::vector<std::size_t> separate_parts;      ///< voxels of each other part kept
+  };
+
   /**
    * Fills `tria` (must be empty) with the voxel mesh of `domain` at edge length h [mm]. Grid
    * planes lie at integer multiples of h (so z = 0 is a plane of cell faces). Boundary ids:
    * those of `surfaces`, 0 elsewhere, chosen on the voxels before any fitting. With
    * `fitting.enabled`, nodes on region boundaries then move onto the surfaces
-   * (boundary_fitting.h). Warns on std::cerr (rank 0) if the kept voxels form more than one
-   * face-connected piece. Throws std::runtime_error if h is not positive or the mesh would be
-   * empty.
+   * (boundary_fitting.h). Face-connected pieces of less than 1e-3 of the largest piece's
+   * voxels are removed first (the sampling's debris; listed in `*loose` if given); warns on
+   * std::cerr (rank 0) if separate parts of real size remain. Throws std::runtime_error if h
+   * is not positive or the mesh would be empty.
    */
   FittingReport build_voxel_mesh(const VoxelDomain &domain, double h,
                                  const std::vector<VoxelSurface> &surfaces,
                                  dealii::Triangulation<3> &tria,
-                                 const BoundaryFitting &fitting = {});
+                                 const BoundaryFitting &fitting = {}, LoosePieces *loose = nullptr);
 
   /** Number of voxels build_voxel_mesh would keep (cheap; for --dry-run estimates). */
   unsigned long count_voxels(const VoxelDomain &domain, double h);

@@ -147,8 +147,8 @@ TEST(GeometryVoxel, OnlyDiscCartilageImplantsAndGraftCrossTheMidPlane)
                                   &there = m.model().regions[cell->neighbor(f)->material_id()];
               if (here.body != model::no_index && there.body != model::no_index)
                 {
-                  EXPECT_EQ(here.body, there.body) << here.name << " touches " << there.name
-                                                   << " at " << cell->face(f)->center();
+                  EXPECT_EQ(here.body, there.body)
+                    << here.name << " touches " << there.name << " at " << cell->face(f)->center();
                 }
             }
       // The posterior column is continuous only through the facet cartilage.
@@ -249,4 +249,36 @@ TEST(VoxelMesh, AnyClassifierAndItsSurfaces)
   EXPECT_NEAR(top, 8 * 8, 1e-9);
   EXPECT_EQ(meshing::count_voxels(domain, h), tria.n_active_cells());
   EXPECT_THROW(meshing::count_voxels(domain, 0), std::runtime_error);
+}
+
+// The sampling's debris (pieces that share no face with the rest and are tiny) is removed and
+// reported; a separate part of real size stays.
+TEST(VoxelMesh, RemovesTheSamplingsDebrisAndKeepsSeparateParts)
+{
+  meshing::VoxelDomain domain;
+  domain.lower_corner = dealii::Point<3>(-12, -12, -12);
+  domain.upper_corner = dealii::Point<3>(32, 12, 12);
+  domain.classify = [](const dealii::Point<3> &p) -> std::optional<dealii::types::material_id> {
+    if (std::abs(p[0]) < 10 && std::abs(p[1]) < 10 && std::abs(p[2]) < 10)
+      return 1; // the body: 20^3 voxels of 1 mm
+    if (std::abs(p[0] - 10.5) < 0.5 && std::abs(p[1] - 10.5) < 0.5 && std::abs(p[2] - 0.5) < 0.5)
+      return 2; // one voxel joined to the body only along an edge
+    if (std::abs(p[0] - 14.5) < 0.5 && std::abs(p[1]) < 1 && std::abs(p[2] - 0.5) < 0.5)
+      return 3; // two voxels touching nothing
+    if (p[0] > 20 && p[0] < 30 && std::abs(p[1]) < 5 && std::abs(p[2]) < 5)
+      return 4; // a separate part of 1000 voxels
+    return std::nullopt;
+  };
+  const double h = 1;
+  dealii::Triangulation<3> tria;
+  meshing::LoosePieces loose;
+  meshing::build_voxel_mesh(domain, h, {}, tria, {}, &loose);
+  EXPECT_EQ(tria.n_active_cells(), 8000u + 1000u);
+  EXPECT_EQ(loose.pieces, 2u);
+  EXPECT_EQ(loose.voxels, 3u);
+  EXPECT_EQ(loose.regions, (std::set<dealii::types::material_id>{2, 3}));
+  EXPECT_EQ(loose.separate_parts, (std::vector<std::size_t>{1000}));
+  for (const auto &cell : tria.active_cell_iterators())
+    EXPECT_TRUE(cell->material_id() == 1 || cell->material_id() == 4);
+  EXPECT_EQ(meshing::count_voxels(domain, h), tria.n_active_cells());
 }
