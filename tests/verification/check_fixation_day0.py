@@ -19,7 +19,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_common import (Checks, add_run_arguments, number, run_bonefusion,  # noqa: E402
+from verification_common import (Checks, add_run_arguments, number, run_in,  # noqa: E402
                                  statistics_rows)
 
 STATIC = {"Discretization/Voxel size": "3", "Output/Write visualization": "false",
@@ -41,12 +41,6 @@ def rotation(row, case):
     return abs(number(row, f"rotation_{AXIS[case]}_deg"))
 
 
-def run(args, base, name, settings):
-    args.output = os.path.join(base, name)
-    run_bonefusion(args, settings)
-    return args.output
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     add_run_arguments(parser)
@@ -55,9 +49,9 @@ def main():
     checks = Checks()
     base = os.path.abspath(args.output)
 
-    rods = rows_of(run(args, base, "rods", STATIC))
-    alone = rows_of(run(args, base, "stand_alone", {**STATIC, **STAND_ALONE}))
-    bonded = rows_of(run(args, base, "stand_alone_bonded",
+    rods = rows_of(run_in(args, base, "rods", STATIC))
+    alone = rows_of(run_in(args, base, "stand_alone", {**STATIC, **STAND_ALONE}))
+    bonded = rows_of(run_in(args, base, "stand_alone_bonded",
                          {**STATIC, **STAND_ALONE, "Cage interface/Contact": "bonded"}))
     print(f"{'load case':22s} {'rods':>8s} {'alone':>8s} {'bonded':>8s}   graft strain rods/alone")
     for case in AXIS:
@@ -96,7 +90,7 @@ def main():
         args.case = os.path.join(os.path.dirname(args.case), "l4l5_tlif_healing.prm")
         series = {}
         for name, extra in (("healing_rods", {}), ("healing_stand_alone", STAND_ALONE)):
-            series[name] = statistics_rows(run(args, base, name, {**healing, **extra}))
+            series[name] = statistics_rows(run_in(args, base, name, {**healing, **extra}))
         for name, rows in series.items():
             checks.check(len(rows) == 3, f"{name}: three time rows (days 0, 10, 20): {len(rows)}")
             checks.check(all(number(r, "contact_iterations") > 0 for r in rows),

@@ -18,7 +18,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_common import (Checks, add_run_arguments, number, run_bonefusion,  # noqa: E402
+from verification_common import (Checks, add_run_arguments, number, run_in,  # noqa: E402
                                  statistics_rows)
 
 VOXEL = 3.0
@@ -30,12 +30,6 @@ SETTINGS = {"Discretization/Voxel size": str(VOXEL), "Output/Write visualization
 AXIS = {"flexion": "x", "right lateral bending": "y", "left axial rotation": "z"}
 
 
-def run(args, base, name, settings):
-    args.output = os.path.join(base, name)
-    run_bonefusion(args, settings)
-    return args.output
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     add_run_arguments(parser)
@@ -43,8 +37,8 @@ def main():
     checks = Checks()
     base = os.path.abspath(args.output)
 
-    bonded_dir = run(args, base, "bonded", SETTINGS)
-    loose_dir = run(args, base, "loosened",
+    bonded_dir = run_in(args, base, "bonded", SETTINGS)
+    loose_dir = run_in(args, base, "loosened",
                     {**SETTINGS, "Instrumentation/Pedicle screws/Interface": "loosened"})
     bonded = {r["load_case"]: r for r in statistics_rows(bonded_dir)}
     loose = {r["load_case"]: r for r in statistics_rows(loose_dir)}

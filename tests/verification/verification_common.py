@@ -43,6 +43,14 @@ def run_bonefusion(args, settings):
     return seconds
 
 
+def run_in(args, base, name, settings):
+    """Runs the case with `settings` into base/name (see run_bonefusion); returns that
+    directory."""
+    args.output = os.path.join(base, name)
+    run_bonefusion(args, settings)
+    return args.output
+
+
 def run_command(cmd):
     """Runs one command, prints it, and prints the tail of its output if it fails; returns
     its exit code."""
