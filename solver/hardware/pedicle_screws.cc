@@ -157,6 +157,10 @@ namespace bonefusion::hardware
     for (const Screw &s : placed)
       {
         const Point<3> q = s.frame.to_local(p);
+        if (!anatomy::box(s.bounds.lo[0] - reach, s.bounds.hi[0] + reach, s.bounds.lo[1] - reach,
+                          s.bounds.hi[1] + reach, s.bounds.lo[2] - reach, s.bounds.hi[2] + reach)
+               .contains(q))
+          continue; // most bone points: far from this screw
         // Distance to the shank (its axis segment less the radius: a cylinder around the
         // shank, a half ball around the tip) and to the head's cylinder, which sits on the
         // bone at the entry point.

@@ -115,7 +115,7 @@ namespace bonefusion::meshing
 
     /**
      * Removes the debris of the sampling: pieces that share no face with the rest and hold
-     * less than 1e-3 of the largest piece's voxels (on the L3-S1 column at 1.5 mm, six
+     * less than 1e-3 of the largest piece's voxels (on the L3-S1 column at 1.5 mm, five
      * pieces of 1-4 voxels at the tips of thin features). Joined to the rest only at an edge
      * or a node, or not at all, they are mechanisms or float free, and they carry no load.
      * A separate part of real size stays (and is reported). Returns what was removed.
