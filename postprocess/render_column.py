@@ -8,6 +8,7 @@ grey, graft brown; legend on the right):
   column_anterolateral.png  from the front and to the left: bodies, discs, the lordosis
   column_lateral.png        from the left (anterior to the left): the sagittal curve
   column_posterolateral.png from behind and to the left: laminae, facet joints, processes
+  column_posterior.png      from behind: laminae, spinous processes, the interlaminar gaps
 Needs Debian's paraview (pvbatch) and xvfb-run. A boundary-fitted run (Discretization/Fit
 region boundaries = true) shows smooth surfaces instead of the voxel staircase.
 """
@@ -34,7 +35,8 @@ TISSUES = {
 }
 VIEWS = (("column_anterolateral.png", (-450.0, 450.0, 120.0)),
          ("column_lateral.png", (-600.0, 0.0, 0.0)),
-         ("column_posterolateral.png", (-400.0, -450.0, 150.0)))
+         ("column_posterolateral.png", (-400.0, -450.0, 150.0)),
+         ("column_posterior.png", (0.0, -600.0, 60.0)))
 
 
 def tissue_colours(view, display):

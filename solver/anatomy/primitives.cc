@@ -85,6 +85,34 @@ namespace bonefusion::anatomy
     return std::abs(n) <= h_root + (h_tip - h_root) * s / length;
   }
 
+  void LaminaPlate::finish()
+  {
+    const double back_shift = lean * (z_top - z_bottom);
+    bounds = box(-half_width, half_width, y_front - thickness - back_shift, y_front, z_bottom,
+                 z_top);
+  }
+
+  bool LaminaPlate::contains(const dealii::Point<3> &p) const
+  {
+    if (!bounds.contains(p))
+      return false;
+    const double u = std::min(std::abs(p[0]) / arch_half_width, 1.0);
+    const double bottom = z_bottom + notch * 4 * u * (1 - u);
+    if (p[2] < bottom)
+      return false;
+    // Map the column x = const onto the full height and undo the lean.
+    const double z = z_top - (z_top - p[2]) * (z_top - z_bottom) / (z_top - bottom);
+    const double y = p[1] + lean * (1 - u * u) * (z_top - p[2]);
+    // Rounded box: within edge_radius of the box shrunk by edge_radius.
+    const double r = edge_radius;
+    const auto outside = [r](const double v, const double lo, const double hi) {
+      return std::max({lo + r - v, v - (hi - r), 0.0});
+    };
+    const double dx = outside(p[0], -half_width, half_width),
+                 dy = outside(y, y_front - thickness, y_front), dz = outside(z, z_bottom, z_top);
+    return dx * dx + dy * dy + dz * dz <= r * r;
+  }
+
   bool inside_elliptic_prism(const Box &b, const double scale, const dealii::Point<3> &p)
   {
     if (p[2] < b.lo[2] || p[2] > b.hi[2])

@@ -99,6 +99,31 @@ namespace bonefusion::anatomy
   };
 
   /**
+   * The lamina of a lumbar vertebra: a plate across the roof of the canal, |x| <= half_width,
+   * `thickness` deep behind its front face, from z_bottom to z_top, with three departures from
+   * a box that make it read as a lamina:
+   * - over the canal (u = |x| / arch_half_width < 1) it leans: its front face is at y_front
+   *   at z_top and moves back by `lean` (1 - u^2) per mm below it, so the lower edge lies
+   *   behind the upper one, shingled over the level below;
+   * - there its lower border arches up by `notch` 4 u (1 - u): the upper edge of the
+   *   interlaminar window between the spinous process' root and the articular processes;
+   * - beyond the arch (u >= 1) it keeps its full height and stands upright: the inferior
+   *   articular processes hang from it there;
+   * - its edges are rounded with `edge_radius`.
+   * The sections are mapped onto a box (the lean as a shear, the notch as a stretch of each
+   * column x = const) and the box's rounded outline is tested there.
+   */
+  struct LaminaPlate
+  {
+    double half_width = 0, y_front = 0, thickness = 0, z_bottom = 0, z_top = 0;
+    double lean = 0, notch = 0, arch_half_width = 1, edge_radius = 0;
+    Box bounds; ///< set by finish()
+
+    void finish();
+    bool contains(const dealii::Point<3> &p) const;
+  };
+
+  /**
    * Elliptic prism along z inscribed in the box `b` scaled about its centre: the ellipse's
    * semi-axes are `scale` times the box's half-widths (scale = 2 / sqrt(pi) gives the box's
    * area), z within the box's range.

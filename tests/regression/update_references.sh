@@ -3,6 +3,7 @@
 # (np = 1) runs of the current build, for review: inspect `git diff tests/regression/reference`
 # and commit only changes you can explain (the run's log is in the printed directory).
 # Usage: tests/regression/update_references.sh [path/to/bonefusion] [case ...]
+#   (contact_coarse_exact is contact_coarse.prm with the exact active set)
 #   default executable: build/bin/bonefusion; default cases: every tests/regression/*.prm
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,13 +17,20 @@ fi
 cases=("$@")
 if [[ ${#cases[@]} -eq 0 ]]; then
   for prm in "$here"/*.prm; do cases+=("$(basename "$prm" .prm)"); done
+  cases+=(contact_coarse_exact)
 fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/bonefusion-references.XXXXXX")"
 mkdir -p "$here/reference"
 for case in "${cases[@]}"; do
   echo "== $case"
   out="$work/$case"
-  "$exe" "$here/$case.prm" --set "Output/Directory=$out" > "$work/$case.log" 2>&1 || {
+  # contact_coarse_exact: contact_coarse with every active set solved exactly
+  # (tests/regression/CMakeLists.txt).
+  prm="$here/$case.prm" extra=()
+  if [[ $case == contact_coarse_exact ]]; then
+    prm="$here/contact_coarse.prm" extra=(--set "Solver/Contact iteration tolerance=1e-8")
+  fi
+  "$exe" "$prm" "${extra[@]}" --set "Output/Directory=$out" > "$work/$case.log" 2>&1 || {
     echo "update_references.sh: $case failed, see $work/$case.log" >&2
     exit 1
   }

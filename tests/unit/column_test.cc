@@ -424,8 +424,9 @@ namespace
 // segment's (the L5-S1 interspinous band to about a third). Their modulus is scaled so that
 // the axial stiffness per unit area, E times the mean of 1 / length over the band's depth,
 // stays the straight segment's. The factor measures the lengths on a grid over each band's
-// width and depth; this test measures them on its own line (the mid-plane, across the depth
-// where the straight band crosses the disc's mid-surface), for the block shapes and for the
+// width and depth; this test measures them on its own lines (at the mid-plane and two thirds
+// of the band's half-width to each side, across the depth where the straight band crosses the
+// disc's mid-surface, with a finer step along the normal), for the block shapes and for the
 // anatomical hatchet-shaped spinous processes, where a closed-form closure was 36 % off.
 TEST(LumbarColumn, LordosisShortensThePosteriorBandsButKeepsTheirStiffness)
 {
@@ -440,25 +441,36 @@ TEST(LumbarColumn, LordosisShortensThePosteriorBandsButKeepsTheirStiffness)
             SCOPED_TRACE(shape + " " + ml.segments[s].name + " " + model::tissue_name(t));
             const model::RegionId a = ml.region(t, model::no_index, s),
                                   b = ms.region(t, model::no_index, s);
-            // Depth of the band: where it crosses the straight disc's mid-surface at x = 0.
+            // Depth of the band: where it crosses the straight disc's mid-surface at x = 0;
+            // its width there at mid-depth. The anatomical lamina's lower border rises
+            // laterally, so the bands are sampled across their width too.
+            const double z_mid = ms.segments[s].disc_frame.origin[2];
             std::vector<double> depth;
             for (double y = -120; y < 0; y += 0.25)
-              if (straight.classify(
-                    dealii::Point<3>(0, y, ms.segments[s].disc_frame.origin[2])) == b)
+              if (straight.classify(dealii::Point<3>(0, y, z_mid)) == b)
                 depth.push_back(y);
             ASSERT_GT(depth.size(), 8u);
+            double half_width = 0;
+            for (double x = 0; x < 40; x += 0.25)
+              if (straight.classify(dealii::Point<3>(x, depth[depth.size() / 2], z_mid)) == b)
+                half_width = x;
+            ASSERT_GT(half_width, 2.0);
+            std::vector<std::pair<double, double>> samples;
+            for (const double x : {-2 * half_width / 3, 0.0, 2 * half_width / 3})
+              for (const double y : depth)
+                samples.emplace_back(x, y);
             double straight_inverse = 0, lordotic_inverse = 0, shortest = 1e9, longest = 0;
-            for (const double y : depth)
+            for (const auto &[x, y] : samples)
               {
-                const double l0 = band_length_at(straight, ms.segments[s].disc_frame, b, 0, y);
-                const double l = band_length_at(lordotic, ml.segments[s].disc_frame, a, 0, y);
+                const double l0 = band_length_at(straight, ms.segments[s].disc_frame, b, x, y);
+                const double l = band_length_at(lordotic, ml.segments[s].disc_frame, a, x, y);
                 ASSERT_GT(l0, 1.0) << "y = " << y;
                 ASSERT_GT(l, 0.0) << "y = " << y;
                 // Where the processes nearly touch, a band is taken as no shorter than the
                 // cartilage gap that keeps the bones apart (as the factor takes it).
                 const double least = lordotic.facet_cartilage_thickness_used();
-                straight_inverse += 1 / std::max(l0, least) / depth.size();
-                lordotic_inverse += 1 / std::max(l, least) / depth.size();
+                straight_inverse += 1 / std::max(l0, least) / samples.size();
+                lordotic_inverse += 1 / std::max(l, least) / samples.size();
                 shortest = std::min(shortest, l / l0);
                 longest = std::max(longest, l / l0);
               }
@@ -761,9 +773,8 @@ namespace
 
 // Requirement (issue 16, item 2): Vertebra shape = anatomical rounds what the blocks square off
 // (waisted bodies, concave endplates, hatchet spinous processes, tapered transverse rods, round
-// facets) while the
-// facet pads keep the blocks' area, so the joints' stiffness is the same; other values fail
-// naming the parameter.
+// facets, leaning laminae with a lateral notch and rounded edges) while the facet pads keep the
+// blocks' area, so the joints' stiffness is the same; other values fail naming the parameter.
 TEST(VertebraShape, AnatomicalShapesRoundWhatTheBlocksSquareOff)
 {
   const ShapedSegment blocks("blocks"), anatomical("anatomical");
@@ -809,6 +820,38 @@ TEST(VertebraShape, AnatomicalShapesRoundWhatTheBlocksSquareOff)
   const double hanging = z_bottom - 0.1 * (z_top - z_bottom) / 2;
   EXPECT_FALSE(is_bone(blocks.at(0, y_tip + 12, hanging)));
   EXPECT_EQ(anatomical.at(0, y_tip + 12, hanging), Tissue::posterior);
+
+  // Lamina: over the canal its lower border arches up by a quarter of its height (4 u (1 - u)
+  // with u = |x| over the canal's half-width) and it leans back by 0.15 mm per mm below its
+  // top edge (times 1 - u^2); lateral of the canal, where the inferior articular processes
+  // hang from it, it keeps the block's full height; its upper back edge is rounded.
+  const double z_lamina_top = v.pedicle_z + v.pedicle_height / 2,
+               z_lamina_bottom = v.pedicle_z - 0.55 * H;
+  const double height = z_lamina_top - z_lamina_bottom, half_canal = d.canal_width / 2;
+  const double y_mid_block = (v.canal_back_y + v.lamina_back_y) / 2;
+  // In the arch, half-way up it, the whole depth (lean included) is empty.
+  const double z_in_arch = z_lamina_bottom + 0.5 * 0.25 * height;
+  EXPECT_TRUE(is_bone(blocks.at(half_canal / 2, y_mid_block, z_in_arch)));
+  for (double y = v.lamina_back_y - 4; y <= v.canal_back_y; y += 0.5)
+    EXPECT_FALSE(is_bone(anatomical.at(half_canal / 2, y, z_in_arch))) << "y = " << y;
+  // The ligamentum flavum fills the arch up to the lamina, so it stays tied to it.
+  EXPECT_EQ(anatomical.at(half_canal / 2, y_mid_block, z_in_arch), Tissue::ligamentum_flavum);
+  EXPECT_EQ(anatomical.at(half_canal / 2, y_mid_block, z_lamina_bottom + 0.25 * height - 0.5),
+            Tissue::ligamentum_flavum);
+  EXPECT_TRUE(is_bone(anatomical.at(half_canal + 1, y_mid_block, z_lamina_bottom + 1)));
+  // Just beside the spinous process, 3 mm above the arch: shifted back by the lean.
+  const double x = 3.5, u = x / half_canal;
+  const double z = z_lamina_bottom + 0.25 * height * 4 * u * (1 - u) + 3;
+  const double lean = 0.15 * (1 - u * u) * (z_lamina_top - z);
+  ASSERT_GT(lean, 1.5);
+  EXPECT_TRUE(is_bone(blocks.at(x, v.canal_back_y - 0.5, z)));
+  EXPECT_FALSE(is_bone(anatomical.at(x, v.canal_back_y - 0.5, z)));
+  EXPECT_FALSE(is_bone(blocks.at(x, v.lamina_back_y - 1, z)));
+  EXPECT_TRUE(is_bone(anatomical.at(x, v.lamina_back_y - 1, z)));
+  // Rounded upper back edge.
+  EXPECT_TRUE(is_bone(blocks.at(6, v.lamina_back_y + 0.3, z_lamina_top - 0.3)));
+  EXPECT_FALSE(is_bone(anatomical.at(6, v.lamina_back_y + 0.3, z_lamina_top - 0.3)));
+  EXPECT_TRUE(is_bone(anatomical.at(6, v.lamina_back_y + 2.5, z_lamina_top - 2.5)));
 
   // Concave endplates: the disc fills a 1.5 mm dome in the endplate above it and a 0.7 mm
   // one below it (at the centre), none at the rim.
