@@ -65,8 +65,8 @@ namespace bonefusion::anatomy
       "spinous process, transverse processes as tapered rods with rounded tips, round "
       "articular processes and facet pads of the same area as the blocks', pedicles "
       "converging at their level's transverse angle (5 deg at L1 to 25 deg at L5, Dickman "
-      "1992), laminae that lean back, rise laterally towards the pars interarticularis and have "
-      "rounded edges; blocks: the posterior elements as boxes and straight-walled bodies (the shapes "
+      "1992), laminae that lean back and arch over the interlaminar window, with rounded edges; "
+      "blocks: the posterior elements as boxes and straight-walled bodies (the shapes "
       "of the first parametric segment, on which the sliding facet joints were calibrated "
       "with pads; kept for comparison) (docs/model.md, \"Vertebra shapes\"). How the facet "
       "joints are drawn is 'Facet surfaces'. [-]");
