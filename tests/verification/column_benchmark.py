@@ -89,7 +89,7 @@ def measure(args):
         wall = 60 * wall + float(part)
     num = lambda pattern: float(re.search(pattern, text).group(1))
     cases = []
-    for m in re.finditer(r"Load case (.+?)\s*: (\d+) CG iterations, .*?, ([\d.e+-]+) s, "
+    for m in re.finditer(r"Load case (.+?)\s*:\s*(\d+) CG iterations, .*?, ([\d.e+-]+) s, "
                          r"(\d+) contact iteration", text):
         cases.append(dict(name=m.group(1).strip(), cg=int(m.group(2)),
                           seconds=float(m.group(3)), solves=int(m.group(4))))
