@@ -14,12 +14,11 @@ flexion-extension radiograph.
 
 Runs on the 3 mm TLIF (cases/l4l5_tlif_ti.prm), about 30-60 s per run.
 """
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_common import (Checks, add_run_arguments, number, run_in,  # noqa: E402
+from verification_common import (begin_check, number, run_in,  # noqa: E402
                                  statistics_rows)
 
 STATIC = {"Discretization/Voxel size": "3", "Output/Write visualization": "false",
@@ -42,12 +41,9 @@ def rotation(row, case):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_run_arguments(parser)
-    parser.add_argument("--healing", action="store_true", help="also the two-step healing runs")
-    args = parser.parse_args()
-    checks = Checks()
-    base = os.path.abspath(args.output)
+    args, checks, base = begin_check(
+        __doc__, lambda parser: parser.add_argument(
+            "--healing", action="store_true", help="also the two-step healing runs"))
 
     rods = rows_of(run_in(args, base, "rods", STATIC))
     alone = rows_of(run_in(args, base, "stand_alone", {**STATIC, **STAND_ALONE}))

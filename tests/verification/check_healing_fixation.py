@@ -17,12 +17,11 @@ About 2 minutes per run with 1 rank. With the elliptic disc outline used before 
 (disc 10 % smaller, softer) the stand-alone graft was still not fused at 12 months; the
 fuller outline lets the disc carry more and the stand-alone gap strain less (docs/healing.md).
 """
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_common import (Checks, add_run_arguments, number, run_bonefusion,  # noqa: E402
+from verification_common import (begin_check, number, run_bonefusion,  # noqa: E402
                                  statistics_rows)
 
 SETTINGS = {"Discretization/Voxel size": "3", "Time/End time": "365",
@@ -43,11 +42,7 @@ def run(args, base, name, settings):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_run_arguments(parser)
-    args = parser.parse_args()
-    checks = Checks()
-    base = os.path.abspath(args.output)
+    args, checks, base = begin_check(__doc__)
 
     rods, rods_visits = run(args, base, "rods", SETTINGS)
     alone, alone_visits = run(args, base, "stand_alone", {**SETTINGS, **STAND_ALONE})

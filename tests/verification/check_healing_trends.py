@@ -11,13 +11,12 @@ than Ti rods.
 Two runs (3 mm voxels, 120 days, osteogenesis time constant 150 days so that fusion falls
 inside the run): Ti-6Al-4V rods and PEEK rods.
 """
-import argparse
 import os
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_common import (Checks, add_run_arguments, number, run_bonefusion,  # noqa: E402
+from verification_common import (begin_check, number, run_bonefusion,  # noqa: E402
                                  statistics_rows)
 
 SETTINGS = {"Discretization/Voxel size": "3", "Time/End time": "120",
@@ -26,11 +25,7 @@ SETTINGS = {"Discretization/Voxel size": "3", "Time/End time": "120",
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_run_arguments(parser)
-    args = parser.parse_args()
-    checks = Checks()
-    base = os.path.abspath(args.output)
+    args, checks, base = begin_check(__doc__)
 
     args.output = os.path.join(base, "ti")
     run_bonefusion(args, SETTINGS)

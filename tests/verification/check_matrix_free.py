@@ -11,14 +11,13 @@ assembled AMG about 150).
 Runs on the 3 mm TLIF (cases/l4l5_tlif_ti.prm) with Q2, flexion (three active-set
 iterations) and compression, about 20-40 s per run.
 """
-import argparse
 import math
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_common import (Checks, add_run_arguments, number, run_bonefusion,  # noqa: E402
+from verification_common import (begin_check, number, run_bonefusion,  # noqa: E402
                                  statistics_rows)
 
 SETTINGS = {"Discretization/Voxel size": "3", "Discretization/Polynomial degree": "2",
@@ -32,11 +31,7 @@ NOT_COMPARED = re.compile(r"seconds|iterations|relative_error|memory")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_run_arguments(parser)
-    args = parser.parse_args()
-    checks = Checks()
-    base = os.path.abspath(args.output)
+    args, checks, base = begin_check(__doc__)
 
     results = {}
     for operator in ("assembled", "matrix-free"):

@@ -17,14 +17,13 @@ increment. Asserted:
 - moment_rotation.h5 holds the same rows; the plot script writes its PNG and the stiffness
   table, whose first-increment stiffness is 1.875 N m over the first rotation.
 """
-import argparse
 import csv
 import math
 import os
 import subprocess
 import sys
 
-from verification_common import Checks, add_run_arguments, number, run_bonefusion, \
+from verification_common import begin_check, number, run_bonefusion, \
     statistics_rows
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -44,11 +43,7 @@ def settings(increments):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_run_arguments(parser)
-    args = parser.parse_args()
-    base = os.path.abspath(args.output)
-    checks = Checks()
+    args, checks, base = begin_check(__doc__)
 
     args.output = os.path.join(base, "four_increments")
     run_bonefusion(args, settings(4))

@@ -12,12 +12,11 @@ without swelling and with a free swelling strain of 0.04. Asserted:
 - the swollen disc is a little stiffer, not a different disc: 0.3-5 % less rotation
   (measured 2.2 % in both directions).
 """
-import argparse
 import csv
 import os
 import re
 
-from verification_common import Checks, add_run_arguments, run_bonefusion
+from verification_common import begin_check, run_bonefusion
 
 CASES = ["flexion", "extension"]
 STRAIN = 0.04
@@ -41,11 +40,7 @@ def curves(directory):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_run_arguments(parser)
-    args = parser.parse_args()
-    base = os.path.abspath(args.output)
-    checks = Checks()
+    args, checks, base = begin_check(__doc__)
     runs = {}
     for strain in (0, STRAIN):
         args.output = os.path.join(base, f"strain_{strain}")

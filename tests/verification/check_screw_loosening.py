@@ -11,14 +11,13 @@ balances the applied moment through the disc mid-plane.
 Runs the calibrated intact L4-L5 (cases/l4l5_intact_rom.prm: sliding joints, tension-only
 ligaments) with Ti screws and rods at 3 mm, bonded and loosened, about 30 s each.
 """
-import argparse
 import csv
 import math
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_common import (Checks, add_run_arguments, number, run_in,  # noqa: E402
+from verification_common import (begin_check, number, run_in,  # noqa: E402
                                  statistics_rows)
 
 VOXEL = 3.0
@@ -31,11 +30,7 @@ AXIS = {"flexion": "x", "right lateral bending": "y", "left axial rotation": "z"
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_run_arguments(parser)
-    args = parser.parse_args()
-    checks = Checks()
-    base = os.path.abspath(args.output)
+    args, checks, base = begin_check(__doc__)
 
     bonded_dir = run_in(args, base, "bonded", SETTINGS)
     loose_dir = run_in(args, base, "loosened",

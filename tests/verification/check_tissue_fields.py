@@ -20,14 +20,13 @@ the HDF5 files behind solution.xdmf (points carry their cell's region). Asserted
   equals the finite-strain one (same moment, same fibres) within 2 % of its largest value:
   the two measures agree where the strains are small.
 """
-import argparse
 import csv
 import os
 import sys
 
 import numpy as np
 
-from verification_common import Checks, add_run_arguments, run_bonefusion
+from verification_common import begin_check, run_bonefusion
 
 try:
     import h5py
@@ -66,11 +65,7 @@ def read_steps(directory):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_run_arguments(parser)
-    args = parser.parse_args()
-    base = os.path.abspath(args.output)
-    checks = Checks()
+    args, checks, base = begin_check(__doc__)
 
     args.output = os.path.join(base, "finite_strain")
     run_bonefusion(args, settings("finite strain", "7.5", "tension only", "flexion, extension"))

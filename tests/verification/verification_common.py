@@ -1,4 +1,5 @@
 # Helpers shared by the end-to-end verification scripts: run bonefusion, collect failures.
+import argparse
 import csv
 import math
 import os
@@ -17,6 +18,18 @@ def add_run_arguments(parser):
     parser.add_argument("--np", type=int, default=1, help="MPI ranks; 1 runs without mpirun")
     parser.add_argument("--mpirun", default="mpirun --allow-run-as-root --oversubscribe",
                         help="MPI launcher and its flags, one string")
+
+
+def begin_check(description, options=None):
+    """The opening of a check script: parses the run arguments (and the script's own
+    `options(parser)`, if given); returns (args, a fresh Checks, the absolute output
+    directory under which the script makes its runs)."""
+    parser = argparse.ArgumentParser(description=description)
+    add_run_arguments(parser)
+    if options:
+        options(parser)
+    args = parser.parse_args()
+    return args, Checks(), os.path.abspath(args.output)
 
 
 def run_bonefusion(args, settings):
