@@ -10,7 +10,7 @@ to <output>/section.md; scripts/bench --column puts it into docs/benchmarks.md.
         --output bench-results/column [--voxel 1.5] [--np 2] [--command "scripts/bench --column"]
         [--from-log]   # the section again from the last run's stdout.txt, without running
 """
-import argparse, os, platform, re, subprocess, sys, time
+import argparse, csv, math, os, platform, re, subprocess, sys, time
 
 # The aims of issue 16 for this case on 2 cores (np 2).
 AIM_SECONDS, AIM_CG_PER_SOLVE, AIM_KB_PER_DOF = 300, 150, 1.5
@@ -49,6 +49,71 @@ DRIVERS = (
     "19.5 s of solves with the defaults, 20.5-28.5 s with the others). A preconditioner that "
     "knows the joints (a joint block, or the contact as constraints instead of soft cells) is "
     "the next thing to try.")
+
+
+# Yamamoto, Panjabi, Crisco, Oxland 1989 (Spine 14:1256, abstract): 10 L1-S1 specimens, pure
+# moments up to 10 N m, mean range of motion per level (°; SDs are not in the abstract):
+# flexion, extension, axial rotation (one side), lateral bending (one side).
+YAMAMOTO_1989 = {"L1-L2": (5.8, 4.3, 2.3, 4.9), "L2-L3": (6.5, 4.3, 2.6, 7.0),
+                 "L3-L4": (7.5, 3.7, 2.6, 5.7), "L4-L5": (8.9, 5.8, 2.2, 5.7),
+                 "L5-S1": (10.0, 7.8, 1.4, 5.5)}
+LEVELS = ["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"]
+
+
+def per_level_motion(run_dir):
+    """{load case: {level: (rotation about the load's axis, the same in the disc's frame)}} from
+    the run's statistics.csv. The first is primary_rotation_deg (the relative rotation projected
+    on the moment's axis, in the loaded top vertebra's frame); the second takes the disc-frame
+    components rotation_{x,y,z}_deg along the moment's direction in the top vertebra's frame,
+    i.e. the rotation about the disc's own flexion, bending or torsion axis, which is what a
+    per-level in-vitro measurement in anatomical axes reports."""
+    path = os.path.join(run_dir, "statistics.csv")
+    if not os.path.exists(path):
+        return {}
+    motion = {}
+    for row in csv.DictReader(open(path, newline="")):
+        moment = [float(row[f"applied_moment_{a}_Nmm"]) for a in "xyz"]
+        size = math.sqrt(sum(m * m for m in moment))
+        levels = {}
+        for level in LEVELS:
+            key = level.replace("-", "_")
+            if f"{key}_primary_rotation_deg" not in row:
+                continue
+            local = sum(float(row[f"{key}_rotation_{a}_deg"]) * m / size
+                        for a, m in zip("xyz", moment))
+            levels[level] = (float(row[f"{key}_primary_rotation_deg"]), local)
+        motion[row["load_case"]] = levels
+    return motion
+
+
+def per_level_table(motion, voxel):
+    """The Markdown table of the per-level motions of both frames, with Yamamoto 1989."""
+    modes = [("flexion", ["flexion"], 0), ("extension", ["extension"], 1),
+             ("lateral bending", ["left lateral bending", "right lateral bending"], 3),
+             ("axial rotation", ["left axial rotation", "right axial rotation"], 2)]
+    if not all(all(c in motion for c in cases) for _, cases, _ in modes):
+        return []
+    lines = [
+        f"Per level at 7.5 N m ({voxel} mm; °, lateral bending and axial rotation the mean of "
+        "left and right): first the rotation about the moment's axis in the loaded top "
+        "vertebra's frame (`primary_rotation_deg`), then about the same anatomical axis of the "
+        "disc's own frame (from `rotation_{x,y,z}_deg`; L5-S1 lies tilted by the lordosis "
+        "above it, so there the two differ), then Yamamoto 1989 (10 L1-S1 specimens, 10 N m, "
+        "means; the axial-rotation and lateral-bending values are one side).", "",
+        "| level | flexion | extension | lateral bending | axial rotation | Yamamoto 1989 F / E / LB / AR |",
+        "|---|---|---|---|---|---|"]
+    for level in LEVELS:
+        if level not in motion["flexion"]:
+            continue
+        cells = []
+        for _, cases, _ in modes:
+            top = sum(motion[c][level][0] for c in cases) / len(cases)
+            disc = sum(motion[c][level][1] for c in cases) / len(cases)
+            cells.append(f"{top:.2f} / {disc:.2f}")
+        y = YAMAMOTO_1989[level]
+        lines.append(f"| {level} | " + " | ".join(cells) +
+                     f" | {y[0]} / {y[1]} / {y[3]} / {y[2]} |")
+    return lines + [""]
 
 
 def cpu_name():
@@ -95,7 +160,8 @@ def measure(args):
                           seconds=float(m.group(3)), solves=int(m.group(4))))
     if not cases:
         sys.exit("column benchmark: no load-case lines in the log")
-    return dict(wall=wall, dofs=int(num(r"System: (\d+) DoFs")), cells=int(num(r"(\d+) cells")),
+    return dict(motion=per_level_motion(run_dir),
+                wall=wall, dofs=int(num(r"System: (\d+) DoFs")), cells=int(num(r"(\d+) cells")),
                 setup=num(r"setup ([\d.e+-]+)"), assembly=num(r"assembly ([\d.e+-]+)"),
                 amg=num(r"AMG set-up ([\d.e+-]+)"), solve=num(r"solves ([\d.e+-]+)"),
                 memory=num(r"peak memory per rank ([\d.e+-]+) MB"), cases=cases,
@@ -140,6 +206,7 @@ def section(r, args):
               f"solves, {verdict(per_solve < AIM_CG_PER_SOLVE)}; memory under "
               f"{AIM_KB_PER_DOF} KB per DoF: {kb:.2f}, {verdict(kb < AIM_KB_PER_DOF)}.", "",
               BEFORE_INEXACT, "", DRIVERS, ""]
+    lines += per_level_table(r["motion"], args.voxel)
     return "\n".join(lines)
 
 
