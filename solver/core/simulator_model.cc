@@ -74,7 +74,14 @@ namespace bonefusion::core
     support_names = {"support"};
 
     // Cross-section of each ligament band where it crosses its segment's mid-surface, from
-    // the layer of cells just below it: its modulus is scaled so that E A is the real one's.
+    // the cells around it: its modulus is scaled so that E A is the real one's. Each cell
+    // counts its volume over its extent e along the disc's normal, weighted by a hat of
+    // half-width 2 e centred half a cell below the mid-surface and divided by 2, so that a
+    // band of uniform section gives its area. Counting only the layer of cells just below
+    // (a box of width e, as until 2026-12-07) is exact on an axis-aligned disc, but on a
+    // tilted one the staircase made the count jump: the same band's modulus changed by up to
+    // 5 times with the voxel size or the levels in the model (docs/model.md).
+    constexpr double area_kernel = 2; // hat half-width over the cell's extent
     std::vector<double> area(model.regions.size() + 1, 0.0);
     for (const auto &cell : triangulation->active_cell_iterators())
       if (cell->is_locally_owned())
@@ -89,8 +96,9 @@ namespace bonefusion::core
               axis = d;
           const double e = cell->extent_in_direction(axis);
           const double height = frame.height_of(cell->center());
-          if (height < 0 && height > -e)
-            area[r.id] += cell->measure() / e;
+          const double weight = 1 - std::abs(height + e / 2) / (area_kernel * e);
+          if (weight > 0)
+            area[r.id] += weight * cell->measure() / (area_kernel * e);
         }
     dealii::Utilities::MPI::sum(area, mpi, area);
     const auto scale = [&](const model::Region &r) {
