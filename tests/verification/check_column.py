@@ -59,11 +59,19 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_common import Checks, add_run_arguments, run_bonefusion  # noqa: E402
+from verification_common import Checks, add_run_arguments, bonefusion_command, run_bonefusion  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 COARSE = {"Discretization/Voxel size": "4",
           "Loads/Load cases": "flexion, left axial rotation"}
+
+
+def run_serial(args, settings, output):
+    """Runs the case on one rank with `settings` into `output` (bad-input checks expect it to
+    fail); returns the finished process with its combined output in .stdout."""
+    one_rank = argparse.Namespace(**dict(vars(args), np=1, output=output))
+    return subprocess.run(bonefusion_command(one_rank, settings), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
 
 
 def rows(directory):
@@ -193,12 +201,8 @@ def check_follower(args, checks):
                  "the top vertebra's axis")
     # Bad input: an offset cannot go with the path through the bodies; named, non-zero exit.
     args.output = os.path.join(base, "offset")
-    result = subprocess.run([args.bonefusion, args.case, "--set",
-                             "Loads/Follower preload=400", "--set",
-                             "Loads/Follower path offset=5", "--set",
-                             "Discretization/Voxel size=4", "--set",
-                             f"Output/Directory={args.output}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    result = run_serial(args, {"Loads/Follower preload": 400, "Loads/Follower path offset": 5,
+                               "Discretization/Voxel size": 4}, args.output)
     checks.check(result.returncode != 0 and "Loads/Follower path offset" in result.stdout,
                  f"a path offset with the path through the bodies fails naming the parameter "
                  f"(exit {result.returncode})")
@@ -238,9 +242,7 @@ def check_rotation(args, checks):
           f"({where})")
     checks.check(worst < 1e-6, f"a quarter turn of the column changes no per-level result by "
                  f"more than {worst:.1e} of its scale (worst {where})")
-    result = subprocess.run([args.bonefusion, args.case, "--set", "Geometry/Column rotation=45",
-                             "--set", f"Output/Directory={os.path.join(base, 'bad')}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    result = run_serial(args, {"Geometry/Column rotation": 45}, os.path.join(base, "bad"))
     checks.check(result.returncode != 0 and "Column rotation" in result.stdout,
                  f"a turn that is not a quarter turn fails naming the parameter "
                  f"(exit {result.returncode})")
@@ -294,9 +296,7 @@ def check_curved(args, checks):
     checks.check(compared > 30 and worst < 1e-6,
                  f"np 1 and np {ranks} agree on every per-level result of the curved joints "
                  f"(largest difference {worst:.1e} of a column's scale, {where})")
-    result = subprocess.run([args.bonefusion, args.case, "--set", "Geometry/Facet surfaces=round",
-                             "--set", f"Output/Directory={os.path.join(base, 'bad')}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    result = run_serial(args, {"Geometry/Facet surfaces": "round"}, os.path.join(base, "bad"))
     checks.check(result.returncode != 0 and "Facet surfaces" in result.stdout
                  and not os.path.exists(os.path.join(base, "bad", "statistics.csv")),
                  f"an unknown facet surface fails naming the parameter, with no results "
@@ -446,11 +446,8 @@ def check_healing(args, checks):
 
 def ligament_moduli(args, levels, voxel):
     """{region name: E [MPa]} of the ligament bands, as `--dry-run` prints them."""
-    command = [args.bonefusion, args.case, "--dry-run", "--set", f"Geometry/Levels={levels}",
-               "--set", f"Discretization/Voxel size={voxel}",
-               "--set", f"Output/Directory={os.path.abspath(args.output)}"]
-    if args.np > 1:
-        command = args.mpirun.split() + ["-np", str(args.np)] + command
+    command = bonefusion_command(args, {"Geometry/Levels": levels,
+                                        "Discretization/Voxel size": voxel}, ["--dry-run"])
     log = subprocess.run(command, capture_output=True, text=True)
     if log.returncode != 0:
         sys.exit(f"FAIL: {' '.join(command)} exited with {log.returncode}:\n{log.stdout[-2000:]}")

@@ -32,17 +32,25 @@ def begin_check(description, options=None):
     return args, Checks(), os.path.abspath(args.output)
 
 
+def bonefusion_command(args, settings, options=()):
+    """The command line that runs args.case into args.output with --set overrides (dict) and
+    further options (e.g. "--dry-run"), under the MPI launcher when args.np > 1."""
+    output = os.path.abspath(args.output)
+    command = [args.bonefusion, args.case, *options, "--set", f"Output/Directory={output}"]
+    for key, value in settings.items():
+        command += ["--set", f"{key}={value}"]
+    if args.np > 1:
+        command = shlex.split(args.mpirun) + ["-np", str(args.np)] + command
+    return command
+
+
 def run_bonefusion(args, settings):
     """Runs the case with --set overrides (dict) into a fresh args.output; returns seconds.
 
     Exits the script with status 1 (and the tail of the log) if the run fails."""
     output = os.path.abspath(args.output)
     shutil.rmtree(output, ignore_errors=True)
-    command = [args.bonefusion, args.case, "--set", f"Output/Directory={output}"]
-    for key, value in settings.items():
-        command += ["--set", f"{key}={value}"]
-    if args.np > 1:
-        command = shlex.split(args.mpirun) + ["-np", str(args.np)] + command
+    command = bonefusion_command(args, settings)
     print("running:", " ".join(shlex.quote(c) for c in command), flush=True)
     start = time.time()
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
