@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -133,6 +134,19 @@ namespace bonefusion::core
   {
     const anatomy::Box b = bounding_box();
     return {[this](const dealii::Point<3> &p) { return classify(p); }, b.lo, b.hi};
+  }
+
+  std::function<unsigned int(unsigned int)> ParametricModel::fitting_groups() const
+  {
+    std::vector<unsigned int> group(the_model.regions.size() + 1, 0);
+    std::map<int, unsigned int> first_of_body;
+    for (const model::Region &r : the_model.regions.all())
+      {
+        group[r.id] = r.id;
+        if (r.body != model::no_index)
+          group[r.id] = first_of_body.emplace(r.body, r.id).first->second;
+      }
+    return [group](const unsigned int id) { return id < group.size() ? group[id] : id; };
   }
 
   std::vector<meshing::VoxelSurface> ParametricModel::voxel_surfaces() const

@@ -13,6 +13,7 @@
 #include "meshing/voxel_mesh.h"
 #include "model/model.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -45,6 +46,12 @@ namespace bonefusion::core
      *  (the inferior face of the lowest and the superior face of the top vertebral body). */
     meshing::VoxelDomain voxel_domain() const;
     std::vector<meshing::VoxelSurface> voxel_surfaces() const;
+    /** The groups of regions whose surfaces boundary fitting fits (BoundaryFitting::
+     *  group_of): each body (a vertebra, an implant part) is one group, every region of no
+     *  body (disc, cartilage, ligaments, graft) its own. The boundaries between a vertebra's
+     *  cortical shell, cancellous bone and endplates stay on the voxels, where the shell's
+     *  drawn thickness (and its modulus scaling) is defined. */
+    std::function<unsigned int(unsigned int)> fitting_groups() const;
 
     const model::Model &model() const { return the_model; }
     model::Model &model() { return the_model; }

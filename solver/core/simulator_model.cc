@@ -45,24 +45,8 @@ namespace bonefusion::core
       prm.discretization.degree > 0 ? prm.discretization.degree : (prm.solver.matrix_free ? 2 : 1);
     auto voxels = std::make_unique<dealii::parallel::distributed::Triangulation<3>>(mpi);
     model = parametric.model();
-    // Fitted surfaces are those of whole bodies (a vertebra, an implant part) and of the
-    // regions that belong to none (disc, cartilage, ligaments, graft): the boundaries
-    // between a vertebra's cortical shell, cancellous bone and endplates stay on the voxels,
-    // where the shell's drawn thickness (and its modulus scaling) is defined.
     meshing::BoundaryFitting fitting_settings = prm.discretization.fitting;
-    {
-      std::vector<unsigned int> group(model.regions.size() + 1, 0);
-      std::map<int, unsigned int> first_of_body;
-      for (const model::Region &r : model.regions.all())
-        {
-          group[r.id] = r.id;
-          if (r.body != model::no_index)
-            group[r.id] = first_of_body.emplace(r.body, r.id).first->second;
-        }
-      fitting_settings.group_of = [group](const unsigned int id) {
-        return id < group.size() ? group[id] : id;
-      };
-    }
+    fitting_settings.group_of = parametric.fitting_groups();
     meshing::LoosePieces loose;
     const meshing::FittingReport fitting = meshing::build_voxel_mesh(
       parametric.voxel_domain(), h, parametric.voxel_surfaces(), *voxels, fitting_settings, &loose);

@@ -263,7 +263,11 @@ namespace bonefusion::meshing
      * or twists, the voxel around the node that shares the most faces there with that region
      * joins it (a voxel of the outside becomes a new cell). This fills the notches of layers
      * about one voxel thick drawn oblique to the grid; it changes the geometry by one voxel
-     * there, no more than the staircase does. Returns the number of voxels relabelled.
+     * there, no more than the staircase does. A voxel never changes to a group that would
+     * then share a node with a group it shares none with in the voxels as drawn: the bones
+     * of two vertebrae, drawn apart across their cartilage, must not be glued together by a
+     * relabelled voxel (that locked facet joints of the fitted column, docs/model.md). Such
+     * a node keeps its notch and stays on the grid. Returns the number of voxels relabelled.
      */
     unsigned long relabel_unpillowable(std::vector<dealii::CellData<3>> &cells,
                                        std::vector<dealii::Point<3>> &vertices, const double h,
@@ -302,6 +306,39 @@ namespace bonefusion::meshing
           r[o] = region_of_voxel(Key{{node[0] - 1 + (o & 1), node[1] - 1 + ((o >> 1) & 1),
                                       node[2] - 1 + ((o >> 2) & 1)}});
         return r;
+      };
+
+      // The pairs of groups that share a node as drawn; relabelling adds no other pair.
+      std::set<std::pair<material_id, material_id>> touching;
+      for (const auto &[node, index] : vertex_at)
+        {
+          (void)index;
+          const Octants r = octants_at(node);
+          for (unsigned int o = 0; o < 8; ++o)
+            for (unsigned int p = 0; p < 8; ++p)
+              if (r[o] != 0 && r[p] != 0 && r[o] != r[p])
+                touching.emplace(r[o], r[p]);
+        }
+      // Whether `voxel` in group `to` would share a node with a group that `to` touches
+      // nowhere, `pending` being this pass' changes so far.
+      const auto joins_strangers = [&](const Key &voxel, const material_id to,
+                                       const std::map<Key, material_id> &pending) {
+        if (to == 0)
+          return false;
+        for (int i = -1; i <= 1; ++i)
+          for (int j = -1; j <= 1; ++j)
+            for (int k = -1; k <= 1; ++k)
+              {
+                const Key other{{voxel[0] + i, voxel[1] + j, voxel[2] + k}};
+                if (other == voxel)
+                  continue;
+                const auto changed = pending.find(other);
+                const material_id g =
+                  changed != pending.end() ? changed->second : region_of_voxel(other);
+                if (g != 0 && g != to && !touching.count({to, g}))
+                  return true;
+              }
+        return false;
       };
 
       unsigned long relabelled = 0;
@@ -365,7 +402,7 @@ namespace bonefusion::meshing
                             node[2] - 1 + ((o >> 2) & 1)}};
               };
               for (unsigned int o = 0; o < 8; ++o)
-                if (fill ? r[o] != problem :
+                if (fill ? r[o] != problem && !joins_strangers(voxel_of(o), problem, changes) :
                            (problem != 0 ? r[o] == problem : r[o] != 0) && !eroded.count(voxel_of(o)))
                   {
                     unsigned int faces = 0;
@@ -395,6 +432,8 @@ namespace bonefusion::meshing
                   for (const auto &[region, n] : count)
                     if (n > most)
                       to = region, most = n;
+                  if (joins_strangers(voxel_of(best), to, changes))
+                    to = 0; // the outside instead
                 }
               changes.emplace(voxel_of(best), to);
               if (!fill)
