@@ -300,11 +300,22 @@ namespace bonefusion::meshing
           }
         return g;
       };
-      const auto octants_at = [&](const Key &node) {
+      // The voxel in octant o of a node: its lower corner is the node - 1 + the octant's bits.
+      const auto voxel_around = [](const Key &node, const unsigned int o) {
+        return Key{{node[0] - 1 + (o & 1), node[1] - 1 + ((o >> 1) & 1),
+                    node[2] - 1 + ((o >> 2) & 1)}};
+      };
+      // The group of a voxel once the changes `pending` (voxel -> group) are made.
+      using Changes = std::map<Key, material_id>;
+      const Changes none;
+      const auto group_after = [&](const Key &voxel, const Changes &pending) {
+        const auto changed = pending.find(voxel);
+        return changed != pending.end() ? changed->second : region_of_voxel(voxel);
+      };
+      const auto octants_at = [&](const Key &node, const Changes &pending) {
         Octants r;
-        for (unsigned int o = 0; o < 8; ++o) // voxel in octant o: lower corner node - 1 + bits
-          r[o] = region_of_voxel(Key{{node[0] - 1 + (o & 1), node[1] - 1 + ((o >> 1) & 1),
-                                      node[2] - 1 + ((o >> 2) & 1)}});
+        for (unsigned int o = 0; o < 8; ++o)
+          r[o] = group_after(voxel_around(node, o), pending);
         return r;
       };
 
@@ -313,7 +324,7 @@ namespace bonefusion::meshing
       for (const auto &[node, index] : vertex_at)
         {
           (void)index;
-          const Octants r = octants_at(node);
+          const Octants r = octants_at(node, none);
           for (unsigned int o = 0; o < 8; ++o)
             for (unsigned int p = 0; p < 8; ++p)
               if (r[o] != 0 && r[p] != 0 && r[o] != r[p])
@@ -322,7 +333,7 @@ namespace bonefusion::meshing
       // Whether `voxel` in group `to` would share a node with a group that `to` touches
       // nowhere, `pending` being this pass' changes so far.
       const auto joins_strangers = [&](const Key &voxel, const material_id to,
-                                       const std::map<Key, material_id> &pending) {
+                                       const Changes &pending) {
         if (to == 0)
           return false;
         for (int i = -1; i <= 1; ++i)
@@ -332,9 +343,7 @@ namespace bonefusion::meshing
                 const Key other{{voxel[0] + i, voxel[1] + j, voxel[2] + k}};
                 if (other == voxel)
                   continue;
-                const auto changed = pending.find(other);
-                const material_id g =
-                  changed != pending.end() ? changed->second : region_of_voxel(other);
+                const material_id g = group_after(other, pending);
                 if (g != 0 && g != to && !touching.count({to, g}))
                   return true;
               }
@@ -343,7 +352,7 @@ namespace bonefusion::meshing
 
       unsigned long relabelled = 0;
       std::vector<char> removed(cells.size(), 0);
-      const auto apply = [&](const std::map<Key, material_id> &changes) {
+      const auto apply = [&](const Changes &changes) {
           for (const auto &[voxel, to_group] : changes)
             {
               const material_id region = to_group == 0 ? 0 : material_in(voxel, to_group);
@@ -381,11 +390,11 @@ namespace bonefusion::meshing
       for (unsigned int pass = 0; pass < 40; ++pass)
         {
           const bool fill = pass < 8;
-          std::map<Key, material_id> changes; // voxel (lower corner) -> new region
+          Changes changes; // voxel (lower corner) -> new region
           for (const auto &[node, index] : vertex_at)
             {
               (void)index;
-              const Octants r = octants_at(node);
+              const Octants r = octants_at(node, none);
               const int found = unpillowable_region(r);
               if (found < 0)
                 continue;
@@ -397,10 +406,7 @@ namespace bonefusion::meshing
               // Erosion never turns the outside into a region, so it cannot cycle with
               // itself: where the outside is the problem, a voxel of a region goes instead.
               unsigned int best = 8, best_faces = fill ? 0 : 4;
-              const auto voxel_of = [&](const unsigned int o) {
-                return Key{{node[0] - 1 + (o & 1), node[1] - 1 + ((o >> 1) & 1),
-                            node[2] - 1 + ((o >> 2) & 1)}};
-              };
+              const auto voxel_of = [&](const unsigned int o) { return voxel_around(node, o); };
               for (unsigned int o = 0; o < 8; ++o)
                 if (fill ? r[o] != problem && !joins_strangers(voxel_of(o), problem, changes) :
                            (problem != 0 ? r[o] == problem : r[o] != 0) && !eroded.count(voxel_of(o)))
@@ -442,6 +448,90 @@ namespace bonefusion::meshing
           if (changes.empty())
             break;
           apply(changes);
+        }
+      // Fill and erosion can run out of moves where three groups meet in a checkerboard (the
+      // rim of a nucleus against a concave endplate, both oblique to the grid): every voxel
+      // there was eroded once, and filling one voxel leaves a group twisted. There the fewest
+      // voxel changes (up to four, each voxel taking a group already among them) are searched
+      // among the voxels around an unpillowable node and its unpillowable neighbours, such
+      // that fewer nodes around them are unpillowable and no group joins a stranger. Every
+      // repair lessens the number of unpillowable nodes, so the rounds end.
+      const auto is_unpillowable = [&](const Key &node, const Changes &pending) {
+        return unpillowable_region(octants_at(node, pending)) >= 0;
+      };
+      for (unsigned int round = 0; round < 8; ++round)
+        {
+          std::vector<Key> stuck;
+          for (const auto &[node, index] : vertex_at)
+            if ((void)index, is_unpillowable(node, none))
+              stuck.push_back(node);
+          bool repaired = false;
+          for (const Key &node : stuck)
+            {
+              if (!is_unpillowable(node, none)) // mended by an earlier repair
+                continue;
+              std::set<Key> cluster{node}, voxels, watched;
+              for (int i = -1; i <= 1; ++i)
+                for (int j = -1; j <= 1; ++j)
+                  for (int k = -1; k <= 1; ++k)
+                    {
+                      const Key n{{node[0] + i, node[1] + j, node[2] + k}};
+                      if (is_unpillowable(n, none))
+                        cluster.insert(n);
+                    }
+              for (const Key &n : cluster)
+                for (unsigned int o = 0; o < 8; ++o)
+                  voxels.insert(voxel_around(n, o));
+              std::vector<material_id> present;
+              for (const Key &v : voxels)
+                {
+                  present.push_back(region_of_voxel(v));
+                  for (unsigned int corner = 0; corner < 8; ++corner) // nodes a change touches
+                    watched.insert(Key{{v[0] + (corner & 1), v[1] + ((corner >> 1) & 1),
+                                        v[2] + ((corner >> 2) & 1)}});
+                }
+              std::sort(present.begin(), present.end());
+              present.erase(std::unique(present.begin(), present.end()), present.end());
+              const std::vector<Key> candidates(voxels.begin(), voxels.end());
+              const auto unpillowable_watched = [&](const Changes &pending) {
+                unsigned int count = 0;
+                for (const Key &n : watched)
+                  count += is_unpillowable(n, pending);
+                return count;
+              };
+              unsigned int best_count = unpillowable_watched(none);
+              std::optional<Changes> best;
+              // Depth-first over sets of `n_changes` voxels, each given another group.
+              Changes pending;
+              std::function<void(std::size_t, unsigned int)> search =
+                [&](const std::size_t from, const unsigned int left) {
+                  if (left == 0)
+                    {
+                      for (const auto &[voxel, to] : pending)
+                        if (joins_strangers(voxel, to, pending))
+                          return;
+                      const unsigned int count = unpillowable_watched(pending);
+                      if (count < best_count)
+                        best = pending, best_count = count;
+                      return;
+                    }
+                  for (std::size_t c = from; c + left <= candidates.size(); ++c)
+                    for (const material_id g : present)
+                      if (g != region_of_voxel(candidates[c]))
+                        {
+                          pending[candidates[c]] = g;
+                          search(c + 1, left - 1);
+                          pending.erase(candidates[c]);
+                        }
+                };
+              for (unsigned int n_changes = 1; n_changes <= 4 && !best; ++n_changes)
+                if (n_changes <= 3 || candidates.size() <= 8)
+                  search(0, n_changes);
+              if (best)
+                apply(*best), repaired = true;
+            }
+          if (!repaired)
+            break;
         }
       if (std::find(removed.begin(), removed.end(), 1) != removed.end())
         {

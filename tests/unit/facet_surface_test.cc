@@ -208,6 +208,43 @@ TEST(CurvedFacets, NoVoxelOfOneVertebraTouchesAnothersBone)
   EXPECT_GT(bone, 20000u);
 }
 
+namespace
+{
+  /** The fitted mesh of the curved-facet column `levels` at voxel size h (mm). */
+  meshing::FittingReport fitted_column(const core::ParametricModel &parametric, const double h,
+                                       dealii::Triangulation<3> &tria)
+  {
+    meshing::BoundaryFitting fitting(true);
+    fitting.group_of = parametric.fitting_groups();
+    return meshing::build_voxel_mesh(parametric.voxel_domain(), h, parametric.voxel_surfaces(),
+                                     tria, fitting);
+  }
+
+  /** Nodes used by the bones of two vertebrae. */
+  unsigned int nodes_shared_by_two_vertebrae(const model::Model &m,
+                                             const dealii::Triangulation<3> &tria)
+  {
+    // The vertebra whose bone uses each node (-1: none yet, -2: two).
+    std::vector<int> vertebra(tria.n_vertices(), -1);
+    unsigned int shared = 0;
+    for (const auto &cell : tria.active_cell_iterators())
+      {
+        const model::Region &r = m.regions[cell->material_id()];
+        if (r.body == model::no_index || m.bodies.at(r.body).kind != model::BodyKind::vertebra)
+          continue;
+        for (const unsigned int v : cell->vertex_indices())
+          {
+            int &owner = vertebra[cell->vertex_index(v)];
+            if (owner == -1)
+              owner = r.body;
+            else if (owner >= 0 && owner != r.body)
+              owner = -2, ++shared;
+          }
+      }
+    return shared;
+  }
+} // namespace
+
 // Requirement: boundary fitting may relabel voxels (it fills the notches of thin oblique
 // layers) but never so that the bones of two vertebrae share a node. Until 2026-12-07 it did
 // on the L3-S1 column (at 2 mm across L5-S1, at 1.5 mm across L3-L4 and L4-L5), and those
@@ -219,32 +256,30 @@ TEST(CurvedFacets, FittedMeshGluesNoTwoVertebrae)
       SCOPED_TRACE("voxel " + std::to_string(h) + " mm");
       const core::ParametricModel parametric(curved_column("L3-S1"),
                                              hardware::InstrumentationParameters(), h);
-      const model::Model &m = parametric.model();
-      meshing::BoundaryFitting fitting(true);
-      fitting.group_of = parametric.fitting_groups();
       dealii::Triangulation<3> tria;
-      const meshing::FittingReport report = meshing::build_voxel_mesh(
-        parametric.voxel_domain(), h, parametric.voxel_surfaces(), tria, fitting);
+      const meshing::FittingReport report = fitted_column(parametric, h, tria);
       EXPECT_GT(report.relabelled_voxels, 100u); // the relabelling had work to do
-      // The vertebra whose bone uses each node (-1: none yet, -2: two).
-      std::vector<int> vertebra(tria.n_vertices(), -1);
-      unsigned int shared = 0;
-      for (const auto &cell : tria.active_cell_iterators())
-        {
-          const model::Region &r = m.regions[cell->material_id()];
-          if (r.body == model::no_index || m.bodies.at(r.body).kind != model::BodyKind::vertebra)
-            continue;
-          for (const unsigned int v : cell->vertex_indices())
-            {
-              int &owner = vertebra[cell->vertex_index(v)];
-              if (owner == -1)
-                owner = r.body;
-              else if (owner >= 0 && owner != r.body)
-                owner = -2, ++shared;
-            }
-        }
-      EXPECT_EQ(shared, 0u) << "nodes shared by the bones of two vertebrae";
+      EXPECT_EQ(nodes_shared_by_two_vertebrae(parametric.model(), tria), 0u)
+        << "nodes shared by the bones of two vertebrae";
     }
+}
+
+// Requirement: the longer columns can be fitted too. Until 2026-12-07 the fitting of L2-S1
+// and L1-S1 stopped ("2 cells stay below the quality bound even unfitted") at 2 mm: where
+// nucleus, annulus and the concave endplate meet in a checkerboard of voxels, the fill and
+// erosion passes of the relabelling ran out of moves and left a twisted node, whose pillows
+// are flat. The local repair after them mends it.
+TEST(CurvedFacets, FittedL2S1ColumnMeetsTheQualityBound)
+{
+  const double h = 2.0;
+  const core::ParametricModel parametric(curved_column("L2-S1"),
+                                         hardware::InstrumentationParameters(), h);
+  dealii::Triangulation<3> tria;
+  meshing::FittingReport report;
+  ASSERT_NO_THROW(report = fitted_column(parametric, h, tria));
+  EXPECT_GE(report.minimum_quality, 0.2);
+  EXPECT_GT(report.moved_nodes, report.boundary_nodes / 2); // fitted, not left on the grid
+  EXPECT_EQ(nodes_shared_by_two_vertebrae(parametric.model(), tria), 0u);
 }
 
 TEST(CurvedFacets, AnUnknownSurfaceNamesTheParameter)
